@@ -1,0 +1,1 @@
+"""Material blog plugin and mkdocs-static-i18n, working together."""

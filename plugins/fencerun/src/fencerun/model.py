@@ -1,0 +1,94 @@
+"""The data that flows between the stages: find -> plan -> run -> store -> render.
+
+Everything here is a small frozen dataclass so that a stage can be tested alone
+with plain values, and so that a result can be cached and shared between the
+threads that wait on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+SourceMode = Literal["", "above", "below", "tabbed-left", "tabbed-right", "console", "block"]
+Origin = Literal["live", "cached", "frozen", "not-executed"]
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """Where a block stands: a path relative to the docs folder and a 1-based line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class BlockOptions:
+    """Every option a fence header can carry, validated, with its default.
+
+    The first group is markdown-exec's surface, the second is this plugin's own.
+    """
+
+    # markdown-exec's options
+    source: SourceMode = ""
+    result: str = ""  # a fence language for the output (text, ansi, json, ...); "" = plain text
+    html: bool = False  # output is raw HTML, inserted as is
+    markdown: bool = False  # output is Markdown, rendered as part of the page
+    returncode: int = 0
+    session: str = ""
+    id: str = ""
+    idprefix: str | None = None
+    tabs: tuple[str, str] = ("Source", "Result")
+    title: str = ""
+    width: int | None = None
+    workdir: str = ""
+    updatetoc: bool = True
+    # this plugin's own
+    timeout: float | None = None  # seconds; None = the plugin's default
+    freeze: bool = False  # keep the recorded output committed with the site
+    provenance: bool | None = None  # show the footer; None = the plugin's default
+
+
+@dataclass(frozen=True)
+class Block:
+    """One executable fenced block as found in a page's Markdown."""
+
+    language: str  # python, pycon, bash, sh, console
+    code: str  # the fence body, de-indented, with `# markdown-exec: hide` lines kept
+    options: BlockOptions
+    location: SourceLocation
+    index: int  # 0-based position among the executable blocks of its page
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A matplotlib figure a Python block left open, as an SVG document."""
+
+    svg: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where and when an output was produced."""
+
+    host: str
+    os: str
+    interpreter: str  # "CPython 3.11.7" or "bash 5.2.15"
+    started_at: str  # ISO 8601 with time zone
+    duration_s: float
+
+
+@dataclass(frozen=True)
+class Result:
+    """What running a block produced, ready to be stored and rendered."""
+
+    output: str  # stdout and stderr interleaved, decoded as UTF-8, private paths rewritten
+    returncode: int
+    timed_out: bool = False
+    truncated: bool = False  # output was cut at the configured size
+    figures: tuple[Figure, ...] = field(default_factory=tuple)
+    provenance: Provenance | None = None
+    origin: Origin = "live"
