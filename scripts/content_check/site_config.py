@@ -1,0 +1,119 @@
+"""What mkdocs.yml says about the content: docs folder, languages, allowed categories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .conventions import DEFAULT_LANGUAGES, categories_of
+
+CONFIG_FILE = "mkdocs.yml"
+BLOG_PLUGIN_NAMES = ("blog", "material/blog")
+I18N_PLUGIN_NAME = "i18n"
+
+
+class SiteConfigError(Exception):
+    """mkdocs.yml exists but cannot be read; the message says where and what to fix."""
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without importing anything it names.
+
+    mkdocs.yml may hold `!!python/name:` and `!ENV` tags; their values do not
+    matter here, so every unknown tag reads as null.
+    """
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_ConfigLoader.add_multi_constructor("", _ignore_tag)
+
+
+@dataclass(frozen=True)
+class Site:
+    """The parts of a MkDocs project the content conventions depend on."""
+
+    root: Path
+    docs_dir: Path
+    languages: tuple[str, ...]  # the default language first
+    categories_allowed: tuple[str, ...]  # mkdocs.yml's list; empty when it sets none
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def allowed_categories(self, language: str) -> tuple[str, ...]:
+        return self.categories_allowed or categories_of(language)
+
+    def language_dir(self, language: str) -> Path:
+        return self.docs_dir / language
+
+    def shown(self, path: Path) -> str:
+        """A path as messages show it: relative to the project root when inside it."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def load_site(root: Path) -> Site:
+    config_path = root / CONFIG_FILE
+    config: dict[str, Any] = {}
+    if config_path.is_file():
+        try:
+            loaded = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+        except yaml.MarkedYAMLError as error:
+            line = error.problem_mark.line + 1 if error.problem_mark else 1
+            raise SiteConfigError(
+                f"{config_path}:{line}: mkdocs.yml is not valid YAML ({error.problem}); fix it "
+                "so that `mkdocs build` can read it"
+            ) from error
+        if isinstance(loaded, dict):
+            config = loaded
+    docs_dir = root / str(config.get("docs_dir") or "docs")
+    return Site(
+        root=root,
+        docs_dir=docs_dir,
+        languages=_languages(config) or DEFAULT_LANGUAGES,
+        categories_allowed=_categories_allowed(config),
+    )
+
+
+def _plugins(config: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(name, options) of each plugin, whichever of MkDocs' list forms mkdocs.yml uses."""
+    plugins = config.get("plugins") or []
+    if isinstance(plugins, dict):
+        plugins = [{name: options} for name, options in plugins.items()]
+    for entry in plugins:
+        if isinstance(entry, str):
+            yield entry, {}
+        elif isinstance(entry, dict):
+            for name, options in entry.items():
+                yield str(name), options if isinstance(options, dict) else {}
+
+
+def _languages(config: dict[str, Any]) -> tuple[str, ...]:
+    for name, options in _plugins(config):
+        if name != I18N_PLUGIN_NAME:
+            continue
+        entries = [entry for entry in options.get("languages") or [] if isinstance(entry, dict)]
+        locales = [str(entry["locale"]) for entry in entries if entry.get("locale")]
+        defaults = [str(entry["locale"]) for entry in entries if entry.get("default")]
+        if defaults:
+            locales.remove(defaults[0])
+            locales.insert(0, defaults[0])
+        return tuple(locales)
+    return ()
+
+
+def _categories_allowed(config: dict[str, Any]) -> tuple[str, ...]:
+    for name, options in _plugins(config):
+        if name in BLOG_PLUGIN_NAMES:
+            return tuple(str(category) for category in options.get("categories_allowed") or [])
+    return ()
