@@ -31,7 +31,7 @@ AUTHORS_FILE: Final = f"{BLOG_DIR}/.authors.yml"
 EXCERPT_SEPARATOR: Final = "<!-- more -->"
 
 SLUG_PATTERN: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-SLUG_RULE: Final = "lowercase ASCII letters and digits joined by single hyphens, e.g. xor-swap"
+SLUG_RULE: Final = "lowercase ASCII letters and digits, words joined by single hyphens"
 
 
 def categories_of(language: str) -> tuple[str, ...]:

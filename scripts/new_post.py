@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""Starts a new blog post: the Korean file and its English twin, same date and slug.
+
+Asks for what is missing when run in a terminal; otherwise takes flags only.
+See `new_post.py --help` and the site's kb/writing-posts.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import yaml
+from pymdownx.slugs import slugify
+
+# The package is imported by its name from the project root, the name mypy gives it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scripts.content_check.authors import known_authors
+from scripts.content_check.conventions import (
+    CATEGORIES,
+    DEFAULT_AUTHORS,
+    EXCERPT_SEPARATOR,
+    POSTS_DIR,
+    SLUG_RULE,
+    category_in,
+    is_valid_slug,
+)
+from scripts.content_check.front_matter import FrontMatterError, parse_front_matter
+from scripts.content_check.site_config import Site, SiteConfigError, load_site
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+KOREAN, ENGLISH = "ko", "en"
+T = TypeVar("T")
+
+# What the new files say until the author replaces it; `draft: true` keeps them
+# off the published site meanwhile.
+BODY = {
+    KOREAN: (
+        "# {title}\n\n"
+        "이 문단은 글의 첫머리(리드)다. 블로그 목록에는 아래 구분선까지만 보이니, "
+        "무엇을 왜 썼는지 두세 문장으로 적는다.\n\n"
+        f"{EXCERPT_SEPARATOR}\n\n"
+        "## 첫 번째 소제목\n\n"
+        "본문을 여기서부터 쓴다.\n"
+    ),
+    ENGLISH: (
+        "# {title}\n\n"
+        "This paragraph is the lead: the blog index shows the post up to the separator "
+        "below, so say in two or three sentences what the post is about and why.\n\n"
+        f"{EXCERPT_SEPARATOR}\n\n"
+        "## First section\n\n"
+        "The body starts here.\n"
+    ),
+}
+
+
+class PostError(click.UsageError):
+    """Bad input; the message says what to do. In a terminal the question is asked again."""
+
+
+@dataclass(frozen=True)
+class NewPost:
+    titles: dict[str, str]
+    descriptions: dict[str, str]
+    tags: dict[str, list[str]]
+    slug: str
+    date: dt.date
+    categories: list[dict[str, str]]  # each category named in both languages
+    authors: list[str]
+
+    def front_matter(self, language: str) -> dict[str, Any]:
+        return {
+            "date": self.date,
+            "slug": self.slug,
+            "authors": self.authors,
+            "categories": [names[language] for names in self.categories],
+            "tags": self.tags[language],
+            "description": self.descriptions[language],
+            "draft": True,
+        }
+
+    def text(self, language: str) -> str:
+        front = yaml.safe_dump(
+            self.front_matter(language),
+            allow_unicode=True,
+            sort_keys=False,
+            default_flow_style=None,
+            width=10_000,
+        )
+        return f"---\n{front}---\n\n" + BODY[language].format(title=self.titles[language])
+
+
+def slug_from_title(title: str) -> str:
+    """An ASCII slug made from an English title ("" when nothing ASCII is left)."""
+    ascii_only = slugify(case="lower")(title, "-").encode("ascii", "ignore").decode()
+    return re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9-]", "", ascii_only)).strip("-")
+
+
+def one_line(value: str) -> str:
+    value = value.strip()
+    if not value or "\n" in value:
+        raise PostError("write one non-empty line")
+    return value
+
+
+def parse_list(value: str) -> list[str]:
+    return [tag.strip() for tag in value.split(",") if tag.strip()]
+
+
+def parse_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise PostError(f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2024-03-01") from None
+
+
+def resolve_categories(names: list[str], site: Site) -> list[dict[str, str]]:
+    if not names:
+        raise PostError(f"a post needs a category; choose from: {choices()}")
+    resolved = []
+    for name in names:
+        korean = category_in(name, KOREAN) or category_in(name.capitalize(), KOREAN)
+        found = next((names for names in CATEGORIES if names[KOREAN] == korean), None)
+        if found is None:
+            raise PostError(f"unknown category {name!r}; choose from: {choices()}")
+        for language in (KOREAN, ENGLISH):
+            if found[language] not in site.allowed_categories(language):
+                raise PostError(
+                    f"category {found[language]!r} is not in mkdocs.yml's categories_allowed; "
+                    "add it there first or choose another"
+                )
+        resolved.append(found)
+    return resolved
+
+
+def choices() -> str:
+    return ", ".join(f"{names[KOREAN]} ({names[ENGLISH]})" for names in CATEGORIES)
+
+
+def check_authors(authors: list[str], site: Site) -> list[str]:
+    for language in (KOREAN, ENGLISH):
+        known = known_authors(site, language)
+        for author in authors:
+            if author not in known.names:
+                raise PostError(
+                    f"author {author!r} is unknown; add them to {known.source} or pass "
+                    f"--author with one of: {', '.join(sorted(known.names)) or 'none yet'}"
+                )
+    return authors
+
+
+def check_slug(slug: str, site: Site) -> str:
+    if not is_valid_slug(slug):
+        suggestion = slug_from_title(slug)
+        hint = f"; try {suggestion!r}" if suggestion else ""
+        raise PostError(f"slug {slug!r} is not valid: use {SLUG_RULE}{hint}")
+    for language in (KOREAN, ENGLISH):
+        posts = site.language_dir(language) / POSTS_DIR
+        for path in sorted(posts.rglob("*.md")) if posts.is_dir() else []:
+            if path.stem == slug or _slug_of(path) == slug:
+                raise PostError(
+                    f"slug {slug!r} is taken by {site.shown(path)}; choose another slug "
+                    "(translations share one slug, so it must be free in every language)"
+                )
+    return slug
+
+
+def _slug_of(path: Path) -> object:
+    try:
+        front = parse_front_matter(path.read_text(encoding="utf-8"))
+    except FrontMatterError:
+        return None
+    return front.values.get("slug") if front else None
+
+
+class Asker:
+    """Takes each value from its flag; in a terminal, asks for what no flag gave."""
+
+    def __init__(self, interactive: bool) -> None:
+        self.interactive = interactive
+
+    def __call__(
+        self,
+        value: str | None,
+        flag: str,
+        question: str,
+        check: Callable[[str], T],
+        default: str | None = None,
+    ) -> T:
+        if value is not None:
+            return self._checked(value, flag, check)
+        if self.interactive:
+            # click asks again when `check` raises PostError (a UsageError).
+            answer: T = click.prompt(question, default=default, value_proc=check)
+            return answer
+        if default is None:
+            raise click.UsageError(f"pass {flag}: nothing to make a default {flag} from")
+        return self._checked(default, flag, check)
+
+    @staticmethod
+    def _checked(value: str, flag: str, check: Callable[[str], T]) -> T:
+        try:
+            return check(value)
+        except PostError as problem:
+            raise PostError(f"{flag}: {problem.message}") from None
+
+
+@click.command(help="Start a blog post: writes the Korean file and its English twin.")
+@click.option("--title", help="Korean title.")
+@click.option("--title-en", help="English title.")
+@click.option("--slug", help="ASCII URL slug shared by both languages [default: from --title-en].")
+@click.option("--category", "categories", multiple=True, help="Category, Korean or English name.")
+@click.option("--tags", help="Comma-separated tags of the Korean post.")
+@click.option("--tags-en", help="Comma-separated tags of the English post [default: --tags].")
+@click.option("--description", help="One-line Korean description (search and previews).")
+@click.option("--description-en", help="One-line English description.")
+@click.option("--date", "date_text", help="Publication date, YYYY-MM-DD [default: today].")
+@click.option(
+    "--author", "authors", multiple=True, help="Author id from .authors.yml [default: linus]."
+)
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=PROJECT_ROOT,
+    show_default="this repository",
+    help="MkDocs project to write into (the folder holding mkdocs.yml).",
+)
+def main(
+    title: str | None,
+    title_en: str | None,
+    slug: str | None,
+    categories: tuple[str, ...],
+    tags: str | None,
+    tags_en: str | None,
+    description: str | None,
+    description_en: str | None,
+    date_text: str | None,
+    authors: tuple[str, ...],
+    root: Path,
+) -> None:
+    try:
+        site = load_site(root.resolve())
+    except SiteConfigError as problem:
+        raise click.ClickException(str(problem)) from problem
+    interactive = sys.stdin.isatty()
+    if not interactive:
+        required = {
+            "--title": title,
+            "--title-en": title_en,
+            "--category": categories or None,
+            "--description": description,
+            "--description-en": description_en,
+        }
+        missing = [flag for flag, value in required.items() if value is None]
+        if missing:
+            raise click.UsageError(
+                f"missing {', '.join(missing)}: pass them as flags, or run in a terminal to be "
+                "asked"
+            )
+    if not interactive and slug is None and not slug_from_title(title_en or ""):
+        raise click.UsageError(
+            f"--title-en {title_en!r} gives no ASCII slug; pass one with --slug, e.g. --slug "
+            "my-first-post"
+        )
+    ask = Asker(interactive)
+
+    korean_title = ask(title, "--title", "Title (Korean)", one_line)
+    english_title = ask(title_en, "--title-en", "Title (English)", one_line)
+    shared_slug = ask(
+        slug,
+        "--slug",
+        "Slug (ASCII, shared by both languages)",
+        lambda value: check_slug(value, site),
+        default=slug_from_title(english_title) or None,
+    )
+    chosen_categories = ask(
+        ",".join(categories) if categories else None,
+        "--category",
+        f"Categories, comma-separated: {choices()}",
+        lambda value: resolve_categories(parse_list(value), site),
+    )
+    korean_tags = ask(tags, "--tags", "Tags (Korean post)", parse_list, default="")
+    english_tags = ask(
+        tags_en, "--tags-en", "Tags (English post)", parse_list, default=", ".join(korean_tags)
+    )
+    korean_description = ask(
+        description, "--description", "One-line description (Korean)", one_line
+    )
+    english_description = ask(
+        description_en, "--description-en", "One-line description (English)", one_line
+    )
+    post = NewPost(
+        titles={KOREAN: korean_title, ENGLISH: english_title},
+        descriptions={KOREAN: korean_description, ENGLISH: english_description},
+        tags={KOREAN: korean_tags, ENGLISH: english_tags},
+        slug=shared_slug,
+        date=ask(date_text, "--date", "Date", parse_date, default=dt.date.today().isoformat()),
+        categories=chosen_categories,
+        authors=check_authors(list(authors) or sorted(DEFAULT_AUTHORS), site),
+    )
+    written = []
+    for language in (KOREAN, ENGLISH):
+        path = site.language_dir(language) / POSTS_DIR / f"{post.slug}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as file:
+            file.write(post.text(language))
+        written.append(site.shown(path))
+    click.echo(f"Wrote {written[0]} and {written[1]} (both `draft: true`).")
+    click.echo(
+        f"Next: write the lead above {EXCERPT_SEPARATOR} and the body in both, delete "
+        "`draft: true` to publish, and run scripts/check_content.py."
+    )
+
+
+if __name__ == "__main__":
+    main()
