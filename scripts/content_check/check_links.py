@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
+from .anchors import Anchors
 from .findings import Finding, error, warning
 from .markdown_source import Page
 from .references import Reference, find_references
@@ -16,14 +16,14 @@ from .site_config import Site
 
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
-# The ids of the page at a path, None when no page is there.
-IdsOf = Callable[[Path], frozenset[str] | None]
+# The anchors of the page at a path, None when no page is there.
+AnchorsOf = Callable[[Path], Anchors | None]
 
 
-def check_page_links(page: Page, site: Site, ids_of: IdsOf) -> Iterator[Finding]:
+def check_page_links(page: Page, site: Site, anchors_of: AnchorsOf) -> Iterator[Finding]:
     found = find_references(page)
     for target in found.targets:
-        yield from _check_target(page, target, site, ids_of)
+        yield from _check_target(page, target, site, anchors_of)
     for image in found.images:
         if image.alt is None or not image.alt.strip():
             fix = (
@@ -51,7 +51,9 @@ def check_page_links(page: Page, site: Site, ids_of: IdsOf) -> Iterator[Finding]
         )
 
 
-def _check_target(page: Page, reference: Reference, site: Site, ids_of: IdsOf) -> Iterator[Finding]:
+def _check_target(
+    page: Page, reference: Reference, site: Site, anchors_of: AnchorsOf
+) -> Iterator[Finding]:
     target = reference.target
     if not target:
         yield error(page.shown, reference.line, f"{reference.kind} has an empty target; fill it in")
@@ -70,7 +72,7 @@ def _check_target(page: Page, reference: Reference, site: Site, ids_of: IdsOf) -
     path_part = unquote(path_part.partition("?")[0])
     fragment = unquote(fragment)
     if not path_part:
-        yield from _check_anchor(page, reference, fragment, page.path, site, ids_of)
+        yield from _check_anchor(page, reference, fragment, page.path, site, anchors_of)
         return
     resolved = Path(os.path.normpath(page.path.parent / path_part))
     if not resolved.is_relative_to(site.docs_dir):
@@ -79,6 +81,14 @@ def _check_target(page: Page, reference: Reference, site: Site, ids_of: IdsOf) -
             reference.line,
             f"{target!r} points outside {site.shown(site.docs_dir)}; link only to files of "
             "the site",
+        )
+    elif (folder := _other_language_folder(page, resolved, site)) is not None:
+        yield error(
+            page.shown,
+            reference.line,
+            f"{target!r} points into {site.shown(folder)}, another language's folder, and the "
+            "build quietly links this language's page instead; link the page in this "
+            "language's folder (readers change language with the switcher)",
         )
     elif resolved.is_dir():
         index = (Path(path_part) / "index.md").as_posix()
@@ -95,24 +105,29 @@ def _check_target(page: Page, reference: Reference, site: Site, ids_of: IdsOf) -
             f"to {site.shown(page.path.parent)}",
         )
     elif fragment and resolved.suffix == ".md":
-        yield from _check_anchor(page, reference, fragment, resolved, site, ids_of)
+        yield from _check_anchor(page, reference, fragment, resolved, site, anchors_of)
+
+
+def _other_language_folder(page: Page, target: Path, site: Site) -> Path | None:
+    """The language folder `target` is in, when it is not the page's own."""
+    if page.language is None:
+        return None
+    for language in site.languages:
+        folder = site.language_dir(language)
+        if language != page.language and target.is_relative_to(folder):
+            return folder
+    return None
 
 
 def _check_anchor(
-    page: Page, reference: Reference, fragment: str, target: Path, site: Site, ids_of: IdsOf
+    page: Page, reference: Reference, fragment: str, target: Path, site: Site, anchors_of: AnchorsOf
 ) -> Iterator[Finding]:
-    ids = ids_of(target)
-    if ids is None or fragment in ids:
+    anchors = anchors_of(target)
+    if anchors is None or fragment in anchors.ids:
         return
-    close = difflib.get_close_matches(fragment, sorted(ids), n=3, cutoff=0.4)
-    hint = (
-        f"did you mean {', '.join('#' + name for name in close)}?"
-        if close
-        else "headings there have no id like it"
-    )
     yield error(
         page.shown,
         reference.line,
-        f"anchor #{fragment} is not in {site.shown(target)}; {hint} (ids come from headings, "
-        "lowercased, spaces as '-', or from an explicit `{#id}`)",
+        f"anchor #{fragment} is not in {site.shown(target)}; {anchors.suggest(fragment)} "
+        "(a heading's id is its text lowercased with '-' for spaces, or its explicit `{#id}`)",
     )

@@ -1,0 +1,285 @@
+"""scripts/check_content.py: each kind of mistake is reported at its file:line, and only then."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from tests.authors.conftest import Run, SiteTree
+
+    Check = Callable[[Path], Run]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+KO_POST = "docs/ko/blog/posts/xor-swap.md"
+EN_POST = "docs/en/blog/posts/xor-swap.md"
+
+
+def errors_of(run: Run) -> list[str]:
+    return [line for line in run.output.splitlines() if ": error: " in line]
+
+
+def assert_single_error(run: Run, location: str, *words: str) -> str:
+    """Exactly one error, at `location` (file:line), saying each of `words`."""
+    assert run.returncode == 1, run.output
+    errors = errors_of(run)
+    assert len(errors) == 1, run.output
+    assert errors[0].startswith(f"{location}: error: "), run.output
+    for word in words:
+        assert word in errors[0], run.output
+    return errors[0]
+
+
+def test_a_complete_two_language_site_passes_without_findings(
+    site: SiteTree, check_content: Check
+) -> None:
+    run = check_content(site.root)
+    assert run.returncode == 0, run.output
+    assert "0 error(s), 0 warning(s) in 6 page(s)" in run.output
+
+
+@pytest.mark.parametrize(
+    ("key", "line"),
+    [
+        ("date: 2024-02-01\n", "date: YYYY-MM-DD"),
+        ("slug: xor-swap\n", "slug: xor-swap"),
+        ("authors: [linus]\n", "authors: [linus]"),
+        ("categories: [파이썬]\n", "categories:"),
+        ("tags: [파이썬, 벤치마크]\n", "tags:"),
+        ("description: XOR 스왑이 정말 느린지 재 봤다.\n", "description:"),
+    ],
+)
+def test_a_missing_front_matter_key_points_at_the_end_of_the_front_matter(
+    site: SiteTree, check_content: Check, key: str, line: str
+) -> None:
+    site.edit(KO_POST, key, "")
+    # Seven keys minus one: the closing --- moves up to line 7.
+    assert_single_error(check_content(site.root), f"{KO_POST}:7", f"`{line}")
+
+
+def test_a_quoted_date_is_refused_because_the_blog_cannot_read_it(
+    site: SiteTree, check_content: Check
+) -> None:
+    site.edit(KO_POST, "date: 2024-02-01", 'date: "2024-02-01"')
+    assert_single_error(check_content(site.root), f"{KO_POST}:2", "not a date", "unquoted")
+
+
+def test_an_unknown_author_is_named_with_the_authors_file_to_add_them_to(
+    site: SiteTree, check_content: Check
+) -> None:
+    site.edit(KO_POST, "authors: [linus]", "authors:\n  - linus\n  - ghost")
+    error = assert_single_error(check_content(site.root), f"{KO_POST}:6", "'ghost'")
+    assert "docs/ko/blog/.authors.yml" in error
+
+
+def test_a_category_outside_the_allowed_list_is_refused_with_the_choices(
+    site: SiteTree, check_content: Check
+) -> None:
+    site.edit(KO_POST, "categories: [파이썬]", "categories: [요리]")
+    assert_single_error(check_content(site.root), f"{KO_POST}:5", "'요리'", "커리어, 리눅스")
+
+
+def test_an_english_category_on_a_korean_post_is_named_in_korean(
+    site: SiteTree, check_content: Check
+) -> None:
+    site.edit(KO_POST, "categories: [파이썬]", "categories: [Python]")
+    run = check_content(site.root)
+    assert_single_error(run, f"{KO_POST}:5", "'Python'", "'파이썬'")
+
+
+def test_categories_allowed_in_mkdocs_yml_override_the_built_in_list(
+    site: SiteTree, check_content: Check
+) -> None:
+    site.edit(
+        "mkdocs.yml",
+        "[커리어, 리눅스, 파이썬, 회고, Career, Linux, Python, Retrospective]",
+        "[커리어, Career, Python]",
+    )
+    assert_single_error(check_content(site.root), f"{KO_POST}:5", "'파이썬'", "커리어, Career")
+
+
+@pytest.mark.parametrize(
+    ("slug", "words"),
+    [("XOR_스왑", ("not valid", "lowercase ASCII")), ("xor-swap-2", ("file name", "xor-swap.md"))],
+)
+def test_a_slug_must_be_ascii_and_match_the_file_name(
+    site: SiteTree, check_content: Check, slug: str, words: tuple[str, ...]
+) -> None:
+    site.edit(KO_POST, "slug: xor-swap", f"slug: {slug}")
+    run = check_content(site.root)
+    # The English twin now disagrees with the Korean slug too, but only when the
+    # Korean one is usable; the first error is the Korean file's.
+    assert run.returncode == 1
+    assert errors_of(run)[-1].startswith(f"{KO_POST}:3: error: "), run.output
+    for word in words:
+        assert word in errors_of(run)[-1]
+
+
+def test_a_translation_with_another_date_or_slug_is_pointed_at_in_the_translation(
+    site: SiteTree, check_content: Check
+) -> None:
+    site.edit(EN_POST, "date: 2024-02-01", "date: 2024-02-02")
+    assert_single_error(check_content(site.root), f"{EN_POST}:2", "date: 2024-02-01", KO_POST)
+
+
+def test_a_translation_with_another_slug_is_told_the_original_slug(
+    site: SiteTree, check_content: Check
+) -> None:
+    site.edit(EN_POST, "slug: xor-swap", "slug: xor-swap-en")
+    run = check_content(site.root)
+    assert run.returncode == 1
+    assert f"{EN_POST}:3: error: slug 'xor-swap-en' differs from the Korean original" in run.output
+    assert "set `slug: xor-swap`" in run.output
+
+
+def test_a_post_without_the_excerpt_separator_is_refused(
+    site: SiteTree, check_content: Check
+) -> None:
+    site.edit(KO_POST, "<!-- more -->\n", "")
+    assert_single_error(check_content(site.root), f"{KO_POST}:9", "<!-- more -->", "lead")
+
+
+def test_an_excerpt_separator_inside_a_code_block_does_not_count(
+    site: SiteTree, check_content: Check
+) -> None:
+    site.edit(KO_POST, "<!-- more -->\n", "```html\n<!-- more -->\n```\n")
+    assert_single_error(check_content(site.root), f"{KO_POST}:9", "<!-- more -->")
+
+
+def test_front_matter_that_is_not_yaml_is_reported_at_its_line(
+    site: SiteTree, check_content: Check
+) -> None:
+    site.edit(KO_POST, "tags: [파이썬, 벤치마크]", "tags: [파이썬, 벤치마크")
+    run = check_content(site.root)
+    assert run.returncode == 1
+    assert errors_of(run)[0].startswith(f"{KO_POST}:7: error: front matter is not valid YAML")
+
+
+def test_a_broken_relative_link_names_the_file_it_looked_for(
+    site: SiteTree, check_content: Check
+) -> None:
+    site.edit(KO_POST, "[홈으로](../../index.md)", "[홈으로](../../home.md)")
+    assert_single_error(check_content(site.root), f"{KO_POST}:18", "docs/ko/home.md")
+
+
+def test_a_hangul_anchor_resolves_like_the_site_computes_it(
+    site: SiteTree, check_content: Check
+) -> None:
+    site.write(
+        "docs/ko/kb/index.md",
+        """\
+        # 지식 베이스
+
+        ## 리눅스 `ps` 명령어 **보기**
+
+        ## 요약
+
+        ## 요약
+
+        ## 직접 정한 이름 {#custom-id}
+
+        - [ps](#리눅스-ps-명령어-보기), [둘째 요약](#요약_1), [직접](#custom-id)
+        - [인코딩된 앵커](#%EC%9A%94%EC%95%BD)
+        - [글의 절](../blog/posts/xor-swap.md#측정-결과)
+        """,
+    )
+    site.write("docs/en/kb/index.md", "# Knowledge base\n")
+    run = check_content(site.root)
+    assert run.returncode == 0, run.output
+
+
+@pytest.mark.parametrize(
+    ("link", "suggestion"),
+    [
+        ("#리눅스-ps", "#리눅스-ps-명령어-보기"),
+        ("#직접-정한-이름", "#custom-id"),
+        ("../blog/posts/xor-swap.md#측정결과", "#측정-결과"),
+    ],
+)
+def test_an_anchor_that_is_not_on_the_page_is_refused_with_a_near_match(
+    site: SiteTree, check_content: Check, link: str, suggestion: str
+) -> None:
+    site.write(
+        "docs/ko/kb/index.md",
+        f"# 지식 베이스\n\n## 리눅스 `ps` 명령어 보기\n\n## 직접 정한 이름 {{#custom-id}}\n\n"
+        f"[링크]({link})\n",
+    )
+    site.write("docs/en/kb/index.md", "# Knowledge base\n")
+    assert_single_error(check_content(site.root), "docs/ko/kb/index.md:7", suggestion)
+
+
+def test_links_and_images_in_fenced_code_and_inline_code_are_not_checked(
+    site: SiteTree, check_content: Check
+) -> None:
+    site.edit(
+        KO_POST,
+        "## 측정 결과\n",
+        "## 측정 결과\n\n````markdown\n```bash\n[없는 글](nowhere.md) ![](no-alt.png)\n"
+        "```\n````\n\n`[없는 글](nowhere.md)` 처럼 쓴다.\n",
+    )
+    run = check_content(site.root)
+    assert run.returncode == 0, run.output
+
+
+def test_a_link_into_the_other_language_folder_is_refused(
+    site: SiteTree, check_content: Check
+) -> None:
+    site.edit(EN_POST, "[home](../../index.md)", "[home](../../../ko/index.md)")
+    assert_single_error(check_content(site.root), f"{EN_POST}:18", "docs/ko", "switcher")
+
+
+def test_a_link_to_a_folder_asks_for_its_index_page(site: SiteTree, check_content: Check) -> None:
+    site.edit(KO_POST, "[홈으로](../../index.md)", "[블로그](../)")
+    assert_single_error(check_content(site.root), f"{KO_POST}:18", "folder", "../index.md")
+
+
+def test_an_undefined_reference_label_is_refused(site: SiteTree, check_content: Check) -> None:
+    site.edit(
+        KO_POST, "본문.", "본문 [참고][없는-라벨], [정의된 것][ok].\n\n[ok]: ../../index.md\n"
+    )
+    assert_single_error(check_content(site.root), f"{KO_POST}:18", "[없는-라벨]")
+
+
+@pytest.mark.parametrize(
+    ("image", "words"),
+    [
+        ("![](chart.svg)", ("no alt text", "![what it shows]")),
+        ("![  ](chart.svg)", ("no alt text",)),
+        ('<img src="chart.svg">', ("no alt text", 'alt="what it shows"')),
+        ("![그래프](missing.svg)", ("does not exist", "docs/ko/blog/posts/missing.svg")),
+        ("![그래프](https://example.com/chart.png)", ("another host", "offline")),
+    ],
+)
+def test_images_need_alt_text_and_a_local_file(
+    site: SiteTree, check_content: Check, image: str, words: tuple[str, ...]
+) -> None:
+    site.edit(KO_POST, "![측정 결과 그래프](chart.svg)", image)
+    assert_single_error(check_content(site.root), f"{KO_POST}:22", *words)
+
+
+def test_a_page_without_translation_is_a_warning_not_an_error(
+    site: SiteTree, check_content: Check
+) -> None:
+    site.write("docs/ko/about.md", "# 소개\n")
+    run = check_content(site.root)
+    assert run.returncode == 0, run.output
+    assert (
+        "docs/ko/about.md:1: warning: no English translation; readers switching language land "
+        "on a fallback copy. Translate it as docs/en/about.md"
+    ) in run.output
+    assert "0 error(s), 1 warning(s)" in run.output
+
+
+def test_a_draft_post_is_reported_as_unpublished(site: SiteTree, check_content: Check) -> None:
+    site.edit(KO_POST, "---\n\n#", "draft: true\n---\n\n#")
+    run = check_content(site.root)
+    assert run.returncode == 0, run.output
+    assert f"{KO_POST}:8: warning: draft: the post is not published" in run.output
+
+
+def test_the_site_content_of_this_repository_has_no_errors(check_content: Check) -> None:
+    run = check_content(REPO_ROOT)
+    assert run.returncode == 0, run.output
