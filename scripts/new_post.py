@@ -100,7 +100,7 @@ class NewPost:
 def slug_from_title(title: str) -> str:
     """An ASCII slug made from an English title ("" when nothing ASCII is left)."""
     ascii_only = slugify(case="lower")(title, "-").encode("ascii", "ignore").decode()
-    return re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9-]", "", ascii_only)).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")
 
 
 def one_line(value: str) -> str:
