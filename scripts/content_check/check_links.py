@@ -74,15 +74,17 @@ def _check_target(
     if not path_part:
         yield from _check_anchor(page, reference, fragment, page.path, site, anchors_of)
         return
-    resolved = Path(os.path.normpath(page.path.parent / path_part))
-    if not resolved.is_relative_to(site.docs_dir):
+    written = Path(os.path.normpath(page.path.parent / path_part))
+    # An English page may use a Korean original that has no translation yet.
+    resolved = site.served_file(written, page.language)
+    if not written.is_relative_to(site.docs_dir):
         yield error(
             page.shown,
             reference.line,
             f"{target!r} points outside {site.shown(site.docs_dir)}; link only to files of "
             "the site",
         )
-    elif (folder := _other_language_folder(page, resolved, site)) is not None:
+    elif (folder := _other_language_folder(page, written, site)) is not None:
         yield error(
             page.shown,
             reference.line,
@@ -101,7 +103,7 @@ def _check_target(
         yield error(
             page.shown,
             reference.line,
-            f"{target!r} does not exist (no {site.shown(resolved)}); fix the path, relative "
+            f"{target!r} does not exist (no {site.shown(written)}); fix the path, relative "
             f"to {site.shown(page.path.parent)}",
         )
     elif fragment and resolved.suffix == ".md":

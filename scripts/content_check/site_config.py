@@ -43,6 +43,8 @@ class Site:
     docs_dir: Path
     languages: tuple[str, ...]  # the default language first
     categories_allowed: tuple[str, ...]  # mkdocs.yml's list; empty when it sets none
+    # static-i18n serves the default language's file where a translation lacks one.
+    fallback_to_default: bool = True
 
     @property
     def default_language(self) -> str:
@@ -53,6 +55,17 @@ class Site:
 
     def language_dir(self, language: str) -> Path:
         return self.docs_dir / language
+
+    def served_file(self, path: Path, language: str | None) -> Path:
+        """The file the built site uses for `path` linked from a `language` page."""
+        if path.exists() or language in (None, self.default_language):
+            return path
+        if not (self.fallback_to_default and path.is_relative_to(self.language_dir(language))):
+            return path
+        fallback = self.language_dir(self.default_language) / path.relative_to(
+            self.language_dir(language)
+        )
+        return fallback if fallback.exists() else path
 
     def shown(self, path: Path) -> str:
         """A path as messages show it: relative to the project root when inside it."""
@@ -77,11 +90,13 @@ def load_site(root: Path) -> Site:
         if isinstance(loaded, dict):
             config = loaded
     docs_dir = root / str(config.get("docs_dir") or "docs")
+    i18n = _plugin_options(config, I18N_PLUGIN_NAME)
     return Site(
         root=root,
         docs_dir=docs_dir,
-        languages=_languages(config) or DEFAULT_LANGUAGES,
+        languages=_languages(i18n) or DEFAULT_LANGUAGES,
         categories_allowed=_categories_allowed(config),
+        fallback_to_default=i18n.get("fallback_to_default", True) is not False,
     )
 
 
@@ -98,22 +113,20 @@ def _plugins(config: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield str(name), options if isinstance(options, dict) else {}
 
 
-def _languages(config: dict[str, Any]) -> tuple[str, ...]:
-    for name, options in _plugins(config):
-        if name != I18N_PLUGIN_NAME:
-            continue
-        entries = [entry for entry in options.get("languages") or [] if isinstance(entry, dict)]
-        locales = [str(entry["locale"]) for entry in entries if entry.get("locale")]
-        defaults = [str(entry["locale"]) for entry in entries if entry.get("default")]
-        if defaults:
-            locales.remove(defaults[0])
-            locales.insert(0, defaults[0])
-        return tuple(locales)
-    return ()
+def _plugin_options(config: dict[str, Any], *names: str) -> dict[str, Any]:
+    return next((options for name, options in _plugins(config) if name in names), {})
+
+
+def _languages(i18n: dict[str, Any]) -> tuple[str, ...]:
+    entries = [entry for entry in i18n.get("languages") or [] if isinstance(entry, dict)]
+    locales = [str(entry["locale"]) for entry in entries if entry.get("locale")]
+    defaults = [str(entry["locale"]) for entry in entries if entry.get("default")]
+    if defaults:
+        locales.remove(defaults[0])
+        locales.insert(0, defaults[0])
+    return tuple(locales)
 
 
 def _categories_allowed(config: dict[str, Any]) -> tuple[str, ...]:
-    for name, options in _plugins(config):
-        if name in BLOG_PLUGIN_NAMES:
-            return tuple(str(category) for category in options.get("categories_allowed") or [])
-    return ()
+    blog = _plugin_options(config, *BLOG_PLUGIN_NAMES)
+    return tuple(str(category) for category in blog.get("categories_allowed") or [])

@@ -283,3 +283,28 @@ def test_a_draft_post_is_reported_as_unpublished(site: SiteTree, check_content: 
 def test_the_site_content_of_this_repository_has_no_errors(check_content: Check) -> None:
     run = check_content(REPO_ROOT)
     assert run.returncode == 0, run.output
+
+
+def test_a_translation_may_use_the_default_language_file_the_build_falls_back_to(
+    site: SiteTree, check_content: Check
+) -> None:
+    site.edit(EN_POST, "## Results\n", "## Results\n\n![The chart](chart.svg)\n")
+    site.write("docs/ko/about.md", "# 소개\n\n## 경력\n")
+    site.edit(EN_POST, "[home](../../index.md)", "[about](../../about.md#경력)")
+    run = check_content(site.root)
+    assert run.returncode == 0, run.output
+    assert "0 error(s), 1 warning(s)" in run.output  # about.md has no translation
+
+
+def test_without_fallback_a_translation_needs_its_own_file(
+    site: SiteTree, check_content: Check
+) -> None:
+    site.edit(
+        "mkdocs.yml",
+        "docs_structure: folder",
+        "docs_structure: folder\n      fallback_to_default: false",
+    )
+    site.edit(EN_POST, "## Results\n", "## Results\n\n![The chart](chart.svg)\n")
+    assert_single_error(
+        check_content(site.root), f"{EN_POST}:18", "does not exist", "docs/en/blog/posts/chart.svg"
+    )
