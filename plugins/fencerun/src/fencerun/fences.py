@@ -1,0 +1,191 @@
+"""Find stage: a page's executable fenced blocks, read the way pymdownx.superfences reads fences.
+
+Superfences finds fences at any indentation (lists, admonitions, tabs) and inside blockquotes,
+closes a fence only with the same marker at the same indentation, and treats everything
+between as the block's code. This module follows the same rules, so a block we find is a
+fence superfences would have seen, and a fence nested inside another fence's body (an
+example in a Markdown code block) is never a block.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fencerun.errors import BlockError
+from fencerun.model import Block, SourceLocation
+from fencerun.options import LANGUAGES, OptionError, build_options, exec_state, parse_header
+
+TAB_LENGTH = 4  # Python-Markdown's default, which superfences uses to expand indentation
+
+_PREFIX_CHARS = " \t>"
+_OPENER_RE = re.compile(r"(?P<marker>`{3,}|~{3,})(?P<header>.*)$")
+# An exec option the header parser could not read still marks the fence as meant to run.
+_EXEC_WORD_RE = re.compile(r"(?:^|[\s{])exec(?:[=\s}]|$)")
+
+
+@dataclass(frozen=True)
+class FoundBlock:
+    """An executable block and where its fence lines stand in the page's Markdown."""
+
+    block: Block
+    start: int  # 0-based line of the opening fence
+    end: int  # 0-based line of the closing fence
+    indent: str = ""  # what precedes the fence on each line (spaces, blockquote markers)
+
+
+@dataclass(frozen=True)
+class DisabledFence:
+    """A fence with exec="off": shown as ordinary code, its exec options dropped."""
+
+    language: str
+    title: str
+    start: int  # 0-based line of the opening fence (only that line changes)
+    indent: str
+    marker: str
+
+
+@dataclass(frozen=True)
+class PageFences:
+    blocks: list[FoundBlock]
+    disabled: list[DisabledFence]
+
+
+@dataclass(frozen=True)
+class _Fence:
+    start: int
+    end: int | None  # None: never closed
+    indent: str
+    marker: str
+    header: str
+    body: list[str]
+    short_line: int | None  # first body line indented less than the fence, if any
+
+
+def find_blocks(
+    markdown: str, path: str, *, first_line: int = 1, markdown_default: bool = False
+) -> list[FoundBlock]:
+    """Every executable block of a page, in order. Raises BlockError for a malformed one."""
+    fences = scan_page(markdown, path, first_line=first_line, markdown_default=markdown_default)
+    return fences.blocks
+
+
+def scan_page(
+    markdown: str, path: str, *, first_line: int = 1, markdown_default: bool = False
+) -> PageFences:
+    """Executable blocks and exec="off" fences of a page, in order."""
+    blocks: list[FoundBlock] = []
+    disabled: list[DisabledFence] = []
+    for fence in _fences(markdown.split("\n")):
+        where = SourceLocation(path, first_line + fence.start)
+        found = _read_fence(fence, where, index=len(blocks), markdown_default=markdown_default)
+        if isinstance(found, Block):
+            assert fence.end is not None  # _read_fence refuses open fences
+            blocks.append(FoundBlock(found, fence.start, fence.end, fence.indent))
+        elif isinstance(found, DisabledFence):
+            disabled.append(found)
+    return PageFences(blocks, disabled)
+
+
+def _read_fence(
+    fence: _Fence, where: SourceLocation, *, index: int, markdown_default: bool
+) -> Block | DisabledFence | None:
+    meant_to_run = bool(_EXEC_WORD_RE.search(fence.header))
+    try:
+        header = parse_header(fence.header)
+        running = exec_state(header)
+    except OptionError as error:
+        if meant_to_run:
+            raise BlockError(where, error.message, error.hint) from None
+        return None
+    if running is None:
+        return None
+    if not running:
+        return DisabledFence(
+            header.language, header.get("title") or "", fence.start, fence.indent, fence.marker
+        )
+    language = LANGUAGES.get(header.language)
+    if language is None:
+        named = f"'{header.language}'" if header.language else "no language"
+        raise BlockError(
+            where,
+            f"exec fence with {named}: this plugin runs {', '.join(sorted(set(LANGUAGES)))}",
+            'write the language right after the backticks, e.g. ```python exec="on"; '
+            "to show the code without running it, remove exec",
+        )
+    try:
+        options = build_options(header, markdown_default=markdown_default)
+    except OptionError as error:
+        raise BlockError(where, error.message, error.hint) from None
+    if fence.short_line is not None:
+        raise BlockError(
+            where,
+            f"line {where.line + fence.short_line - fence.start} of the block is indented "
+            "less than its fence, so the fence ends there without a closing line",
+            "indent every line of the block at least as far as its opening ```",
+        )
+    if fence.end is None:
+        raise BlockError(
+            where,
+            f"the fence opened with {fence.marker} is never closed",
+            f"close the block with a line holding only {fence.marker}, indented like the opening",
+        )
+    return Block(language, "\n".join(fence.body), options, where, index)
+
+
+def _fences(lines: list[str]) -> list[_Fence]:
+    fences: list[_Fence] = []
+    position = 0
+    while position < len(lines):
+        indent, content = _split_prefix(lines[position])
+        opener = _OPENER_RE.match(content)
+        if opener is None:
+            position += 1
+            continue
+        fence = _follow(lines, position, indent, opener.group("marker"), opener.group("header"))
+        fences.append(fence)
+        if fence.end is not None:
+            position = fence.end + 1
+        elif fence.short_line is not None:
+            position = fence.short_line + 1
+        else:
+            break  # superfences reads the rest of the page as the open fence's body
+    return fences
+
+
+def _follow(lines: list[str], start: int, indent: str, marker: str, header: str) -> _Fence:
+    body: list[str] = []
+    quote_only = indent.strip()
+    for number in range(start + 1, len(lines)):
+        line = lines[number].rstrip("\r")
+        if not line.strip() or line.strip() == quote_only:
+            body.append("")
+            continue
+        prefix, content = _take_prefix(line, len(indent))
+        if prefix != indent:
+            return _Fence(start, None, indent, marker, header, body, short_line=number)
+        if content.startswith(marker) and not content[len(marker) :].strip(" \t"):
+            return _Fence(start, number, indent, marker, header, body, short_line=None)
+        body.append(content)
+    return _Fence(start, None, indent, marker, header, body, short_line=None)
+
+
+def _split_prefix(line: str) -> tuple[str, str]:
+    """A line's whole leading run of spaces, tabs and '>', tabs expanded, and the rest."""
+    line = line.rstrip("\r")
+    content = line.lstrip(_PREFIX_CHARS)
+    return line[: len(line) - len(content)].expandtabs(TAB_LENGTH), content
+
+
+def _take_prefix(line: str, width: int) -> tuple[str, str]:
+    """At most `width` columns of leading prefix (tabs expanded) and the untouched rest."""
+    taken: list[str] = []
+    column = 0
+    index = 0
+    while index < len(line) and column < width and line[index] in _PREFIX_CHARS:
+        char = line[index]
+        step = TAB_LENGTH - column % TAB_LENGTH if char == "\t" else 1
+        taken.append(" " * step if char == "\t" else char)
+        column += step
+        index += 1
+    return "".join(taken), line[index:]
