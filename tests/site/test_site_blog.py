@@ -138,3 +138,26 @@ def test_posts_of_one_language_are_not_published_under_the_other(site: BuiltSite
     }
     assert korean_blog == english_blog, "the two blogs differ in pages"
     assert not any("/posts/" in url for url in site.html_pages()), "a post kept its source path"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_tags_on_a_post_lead_to_its_languages_tags_page(site: BuiltSite, language: str) -> None:
+    for post in POSTS:
+        url = post.url(language)
+        tags = site.page(url).select("a.md-tag")
+        assert tags, f"/{url} shows no tags"
+        for tag in tags:
+            href, _, anchor = str(tag["href"]).partition("#")
+            target = site.resolve(url, href)
+            assert anchor, f"tag link {tag['href']} on /{url} names no tag"
+            assert target == f"{ROOTS[language]}tags/"
+            assert site.page(target).find(id=anchor) is not None, f"no #{anchor} on /{target}"
+
+
+def test_sitemap_lists_every_post_in_both_languages(site: BuiltSite) -> None:
+    sitemap = ET.parse(site.file("sitemap.xml")).getroot()
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locations = {loc.text for loc in sitemap.findall("s:url/s:loc", namespace)}
+    for post in POSTS:
+        for language in LANGUAGES:
+            assert SITE_URL + post.url(language) in locations
