@@ -174,7 +174,7 @@ def check_slug(slug: str, site: Site) -> str:
 
 def _slug_of(path: Path) -> object:
     try:
-        front = parse_front_matter(path.read_text(encoding="utf-8"))
+        front = parse_front_matter(path.read_text(encoding="utf-8", errors="replace"))
     except FrontMatterError:
         return None
     return front.values.get("slug") if front else None

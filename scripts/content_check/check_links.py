@@ -75,7 +75,7 @@ def _check_target(
         yield from _check_anchor(page, reference, fragment, page.path, site, anchors_of)
         return
     written = Path(os.path.normpath(page.path.parent / path_part))
-    # An English page may use a Korean original that has no translation yet.
+    # A translation may use the default language's file, as static-i18n falls back to it.
     resolved = site.served_file(written, page.language)
     if not written.is_relative_to(site.docs_dir):
         yield error(

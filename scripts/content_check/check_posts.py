@@ -52,7 +52,7 @@ def check_post(page: Page, site: Site, authors: KnownAuthors) -> Iterator[Findin
                 page.shown,
                 1,
                 "post has no front matter; start it with a `---` block holding date, slug, "
-                "authors, categories, tags and description (scripts/new_post.py writes one)",
+                "authors, categories, tags and description (scripts/new-post writes one)",
             )
         return
     yield from _check_date(page, front)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .checker import check_site, site_pages
+from .markdown_source import UnreadablePage
 from .site_config import SiteConfigError, load_site
 
 # scripts/content_check/cli.py -> the project root
@@ -32,7 +33,10 @@ def main(root: Path) -> None:
             f"no docs folder at {site.shown(site.docs_dir)}; run from a MkDocs project or "
             "pass --root"
         )
-    pages = site_pages(site)
+    try:
+        pages = site_pages(site)
+    except UnreadablePage as problem:
+        raise click.ClickException(str(problem)) from problem
     findings = check_site(site, pages)
     for finding in findings:
         click.echo(str(finding))

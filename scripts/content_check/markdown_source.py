@@ -83,8 +83,18 @@ class Page:
         )
 
 
+class UnreadablePage(Exception):
+    """A page that is not UTF-8 text; MkDocs cannot build it either."""
+
+
 def read_page(path: Path, shown: str, docs_dir: Path, languages: tuple[str, ...]) -> Page:
     relative = path.relative_to(docs_dir).parts
     language = relative[0] if len(relative) > 1 and relative[0] in languages else None
     in_language = "/".join(relative[1:] if language else relative)
-    return Page(path, shown, language, in_language, path.read_text(encoding="utf-8"))
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        line = data.count(b"\n", 0, problem.start) + 1
+        raise UnreadablePage(f"{shown}:{line}: not UTF-8 text; save the file as UTF-8") from None
+    return Page(path, shown, language, in_language, text)

@@ -308,3 +308,12 @@ def test_without_fallback_a_translation_needs_its_own_file(
     assert_single_error(
         check_content(site.root), f"{EN_POST}:18", "does not exist", "docs/en/blog/posts/chart.svg"
     )
+
+
+def test_a_page_that_is_not_utf8_is_named_with_its_line(
+    site: SiteTree, check_content: Check
+) -> None:
+    (site.root / "docs/ko/index.md").write_bytes(b"# Home\n\n" + "본문\n".encode("euc-kr"))
+    run = check_content(site.root)
+    assert run.returncode == 1
+    assert "docs/ko/index.md:3: not UTF-8 text; save the file as UTF-8" in run.output
