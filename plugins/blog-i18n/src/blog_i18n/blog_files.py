@@ -8,12 +8,32 @@ from collections.abc import Iterator
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .languages import Languages
 
 log = logging.getLogger("mkdocs.plugins.blog-i18n")
+
+
+BLOG_NEEDS = {
+    "index.md": "create it with a title, e.g. '# Blog'",
+    "posts": "create the folder (with a .gitkeep while it has no posts)",
+}
+
+
+def require_blog_folders(languages: Languages, config: MkDocsConfig) -> None:
+    """Stops the build where the blog would write into docs/: it creates a
+    missing index page and posts folder there."""
+    blog_dir = os.path.join(config.docs_dir, languages.blog_dir())
+    for needed, remedy in BLOG_NEEDS.items():
+        path = os.path.join(blog_dir, needed)
+        if not os.path.exists(path):
+            raise PluginError(
+                f"blog-i18n: {os.path.relpath(path)} is missing, and the "
+                f"'{languages.current}' blog would write it into docs/: {remedy}"
+            )
 
 
 def drop_other_languages_posts(files: Files, languages: Languages) -> None:

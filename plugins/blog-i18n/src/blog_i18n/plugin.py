@@ -76,6 +76,7 @@ class BlogI18nPlugin(BasePlugin[BlogI18nConfig]):  # type: ignore[no-untyped-cal
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
+        blog_files.require_blog_folders(self.languages, config)
         blog_files.drop_other_languages_posts(files, self.languages)
         self.blog_on_files(files, config=config)
         blog_files.move_to_language_root(
