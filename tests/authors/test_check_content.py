@@ -109,13 +109,14 @@ def test_a_slug_must_be_ascii_and_match_the_file_name(
     site: SiteTree, check_content: Check, slug: str, words: tuple[str, ...]
 ) -> None:
     site.edit(KO_POST, "slug: xor-swap", f"slug: {slug}")
+    site.edit(EN_POST, "slug: xor-swap", f"slug: {slug}")
     run = check_content(site.root)
-    # The English twin now disagrees with the Korean slug too, but only when the
-    # Korean one is usable; the first error is the Korean file's.
     assert run.returncode == 1
-    assert errors_of(run)[-1].startswith(f"{KO_POST}:3: error: "), run.output
-    for word in words:
-        assert word in errors_of(run)[-1]
+    errors = errors_of(run)
+    assert [error.split(": error: ")[0] for error in errors] == [f"{EN_POST}:3", f"{KO_POST}:3"]
+    for error in errors:
+        for word in words:
+            assert word in error, run.output
 
 
 def test_a_translation_with_another_date_or_slug_is_pointed_at_in_the_translation(
@@ -317,3 +318,22 @@ def test_a_page_that_is_not_utf8_is_named_with_its_line(
     run = check_content(site.root)
     assert run.returncode == 1
     assert "docs/ko/index.md:3: not UTF-8 text; save the file as UTF-8" in run.output
+
+
+def test_without_site_settings_the_built_in_categories_and_default_author_apply(
+    site: SiteTree, check_content: Check
+) -> None:
+    site.write("mkdocs.yml", "site_name: test\n")
+    for language in ("ko", "en"):
+        (site.root / f"docs/{language}/blog/.authors.yml").unlink()
+    site.edit(KO_POST, "categories: [파이썬]", "categories: [Career]")
+    site.edit(EN_POST, "authors: [linus]", "authors: [lina]")
+    run = check_content(site.root)
+    assert run.returncode == 1
+    assert (
+        f"{KO_POST}:5: error: category 'Career' is another language's name; in a Korean post "
+        "write '커리어'"
+    ) in run.output
+    assert f"{EN_POST}:4: error: author 'lina' is unknown" in run.output
+    assert "use one of: linus" in run.output
+    assert len(errors_of(run)) == 2, run.output
