@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fencerun.model import SourceLocation
+from fencerun.model import Block, Result, SourceLocation
 
 
 class FencerunError(Exception):
@@ -22,3 +22,57 @@ class BlockError(FencerunError):
         """The message, with the path shown under `docs_label` (e.g. "docs/") when given."""
         text = f"{docs_label}{self.location}: {self.message}"
         return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+
+class BlockFailure(FencerunError):
+    """A block that ran but did not exit as declared, or was stopped at its timeout."""
+
+    TAIL_LINES = 15
+
+    def __init__(self, block: Block, result: Result) -> None:
+        self.block = block
+        self.result = result
+        super().__init__(self.describe())
+
+    @property
+    def reason(self) -> str:
+        if self.result.timed_out:
+            took = self.result.provenance.duration_s if self.result.provenance else None
+            after = f" after {took:.1f} s" if took is not None else ""
+            return f"was stopped at its timeout{after}"
+        return f"exited with {self.result.returncode}, expected {self.block.options.returncode}"
+
+    @property
+    def hint(self) -> str:
+        if self.result.timed_out:
+            return 'give it more time with timeout="SECONDS" in the fence header, or make it faster'
+        return (
+            f"if this exit code is what the block should show, declare it: "
+            f'returncode="{self.result.returncode}" in the fence header'
+        )
+
+    def output_tail(self) -> str:
+        lines = self.result.output.rstrip("\n").split("\n")
+        kept = lines[-self.TAIL_LINES :]
+        cut = len(lines) - len(kept)
+        return (f"[... {cut} earlier lines]\n" if cut > 0 else "") + "\n".join(kept)
+
+    def describe(self, docs_label: str = "") -> str:
+        where = f"{docs_label}{self.block.location}"
+        tail = self.output_tail().strip("\n")
+        lines = tail.split("\n") if tail else []
+        shown = "\n".join(f"    | {line}" for line in lines) or "    (no output)"
+        return (
+            f"{where}: {self.block.language} block {self.reason}\n"
+            f"  last lines of its output:\n{shown}\n"
+            f"  hint: {self.hint}"
+        )
+
+
+def failure_of(block: Block, result: Result) -> BlockFailure | None:
+    """The failure a result stands for, or None when the block exited as declared."""
+    if result.origin == "not-executed":
+        return None
+    if result.timed_out or result.returncode != block.options.returncode:
+        return BlockFailure(block, result)
+    return None

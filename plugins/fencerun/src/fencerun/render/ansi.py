@@ -1,0 +1,15 @@
+"""ANSI colour codes to HTML spans (result="ansi"), through ansi2html.
+
+Inline styles, not classes, so colours need no stylesheet and 256-colour and true-colour
+codes work too; the text itself is HTML-escaped by the converter.
+"""
+
+from __future__ import annotations
+
+from ansi2html import Ansi2HTMLConverter
+
+_converter = Ansi2HTMLConverter(inline=True, escaped=True, linkify=False)
+
+
+def ansi_to_html(text: str) -> str:
+    return _converter.convert(text, full=False)

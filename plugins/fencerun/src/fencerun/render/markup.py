@@ -1,0 +1,63 @@
+"""Markdown building blocks for the text that replaces a fence: fences that cannot be closed
+early by what they hold, pymdownx.tabbed tabs, and the two fences of our own.
+
+The output of a block never reaches the Markdown parser as Markdown unless the block asked
+for it: text goes inside a code fence longer than any backtick run it contains, HTML inside
+a `fencerun-html` fence whose formatter inserts it as it is (superfences keeps it away from
+every other Markdown processor).
+"""
+
+from __future__ import annotations
+
+import re
+from textwrap import indent
+
+HTML_FENCE = "fencerun-html"
+MARKDOWN_FENCE = "fencerun-markdown"
+
+_BACKTICK_RUN_RE = re.compile(r"`{3,}")
+# Python-Markdown marks its stash placeholders with these two characters: keep them out of
+# output so an output can never smuggle in a placeholder.
+_PLACEHOLDER_CHARS = str.maketrans({"\x02": "\ufffd", "\x03": "\ufffd"})
+
+
+def clean(text: str) -> str:
+    return text.translate(_PLACEHOLDER_CHARS)
+
+
+def fence(language: str, body: str, **attributes: str | None) -> str:
+    """A backtick fence that no line of `body` can close; None attributes are left out."""
+    longest = max((len(run) for run in _BACKTICK_RUN_RE.findall(body)), default=2)
+    marker = "`" * max(3, longest + 1)
+    given = [_attribute(key, value) for key, value in attributes.items() if value is not None]
+    header = " ".join([language, *given])
+    return f"{marker}{header}\n{clean(body)}\n{marker}"
+
+
+def _attribute(key: str, value: str) -> str:
+    # superfences reads a value up to the first matching quote followed by a space.
+    quote = "'" if '"' in value and "'" not in value else '"'
+    return f"{key}={quote}{value.replace(quote, '')}{quote}"
+
+
+def html_fence(html: str) -> str:
+    """HTML inserted into the page as it is."""
+    return fence(HTML_FENCE, html)
+
+
+def markdown_fence(markdown: str, *, idprefix: str, toc: bool) -> str:
+    """Markdown rendered on its own (so it cannot spill into the page) and then inserted."""
+    return fence(MARKDOWN_FENCE, markdown, idprefix=idprefix, toc="on" if toc else "off")
+
+
+def tabbed(*tabs: tuple[str, str]) -> str:
+    """pymdownx.tabbed tabs, each title with its Markdown content."""
+    parts = []
+    for title, content in tabs:
+        parts.append(f'=== "{title}"\n\n{indent(content, "    ")}')
+    return "\n\n".join(parts)
+
+
+def join(*chunks: str) -> str:
+    """Markdown chunks as separate blocks."""
+    return "\n\n".join(chunk for chunk in chunks if chunk)

@@ -1,0 +1,113 @@
+"""The small HTML pieces around an output: provenance footer, failure box, not-executed notice,
+truncation note. Korean pages get Korean text, every other language English."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from fencerun.errors import BlockFailure
+from fencerun.model import Provenance, Result
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "ran": "Ran on",
+        "recorded": "Recorded on",
+        "took": "took",
+        "failed": "This block failed",
+        "hint": "Hint",
+        "no_output": "(no output)",
+        "not_executed": "Not executed",
+        "not_executed_body": (
+            "This site was built with code execution turned off, and no stored result "
+            "exists for this block, so its output is missing here."
+        ),
+        "truncated": "Output cut: the block printed more than this site keeps.",
+    },
+    "ko": {
+        "ran": "실행 환경:",
+        "recorded": "기록된 결과:",
+        "took": "소요",
+        "failed": "이 블록은 실패했습니다",
+        "hint": "도움말",
+        "no_output": "(출력 없음)",
+        "not_executed": "실행하지 않음",
+        "not_executed_body": (
+            "이 사이트는 코드 실행을 끈 채로 빌드되었고 이 블록의 저장된 결과도 없어서, "
+            "여기에 출력이 빠져 있습니다."
+        ),
+        "truncated": "출력이 잘렸습니다. 이 블록은 사이트가 보관하는 크기보다 많이 출력했습니다.",
+    },
+}
+
+
+def texts(locale: str) -> dict[str, str]:
+    return _TEXTS["ko"] if locale.lower().startswith("ko") else _TEXTS["en"]
+
+
+def provenance_footer(result: Result, locale: str) -> str:
+    """One unobtrusive line: where and when the output came from and how long it took."""
+    provenance = result.provenance
+    if provenance is None:
+        return ""
+    words = texts(locale)
+    recorded = result.origin == "frozen"
+    lead = words["recorded"] if recorded else words["ran"]
+    css = "fencerun-provenance fencerun-recorded" if recorded else "fencerun-provenance"
+    parts = [
+        escape(provenance.host),
+        escape(provenance.os),
+        escape(provenance.interpreter),
+        _time(provenance),
+        f"{words['took']} {escape(format_duration(provenance.duration_s))}",
+    ]
+    return f'<p class="{css}">{lead} ' + " · ".join(parts) + "</p>"
+
+
+def _time(provenance: Provenance) -> str:
+    try:
+        moment = datetime.fromisoformat(provenance.started_at)
+    except ValueError:
+        return escape(provenance.started_at)
+    shown = moment.strftime("%Y-%m-%d %H:%M")
+    offset = moment.strftime("%z")  # "+0900", or "" for a naive time
+    if offset:
+        shown += f" UTC{offset[:3]}:{offset[3:5]}"
+    return f'<time datetime="{escape(provenance.started_at)}">{shown}</time>'
+
+
+def format_duration(seconds: float) -> str:
+    if seconds < 10:
+        return f"{seconds:.2f} s"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s"
+
+
+def failure_box(failure: BlockFailure, locale: str) -> str:
+    """A visible error in the page, for `mkdocs serve`, where a failure must not stop the server."""
+    words = texts(locale)
+    tail = failure.output_tail().strip("\n") or words["no_output"]
+    return (
+        '<div class="admonition failure fencerun-failure">'
+        f'<p class="admonition-title">{words["failed"]}: '
+        f"{escape(str(failure.block.location))}, {escape(failure.reason)}</p>"
+        f"<pre><code>{escape(tail)}</code></pre>"
+        f"<p>{words['hint']}: {escape(failure.hint)}</p>"
+        "</div>"
+    )
+
+
+def not_executed_notice(locale: str) -> str:
+    words = texts(locale)
+    return (
+        '<div class="admonition warning fencerun-not-executed">'
+        f'<p class="admonition-title">{words["not_executed"]}</p>'
+        f"<p>{words['not_executed_body']}</p>"
+        "</div>"
+    )
+
+
+def truncated_note(locale: str) -> str:
+    return f'<p class="fencerun-truncated">{texts(locale)["truncated"]}</p>'
