@@ -1,0 +1,1 @@
+"""Korean search for Material for MkDocs: compound parts, particles, mixed words."""
