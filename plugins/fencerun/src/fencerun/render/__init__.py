@@ -9,11 +9,11 @@ from __future__ import annotations
 from fencerun.errors import failure_of
 from fencerun.model import Block, Result
 from fencerun.render import notices
-from fencerun.render.markup import fence, html_fence, join, tabbed
+from fencerun.render.markup import fence, fence_header, html_fence, join, tabbed
 from fencerun.render.output import figures_html, output_markdown, output_text
 from fencerun.render.source import shown_source
 
-__all__ = ["render_block", "render_source_only"]
+__all__ = ["plain_fence_header", "render_block"]
 
 
 def render_block(
@@ -34,9 +34,9 @@ def render_block(
     return _place_source(block, result, output or html_fence(""), failed=failure is not None)
 
 
-def render_source_only(language: str, code: str, *, title: str) -> str:
-    """An exec="off" block: its code as an ordinary code block."""
-    return fence(language, code, title=title or None)
+def plain_fence_header(marker: str, language: str, *, title: str) -> str:
+    """The opening line for an exec="off" block: an ordinary code block, title kept."""
+    return fence_header(marker, language, title=title or None)
 
 
 def _output(block: Block, result: Result, *, provenance_footer: bool, locale: str) -> str:

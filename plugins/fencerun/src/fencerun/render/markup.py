@@ -29,9 +29,12 @@ def fence(language: str, body: str, **attributes: str | None) -> str:
     """A backtick fence that no line of `body` can close; None attributes are left out."""
     longest = max((len(run) for run in _BACKTICK_RUN_RE.findall(body)), default=2)
     marker = "`" * max(3, longest + 1)
+    return f"{fence_header(marker, language, **attributes)}\n{clean(body)}\n{marker}"
+
+
+def fence_header(marker: str, language: str, **attributes: str | None) -> str:
     given = [_attribute(key, value) for key, value in attributes.items() if value is not None]
-    header = " ".join([language, *given])
-    return f"{marker}{header}\n{clean(body)}\n{marker}"
+    return marker + " ".join([language, *given])
 
 
 def _attribute(key: str, value: str) -> str:

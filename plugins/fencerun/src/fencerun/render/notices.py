@@ -99,6 +99,15 @@ def failure_box(failure: BlockFailure, locale: str) -> str:
     )
 
 
+def block_error_box(message: str, locale: str) -> str:
+    """A malformed fence, shown at the top of its page under `mkdocs serve`."""
+    return (
+        '<div class="admonition failure fencerun-failure">'
+        f'<p class="admonition-title">{texts(locale)["failed"]}</p>'
+        f"<pre><code>{escape(message)}</code></pre></div>"
+    )
+
+
 def not_executed_notice(locale: str) -> str:
     words = texts(locale)
     return (

@@ -1,0 +1,44 @@
+"""The engine's settings, as plain values (the MkDocs side reads them from mkdocs.yml in
+`mkdocs_config.py`), and the environment switch that turns execution off."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from fencerun.errors import FencerunError
+
+EXECUTE_VARIABLE = "FENCERUN_EXECUTE"
+_ON = frozenset({"1", "true", "on", "yes"})
+_OFF = frozenset({"0", "false", "off", "no"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    project_dir: Path  # the folder of mkdocs.yml; workdir options are relative to it
+    cache_dir: Path  # the result store
+    frozen_dir: Path  # recorded outputs of freeze="true" blocks, committed with the site
+    execute: bool = True
+    timeout: float = 30.0  # seconds, for blocks without their own timeout option
+    workers: int | None = None  # None: sized to the machine by the executor
+    max_output_bytes: int = 200_000
+    provenance: bool = True  # footer under each output, unless a block says otherwise
+    markdown_default: bool = False  # markdown-exec renders output as Markdown by default
+    fail_on_error: bool = True  # False under `mkdocs serve`: failures show in the page
+
+
+def execute_switch(environ: Mapping[str, str], configured: bool) -> bool:
+    """FENCERUN_EXECUTE=0 turns execution off whatever mkdocs.yml says (and =1 on)."""
+    raw = environ.get(EXECUTE_VARIABLE)
+    if raw is None or not raw.strip():
+        return configured
+    word = raw.strip().lower()
+    if word in _ON:
+        return True
+    if word in _OFF:
+        return False
+    raise FencerunError(
+        f"{EXECUTE_VARIABLE}={raw!r} is neither on nor off; "
+        f"set it to 0 to build without running blocks, or 1 to run them"
+    )

@@ -1,0 +1,22 @@
+"""The plugin's settings in mkdocs.yml, every one typed, with its default."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class FencerunConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves it untyped
+    # Running blocks
+    execute = c.Type(bool, default=True)  # FENCERUN_EXECUTE=0/1 overrides it
+    timeout = c.Type((int, float), default=30)  # seconds, per block; timeout="N" overrides
+    workers = c.Optional(c.Type(int))  # parallel blocks; unset: sized to the machine
+    max_output = c.Type(int, default=200_000)  # bytes kept of one block's output
+
+    # Showing results
+    default_output = c.Choice(("text", "markdown"), default="text")  # markdown: markdown-exec's
+    provenance = c.Type(bool, default=True)  # footer under outputs; provenance="off" per block
+
+    # Where results are kept, relative to the folder of mkdocs.yml
+    cache_dir = c.Type(str, default=".cache/fencerun")
+    frozen_dir = c.Type(str, default="frozen")  # recorded outputs, committed with the site

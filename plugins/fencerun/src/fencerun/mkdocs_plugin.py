@@ -1,0 +1,282 @@
+"""The MkDocs plugin: a thin adapter that wires the engine's stages to MkDocs events.
+
+Reads as the event sequence. static-i18n builds each extra language as a nested build on
+the same plugin instance (from its on_post_build at priority -100), and `mkdocs serve`
+rebuilds on the same instance too, so the plugin counts nesting to know where a top-level
+build starts and ends; the engine's memo lives as long as the plugin.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections.abc import Sequence
+from importlib import import_module
+from importlib.resources import files as package_files
+from pathlib import Path
+from typing import Literal
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data
+
+from fencerun import __version__
+from fencerun.config import Settings, execute_switch
+from fencerun.engine import Engine, ExecutorLike, KeyFunction, PageSource, interim_key
+from fencerun.errors import BlockError, BlockFailure, FencerunError, failure_of
+from fencerun.fences import PageFences
+from fencerun.markdown_ext import OutputMarkdown
+from fencerun.mkdocs_config import FencerunConfig
+from fencerun.model import Block
+from fencerun.render import plain_fence_header, render_block
+from fencerun.render.markup import html_fence
+from fencerun.render.notices import block_error_box
+
+log = get_plugin_logger("fencerun")
+
+SUPERFENCES = "pymdownx.superfences"
+EXTENSION = "fencerun.markdown_ext"
+CSS_PATH = "assets/fencerun.css"
+
+
+class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        self.serving = False
+        self.engine: Engine | None = None
+        self.depth = 0  # nesting of builds: static-i18n builds other languages inside one
+        self.sources: dict[str, tuple[str, int]] = {}  # page path -> (body, first line)
+        self.said_protections = False
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        # Under `mkdocs serve` a failing block must not stop the server: it shows in the page.
+        self.serving = command == "serve"
+
+    # Last, after static-i18n (-100) has set this language's settings.
+    @event_priority(-200)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if SUPERFENCES not in config.markdown_extensions:
+            raise PluginError(
+                f"fencerun needs the {SUPERFENCES} Markdown extension: add it under "
+                "markdown_extensions in mkdocs.yml"
+            )
+        if "markdown-exec" in config.plugins:
+            raise PluginError(
+                "fencerun and markdown-exec both claim exec fences: remove markdown-exec from "
+                "the plugins in mkdocs.yml (fencerun reads the same fences)"
+            )
+        self._add_markdown_glue(config)
+        if CSS_PATH not in config.extra_css:
+            config.extra_css.append(CSS_PATH)
+        if self.depth == 0:
+            self._start_build(config)
+        self.depth += 1
+        return config
+
+    def _add_markdown_glue(self, config: MkDocsConfig) -> None:
+        if EXTENSION in config.markdown_extensions:
+            return  # a nested or repeated build on the same config
+        config.markdown_extensions.append(EXTENSION)
+        superfences = config.mdx_configs.setdefault(SUPERFENCES, {})
+        fences = superfences.setdefault("custom_fences", [])
+        fences.extend(
+            OutputMarkdown(config.markdown_extensions, config.mdx_configs).custom_fences()
+        )
+
+    def _start_build(self, config: MkDocsConfig) -> None:
+        try:
+            settings = self._settings(config)
+        except FencerunError as error:
+            raise PluginError(str(error)) from None
+        if self.engine is None:
+            self.engine = Engine(settings, executor_factory=_make_executor, key=_key_function())
+        else:
+            self.engine.start_build(settings)
+        self.sources.clear()
+
+    def _settings(self, config: MkDocsConfig) -> Settings:
+        project_dir = Path(config.config_file_path or ".").resolve().parent
+        return Settings(
+            project_dir=project_dir,
+            cache_dir=project_dir / self.config.cache_dir,
+            frozen_dir=project_dir / self.config.frozen_dir,
+            execute=execute_switch(os.environ, self.config.execute),
+            timeout=float(self.config.timeout),
+            workers=self.config.workers,
+            max_output_bytes=self.config.max_output,
+            provenance=self.config.provenance,
+            markdown_default=self.config.default_output == "markdown",
+            fail_on_error=not self.serving,
+        )
+
+    # After static-i18n (-100) and blog-i18n (-110) have settled which pages this language
+    # builds: every block of every page starts now, in parallel, before any page renders.
+    @event_priority(-200)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        engine = self._engine()
+        pages = []
+        for file in files.documentation_pages():
+            page = self._read(file, config)
+            if page is not None:
+                pages.append(page)
+        for page in pages:
+            try:
+                engine.prepare([page])
+            except BlockError as error:
+                self._report_block_error(error, config)
+        if not self.said_protections and engine.protections_summary():
+            log.info(f"blocks run with: {engine.protections_summary()}")
+            self.said_protections = True
+        if CSS_PATH not in files.src_uris:
+            css = package_files("fencerun").joinpath(CSS_PATH).read_text(encoding="utf-8")
+            files.append(File.generated(config, CSS_PATH, content=css))
+        return files
+
+    def _read(self, file: File, config: MkDocsConfig) -> PageSource | None:
+        try:
+            source = file.content_string
+        except (OSError, UnicodeDecodeError):
+            return None  # MkDocs reports an unreadable page itself when it gets to it
+        body, _meta = get_data(source)
+        first_line = _first_line(source, body)
+        path = _page_path(file, config)
+        self.sources[path] = (body, first_line)
+        return PageSource(path, body, first_line)
+
+    # Replace each exec fence with its rendered result. Priority 0 keeps the order of the
+    # other plugins' Markdown edits as MkDocs would run them.
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        engine = self._engine()
+        path = _page_path(page.file, config)
+        body, first_line = self.sources.get(path, (markdown, 1))
+        if body != markdown:
+            first_line = _first_line(page.file.content_string, markdown)
+        source = PageSource(path, markdown, first_line)
+        try:
+            fences = engine.plan(source)
+        except BlockError as error:
+            self._report_block_error(error, config)
+            box = block_error_box(error.describe(_docs_label(config)), _locale(page, config))
+            return html_fence(box) + "\n\n" + markdown
+        rendered = {}
+        for found in fences.blocks:
+            result = engine.result_for(found.block, source)
+            failure = failure_of(found.block, result)
+            if failure is not None:
+                self._report_failure(failure, config)
+            rendered[found.start] = render_block(
+                found.block,
+                result,
+                provenance_footer=engine.settings.provenance,
+                locale=_locale(page, config),
+            )
+        return _rewrite(markdown, fences, rendered)
+
+    def _report_block_error(self, error: BlockError, config: MkDocsConfig) -> None:
+        message = error.describe(_docs_label(config))
+        if not self.serving:
+            raise PluginError(message)
+        log.warning(message)
+
+    def _report_failure(self, failure: BlockFailure, config: MkDocsConfig) -> None:
+        label = _docs_label(config)
+        if self.serving:
+            log.warning(failure.describe(label))
+            return
+        # Wait for every block started, so one build reports every failure at once.
+        failures = self._engine().failures()
+        count = f"{len(failures)} blocks failed" if len(failures) > 1 else "a block failed"
+        details = "\n\n".join(f.describe(label) for f in failures)
+        raise PluginError(f"fencerun: {count}:\n\n{details}")
+
+    # Last: static-i18n builds the other languages inside its on_post_build (-100).
+    @event_priority(-200)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.depth -= 1
+        if self.depth == 0 and self.engine is not None:
+            log.info(self.engine.tally.summary_line())
+
+    def on_build_error(self, *, error: Exception) -> None:
+        # Whatever failed, no block process may outlive the build.
+        self.depth = 0
+        if self.engine is not None:
+            self.engine.close()
+
+    def on_shutdown(self) -> None:
+        if self.engine is not None:
+            self.engine.close()
+
+    def _engine(self) -> Engine:
+        if self.engine is None:
+            raise PluginError("fencerun: on_config did not run before the build used the plugin")
+        return self.engine
+
+
+def _make_executor(settings: Settings) -> ExecutorLike:
+    executor: ExecutorLike = import_module("fencerun.run").Executor(
+        project_dir=settings.project_dir,
+        workers=settings.workers,
+        default_timeout=settings.timeout,
+        max_output_bytes=settings.max_output_bytes,
+    )
+    return executor
+
+
+def _key_function() -> KeyFunction:
+    interpreter = f"{platform.python_implementation()} {platform.python_version()}"
+
+    def key(block: Block, session_prefix: Sequence[Block]) -> str:
+        return interim_key(
+            block,
+            session_prefix,
+            environment={},
+            interpreter=interpreter,
+            plugin_version=__version__,
+        )
+
+    return key
+
+
+def _rewrite(markdown: str, fences: PageFences, rendered: dict[int, str]) -> str:
+    lines = markdown.split("\n")
+    edits: list[tuple[int, int, list[str]]] = []
+    for found in fences.blocks:
+        text = ["", *rendered[found.start].split("\n"), ""]
+        edits.append((found.start, found.end, [_indent(line, found.indent) for line in text]))
+    for disabled in fences.disabled:
+        header = plain_fence_header(disabled.marker, disabled.language, title=disabled.title)
+        edits.append((disabled.start, disabled.start, [disabled.indent + header]))
+    for start, end, replacement in sorted(edits, reverse=True):
+        lines[start : end + 1] = replacement
+    return "\n".join(lines)
+
+
+def _indent(line: str, indent: str) -> str:
+    return indent + line if line else indent.rstrip()
+
+
+def _first_line(source: str, body: str) -> int:
+    """The line of `source` where `body` (the page without its front matter) starts."""
+    if body and source.endswith(body):
+        return source[: len(source) - len(body)].count("\n") + 1
+    return 1
+
+
+def _page_path(file: File, config: MkDocsConfig) -> str:
+    if file.abs_src_path:
+        return Path(os.path.relpath(file.abs_src_path, config.docs_dir)).as_posix()
+    return file.src_uri
+
+
+def _docs_label(config: MkDocsConfig) -> str:
+    project_dir = Path(config.config_file_path or ".").resolve().parent
+    docs = os.path.relpath(config.docs_dir, project_dir)
+    return "" if docs == "." else Path(docs).as_posix() + "/"
+
+
+def _locale(page: Page, config: MkDocsConfig) -> str:
+    return str(getattr(page.file, "locale", None) or config.theme.get("language") or "en")
