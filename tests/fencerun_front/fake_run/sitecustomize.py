@@ -3,6 +3,7 @@ executor is not in the package: same interface, blocks run as plain child proces
 
 from __future__ import annotations
 
+import os
 import platform
 import socket
 import subprocess
@@ -46,7 +47,8 @@ class FakeExecutor:
         cwd = self.project_dir / block.options.workdir if block.options.workdir else None
         command = self._command(block, earlier, marker)
         try:
-            done = subprocess.run(command, capture_output=True, timeout=timeout, cwd=cwd)
+            env = {**os.environ, "COLUMNS": str(block.options.width or 80)}
+            done = subprocess.run(command, capture_output=True, timeout=timeout, cwd=cwd, env=env)
             output = (done.stdout + done.stderr).decode("utf-8", "replace")
             returncode, timed_out = done.returncode, False
         except subprocess.TimeoutExpired:

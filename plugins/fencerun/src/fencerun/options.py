@@ -12,7 +12,7 @@ import difflib
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, get_args
 
 from fencerun.model import BlockOptions, SourceMode
@@ -195,7 +195,7 @@ def exec_state(header: FenceHeader) -> bool | None:
 def build_options(header: FenceHeader, *, markdown_default: bool = False) -> BlockOptions:
     """Validate every option of an exec fence; unknown names and bad values are errors."""
     seen: set[str] = set()
-    parsed: dict[str, Any] = {"markdown": markdown_default}
+    parsed: dict[str, Any] = {}
     for key, raw in header.values:
         if key in seen:
             raise OptionError(f"option {key} is given twice", f"keep one {key}=...")
@@ -209,6 +209,8 @@ def build_options(header: FenceHeader, *, markdown_default: bool = False) -> Blo
         parsed[field_name] = value
     options = BlockOptions(**parsed)
     _check_combinations(options)
+    if "markdown" not in parsed and markdown_default and not (options.html or options.result):
+        options = replace(options, markdown=True)
     return options
 
 

@@ -1,0 +1,102 @@
+"""Small MkDocs sites in temporary folders, built with `mkdocs build` in a child process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib.util import find_spec
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+HERE = Path(__file__).resolve().parent
+# Until the real executor is part of the package, builds use a stand-in with its interface.
+FAKE_RUN = HERE / "fake_run"
+
+PLAIN_MKDOCS_YML = """\
+site_name: fencerun test
+theme: mkdocs
+plugins:
+  - fencerun{plugin_options}
+markdown_extensions:
+  - admonition
+  - attr_list
+  - md_in_html
+  - pymdownx.superfences
+  - pymdownx.highlight
+  - pymdownx.tabbed:
+      alternate_style: true
+  - toc:
+      permalink: true
+"""
+
+
+@dataclass(frozen=True)
+class Build:
+    project: Path
+    returncode: int
+    output: str  # stdout and stderr of mkdocs build
+
+    def html(self, page: str = "index.html") -> str:
+        return (self.project / "site" / page).read_text(encoding="utf-8")
+
+    def soup(self, page: str = "index.html") -> BeautifulSoup:
+        return BeautifulSoup(self.html(page), "html.parser")
+
+
+def build_env(extra: Mapping[str, str] = {}) -> dict[str, str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **extra}
+    if find_spec("fencerun.run") is None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(FAKE_RUN), env.get("PYTHONPATH")]))
+    return env
+
+
+def write_project(
+    project: Path,
+    pages: Mapping[str, str],
+    *,
+    mkdocs_yml: str | None = None,
+    plugin_options: str = "",
+) -> None:
+    options = textwrap.indent(textwrap.dedent(plugin_options).strip("\n"), "      ")
+    yml = mkdocs_yml or PLAIN_MKDOCS_YML.format(plugin_options=":\n" + options if options else "")
+    project.mkdir(parents=True, exist_ok=True)
+    (project / "mkdocs.yml").write_text(yml, encoding="utf-8")
+    for name, text in pages.items():
+        path = project / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+def build(project: Path, *, env: Mapping[str, str] = {}, strict: bool = True) -> Build:
+    command = [sys.executable, "-m", "mkdocs", "build"] + (["--strict"] if strict else [])
+    done = subprocess.run(
+        command,
+        cwd=project,
+        env=build_env(env),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    return Build(project, done.returncode, done.stdout + done.stderr)
+
+
+def build_pages(
+    project: Path,
+    pages: Mapping[str, str],
+    *,
+    plugin_options: str = "",
+    mkdocs_yml: str | None = None,
+    env: Mapping[str, str] = {},
+) -> Build:
+    write_project(project, pages, mkdocs_yml=mkdocs_yml, plugin_options=plugin_options)
+    return build(project, env=env)
+
+
+def text_of(soup: BeautifulSoup, selector: str) -> list[str]:
+    return [element.get_text() for element in soup.select(selector)]
