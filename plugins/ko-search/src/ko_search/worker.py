@@ -14,6 +14,7 @@ import os
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 
 # Where Material's base.html puts its worker, relative to the site root.
@@ -36,6 +37,7 @@ class Worker:
     source: str
 
 
+@cache
 def worker_for(material_name: str) -> Worker:
     """Our worker, loading Material's worker material_name from the same folder.
 

@@ -40,7 +40,7 @@
   ];
 
   var HANGUL = /[가-힣]/g;
-  var NOT_HANGUL_WORD = /[0-9A-Za-z]/;
+  var LATIN_OR_DIGIT = /[0-9A-Za-z]/;
   var LONE_JAMO = /[\u3131-\u318e]+$/;
   // A term: Material's modifiers around one word that ends in Hangul.
   var TERM = /^([^0-9A-Za-z가-힣\u3131-\u318e]*)(.*[가-힣\u3131-\u318e])([^0-9A-Za-z가-힣\u3131-\u318e]*)$/;
@@ -61,7 +61,7 @@
       var ending = endings[i];
       if (word.length > ending.text.length && word.slice(-ending.text.length) === ending.text) {
         var rest = word.slice(0, -ending.text.length);
-        if (NOT_HANGUL_WORD.test(rest) || syllables(rest) >= ending.left) return rest;
+        if (LATIN_OR_DIGIT.test(rest) || syllables(rest) >= ending.left) return rest;
       }
     }
     return word;
