@@ -273,6 +273,9 @@ class Engine:
             for slot, (block, future) in list(self._slots.items()):
                 if not future.done() or _worth_retrying(block, future):
                     self._slots.pop(slot)
+                else:
+                    # Kept from an earlier build: reused now, not run.
+                    self._slots[slot] = (block, _done(_reused(future.result())))
             self._counted.clear()
             self._pages.clear()
         self.tally = Tally()
@@ -325,6 +328,10 @@ def _done(result: Result) -> Future[Result]:
     future: Future[Result] = Future()
     future.set_result(result)
     return future
+
+
+def _reused(result: Result) -> Result:
+    return replace(result, origin="cached") if result.origin == "live" else result
 
 
 def _worth_retrying(block: Block, future: Future[Result]) -> bool:

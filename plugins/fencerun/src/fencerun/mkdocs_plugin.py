@@ -279,4 +279,7 @@ def _docs_label(config: MkDocsConfig) -> str:
 
 
 def _locale(page: Page, config: MkDocsConfig) -> str:
-    return str(getattr(page.file, "locale", None) or config.theme.get("language") or "en")
+    # static-i18n marks each file with its language; otherwise the theme's language.
+    chosen = getattr(page.file, "locale", None)
+    chosen = chosen or config.theme.get("language") or config.theme.get("locale")
+    return str(chosen or "en")

@@ -1,0 +1,79 @@
+"""Building without executing (for untrusted pull requests): nothing runs, and a block without
+a stored result shows a visible notice instead of an empty output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.fencerun_front.conftest import build, write_project
+
+PAGE = """
+# Page
+
+```bash exec="on" workdir="." source="above"
+echo ran > proof-it-ran.txt
+echo visible-output
+```
+"""
+
+KOREAN_YML = """\
+site_name: 한국어
+theme:
+  name: material
+  language: ko
+  font: false
+plugins:
+  - fencerun
+markdown_extensions:
+  - pymdownx.superfences
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    write_project(tmp_path, {"index.md": PAGE})
+    return tmp_path
+
+
+def test_environment_switch_builds_without_running_and_shows_a_notice(project: Path) -> None:
+    result = build(project, env={"FENCERUN_EXECUTE": "0"})
+    assert result.returncode == 0, result.output
+    assert not (project / "proof-it-ran.txt").exists()
+    soup = result.soup()
+    notice = soup.select_one(".fencerun-not-executed")
+    assert notice is not None and "Not executed" in notice.get_text()
+    assert "echo visible-output" in soup.get_text()  # the source is still shown
+    assert "1 not executed" in result.output
+
+
+def test_config_switch_builds_without_running(tmp_path: Path) -> None:
+    write_project(tmp_path, {"index.md": PAGE}, plugin_options="execute: false")
+    result = build(tmp_path)
+    assert result.returncode == 0, result.output
+    assert not (tmp_path / "proof-it-ran.txt").exists()
+    assert result.soup().select_one(".fencerun-not-executed") is not None
+
+
+def test_environment_switch_overrides_the_config(tmp_path: Path) -> None:
+    write_project(tmp_path, {"index.md": PAGE}, plugin_options="execute: false")
+    result = build(tmp_path, env={"FENCERUN_EXECUTE": "1"})
+    assert result.returncode == 0, result.output
+    assert (tmp_path / "proof-it-ran.txt").exists()
+    assert "visible-output" in result.soup().get_text()
+
+
+def test_korean_pages_get_the_notice_in_korean(tmp_path: Path) -> None:
+    write_project(tmp_path, {"index.md": PAGE}, mkdocs_yml=KOREAN_YML)
+    result = build(tmp_path, env={"FENCERUN_EXECUTE": "off"})
+    assert result.returncode == 0, result.output
+    notice = result.soup().select_one(".fencerun-not-executed")
+    assert notice is not None and "실행하지 않음" in notice.get_text()
+
+
+def test_a_bad_switch_value_is_an_error_that_says_what_to_set(project: Path) -> None:
+    result = build(project, env={"FENCERUN_EXECUTE": "maybe"})
+    assert result.returncode == 1
+    assert "FENCERUN_EXECUTE='maybe' is neither on nor off" in result.output
+    assert "Traceback" not in result.output

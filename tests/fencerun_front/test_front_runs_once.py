@@ -1,0 +1,146 @@
+"""Each unique block runs once per build, however often it is rendered: the blog's index,
+archive and category pages re-render a post's excerpt, and static-i18n builds every language
+(with untranslated pages rendered again as fallbacks)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.fencerun_front.conftest import Build, build, write_project
+
+MKDOCS_YML = """\
+site_name: runs once
+theme:
+  name: material
+  language: ko
+  font: false
+markdown_extensions:
+  - pymdownx.superfences
+plugins:
+  - search
+  - blog:
+      post_excerpt: required
+      categories_allowed: [리눅스, Linux]
+  - i18n:
+      docs_structure: folder
+      fallback_to_default: true
+      reconfigure_material: true
+      languages:
+        - locale: ko
+          name: 한국어
+          default: true
+          build: true
+        - locale: en
+          name: English
+          build: true
+  - blog-i18n
+  - fencerun
+"""
+
+
+def post(category: str, title: str) -> str:
+    return f"""
+        ---
+        date: 2024-02-01
+        slug: counting
+        categories: [{category}]
+        ---
+
+        # {title}
+
+        ```bash exec="on" workdir="counts"
+        echo post-excerpt-block >> runs.log
+        echo excerpt-output
+        ```
+
+        <!-- more -->
+
+        ```python exec="on" workdir="counts"
+        open("runs.log", "a").write("post-body-block\\n")
+        print("body-output")
+        ```
+    """
+
+
+HOME = """
+    # Home
+
+    ```bash exec="on" workdir="counts"
+    echo home-block >> runs.log
+    echo home-output
+    ```
+"""
+
+KOREAN_ONLY = """
+    # 한국어만
+
+    ```bash exec="on" workdir="counts"
+    echo ko-only-block >> runs.log
+    echo ko-only-output
+    ```
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    project = tmp_path_factory.mktemp("runs-once")
+    pages = {
+        "ko/index.md": HOME,
+        "en/index.md": HOME,
+        "ko/only-ko.md": KOREAN_ONLY,
+        "ko/blog/index.md": "# 블로그\n",
+        "en/blog/index.md": "# Blog\n",
+        "ko/blog/posts/counting.md": post("리눅스", "세기"),
+        "en/blog/posts/counting.md": post("Linux", "Counting"),
+    }
+    write_project(project, pages, mkdocs_yml=MKDOCS_YML)
+    (project / "counts").mkdir()
+    result = build(project)
+    assert result.returncode == 0, result.output
+    return result
+
+
+def runs(project: Path) -> Counter[str]:
+    return Counter((project / "counts" / "runs.log").read_text().split())
+
+
+def test_every_unique_block_ran_exactly_once(built: Build) -> None:
+    assert runs(built.project) == {
+        "home-block": 1,
+        "ko-only-block": 1,
+        "post-excerpt-block": 1,
+        "post-body-block": 1,
+    }
+    assert "blocks 4 run, 0 reused, 0 failed" in built.output
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "blog/2024/02/01/counting/index.html",
+        "blog/index.html",
+        "blog/archive/2024/index.html",
+        "blog/category/리눅스/index.html",
+        "en/blog/2024/02/01/counting/index.html",
+        "en/blog/index.html",
+        "en/blog/archive/2024/index.html",
+        "en/blog/category/linux/index.html",
+    ],
+)
+def test_the_excerpt_output_shows_wherever_the_blog_renders_the_post(
+    built: Build, page: str
+) -> None:
+    assert "excerpt-output" in built.html(page)
+
+
+@pytest.mark.parametrize("page", ["index.html", "en/index.html"])
+def test_translated_pages_show_the_output_in_each_language(built: Build, page: str) -> None:
+    assert "home-output" in built.html(page)
+
+
+def test_the_fallback_copy_of_an_untranslated_page_shows_its_output(built: Build) -> None:
+    assert "ko-only-output" in built.html("only-ko/index.html")
+    assert "ko-only-output" in built.html("en/only-ko/index.html")
