@@ -355,3 +355,6 @@ _READERS: Mapping[str, Callable[[str, str], tuple[str, Any]]] = {
     "freeze": _read_bool,
     "provenance": _read_bool,
 }
+
+# Every option a fence header can carry.
+OPTION_NAMES: tuple[str, ...] = ("exec", *_READERS)
