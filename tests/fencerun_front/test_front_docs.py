@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from fencerun.fences import find_blocks
 from fencerun.mkdocs_config import FencerunConfig
 from fencerun.options import LANGUAGES, OPTION_NAMES
