@@ -118,3 +118,16 @@ def test_an_unclosed_exec_fence_is_an_error(tmp_path_factory: pytest.TempPathFac
     result = build_pages(tmp_path_factory.mktemp("unclosed"), {"index.md": page})
     assert result.returncode == 1
     assert "docs/index.md:3: the fence opened with ``` is never closed" in result.output
+
+
+def test_every_malformed_block_of_the_site_is_reported_at_once(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    pages = {
+        "a.md": '```python exec="on" sorce="above"\nprint(1)\n```\n',
+        "b/c.md": "# C\n\n```bash exec=on\necho\n```\n",
+    }
+    result = build_pages(tmp_path_factory.mktemp("many-malformed"), pages)
+    assert result.returncode == 1
+    assert "docs/a.md:1: unknown option sorce" in result.output
+    assert "docs/b/c.md:3: the value of exec is not quoted" in result.output

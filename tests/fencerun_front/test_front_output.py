@@ -3,10 +3,18 @@ the provenance footer, and exec="off" blocks."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from tests.fencerun_front.conftest import Build, build_pages
+from tests.fencerun_front.conftest import (
+    PLAIN_MKDOCS_YML,
+    Build,
+    build,
+    build_pages,
+    write_project,
+)
 
 PAGE = """
 # Outputs
@@ -173,3 +181,20 @@ def test_footer_can_be_turned_off_for_the_whole_site(
     footers = result.soup().select(".fencerun-provenance")
     assert len(footers) == 1
     assert "loud" in str(footers[0].find_previous("pre"))
+
+
+def test_an_exec_fence_from_an_included_file_is_shown_as_code_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    yml = (
+        PLAIN_MKDOCS_YML.format(plugin_options="")
+        + "  - pymdownx.snippets:\n      base_path: [.]\n"
+    )
+    write_project(tmp_path, {"index.md": '# Page\n\n--8<-- "included.md"\n'}, mkdocs_yml=yml)
+    (tmp_path / "included.md").write_text('```bash exec="on"\necho from-snippet\n```\n')
+    result = build(tmp_path, strict=False)
+    assert result.returncode == 0, result.output
+    assert "reached Markdown without being in a page's own source" in result.output
+    inert = result.soup().select(".fencerun-inert")
+    assert len(inert) == 1 and inert[0].get_text() == "echo from-snippet"
+    assert build(tmp_path).returncode == 1  # --strict turns the warning into a failure

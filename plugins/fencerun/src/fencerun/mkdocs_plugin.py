@@ -121,11 +121,17 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
             page = self._read(file, config)
             if page is not None:
                 pages.append(page)
+        problems = []
         for page in pages:
             try:
                 engine.prepare([page])
             except BlockError as error:
-                self._report_block_error(error, config)
+                problems.append(error.describe(_docs_label(config)))
+        # Every malformed block of the site in one message, before anything renders.
+        if problems and not self.serving:
+            raise PluginError("\n".join(problems))
+        for problem in problems:
+            log.warning(problem)
         if not self.said_protections and engine.protections_summary():
             log.info(f"blocks run with: {engine.protections_summary()}")
             self.said_protections = True

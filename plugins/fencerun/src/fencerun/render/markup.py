@@ -19,10 +19,13 @@ _BACKTICK_RUN_RE = re.compile(r"`{3,}")
 # Python-Markdown marks its stash placeholders with these two characters: keep them out of
 # output so an output can never smuggle in a placeholder.
 _PLACEHOLDER_CHARS = str.maketrans({"\x02": "\ufffd", "\x03": "\ufffd"})
+# Characters some parsers take for line breaks; left in, they could end a fence line early
+# (at the wrong indentation) and let the rest of the output out of its block.
+_LINE_BREAKS_RE = re.compile("\r\n?|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def clean(text: str) -> str:
-    return text.translate(_PLACEHOLDER_CHARS)
+    return _LINE_BREAKS_RE.sub("\n", text).translate(_PLACEHOLDER_CHARS)
 
 
 def fence(language: str, body: str, **attributes: str | None) -> str:
