@@ -91,3 +91,15 @@ def test_failure_box_names_the_block_and_says_what_to_do() -> None:
 def test_html_from_escaped_output_is_escaped_in_the_ansi_block() -> None:
     text = render(block('result="ansi"'), Result("\x1b[31m<b>&</b>\x1b[0m", 0), footer=False)
     assert "&lt;b&gt;&amp;&lt;/b&gt;" in text and "<b>" not in text
+
+
+def test_a_failure_is_never_hidden_in_a_tab() -> None:
+    text = render(block('source="tabbed-left"'), Result("boom", 1))
+    assert '=== "' not in text
+    assert text.index("fencerun-failure") < text.index('print("x")')
+
+
+def test_failure_box_shows_colours_not_escape_codes() -> None:
+    text = render(block(), Result("\x1b[31mred <b>\x1b[0m", 1))
+    assert "\x1b" not in text and "[31m" not in text
+    assert "red &lt;b&gt;" in text

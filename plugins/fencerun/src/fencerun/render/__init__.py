@@ -30,8 +30,12 @@ def render_block(
         output = _output(block, result, provenance_footer=provenance_footer, locale=locale)
     if not options.source:
         return output
+    if failure is not None:
+        # Never inside a tab or a result box, where the failure could go unnoticed.
+        source = fence(block.language, shown_source(block), title=options.title or None)
+        return join(output, source)
     # An empty output still needs a body, or tabs and the result box lose their structure.
-    return _place_source(block, result, output or html_fence(""), failed=failure is not None)
+    return _place_source(block, result, output or html_fence(""))
 
 
 def plain_fence_header(marker: str, language: str, *, title: str) -> str:
@@ -53,12 +57,12 @@ def _output(block: Block, result: Result, *, provenance_footer: bool, locale: st
     return join(body, extra)
 
 
-def _place_source(block: Block, result: Result, output: str, *, failed: bool) -> str:
+def _place_source(block: Block, result: Result, output: str) -> str:
     options = block.options
     source = shown_source(block)
     title = options.title or None
     if options.source == "console":
-        if failed or result.origin == "not-executed":
+        if result.origin == "not-executed":
             return join(fence(options.result or block.language, source, title=title), output)
         combined = _console_transcript(block, result, source)
         return join(fence(options.result or block.language, combined, title=title), output)

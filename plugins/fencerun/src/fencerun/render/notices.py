@@ -8,6 +8,8 @@ from html import escape
 
 from fencerun.errors import BlockFailure
 from fencerun.model import Provenance, Result
+from fencerun.render.ansi import ansi_to_html
+from fencerun.render.markup import clean
 
 _TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -93,7 +95,7 @@ def failure_box(failure: BlockFailure, locale: str) -> str:
         '<div class="admonition failure fencerun-failure">'
         f'<p class="admonition-title">{words["failed"]}: '
         f"{escape(str(failure.block.location))}, {escape(failure.reason)}</p>"
-        f"<pre><code>{escape(tail)}</code></pre>"
+        f"<pre><code>{ansi_to_html(clean(tail))}</code></pre>"
         f"<p>{words['hint']}: {escape(failure.hint)}</p>"
         "</div>"
     )
