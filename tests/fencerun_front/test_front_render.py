@@ -103,3 +103,9 @@ def test_failure_box_shows_colours_not_escape_codes() -> None:
     text = render(block(), Result("\x1b[31mred <b>\x1b[0m", 1))
     assert "\x1b" not in text and "[31m" not in text
     assert "red &lt;b&gt;" in text
+
+
+def test_korean_failure_box_explains_in_korean() -> None:
+    text = render(block(), Result("boom", 3), locale="ko")
+    assert "종료 코드: 3 (기대한 코드: 0)" in text
+    assert "returncode=&quot;3&quot; 옵션을 적으세요" in text

@@ -91,13 +91,30 @@ def failure_box(failure: BlockFailure, locale: str) -> str:
     """A visible error in the page, for `mkdocs serve`, where a failure must not stop the server."""
     words = texts(locale)
     tail = failure.output_tail().strip("\n") or words["no_output"]
+    reason, hint = _failure_words(failure, locale)
     return (
         '<div class="admonition failure fencerun-failure">'
         f'<p class="admonition-title">{words["failed"]}: '
-        f"{escape(str(failure.block.location))}, {escape(failure.reason)}</p>"
+        f"{escape(str(failure.block.location))}, {escape(reason)}</p>"
         f"<pre><code>{ansi_to_html(clean(tail))}</code></pre>"
-        f"<p>{words['hint']}: {escape(failure.hint)}</p>"
+        f"<p>{words['hint']}: {escape(hint)}</p>"
         "</div>"
+    )
+
+
+def _failure_words(failure: BlockFailure, locale: str) -> tuple[str, str]:
+    if not locale.lower().startswith("ko"):
+        return failure.reason, failure.hint
+    result = failure.result
+    if result.timed_out:
+        return (
+            "제한 시간을 넘겨 중단되었습니다",
+            '코드 블록 머리에 timeout="초"로 시간을 늘리거나 블록을 더 빠르게 고치세요',
+        )
+    code, expected = result.returncode, failure.block.options.returncode
+    return (
+        f"종료 코드: {code} (기대한 코드: {expected})",
+        f'이 종료 코드가 의도한 결과라면 코드 블록 머리에 returncode="{code}" 옵션을 적으세요',
     )
 
 
