@@ -283,3 +283,18 @@ def test_execute_switch_reads_the_environment_over_the_config(
 def test_execute_switch_refuses_an_unknown_value() -> None:
     with pytest.raises(FencerunError, match="set it to 0"):
         execute_switch({"FENCERUN_EXECUTE": "sometimes"}, True)
+
+
+@pytest.mark.parametrize("execute", [True, False])
+def test_literate_markdown_is_never_submitted_and_is_its_own_output(
+    tmp_path: Path, execute: bool
+) -> None:
+    executor = RecordingExecutor()
+    engine = make_engine(tmp_path, executor, execute=execute)
+    source = page("a.md", '```md exec="on"\n**hi**\n```\n')
+    engine.prepare([source])
+    (found,) = engine.plan(source).blocks
+    assert found.block.options.markdown is True
+    assert engine.result_for(found.block, source).output == "**hi**"
+    assert executor.jobs == []
+    assert engine.tally.run == 0

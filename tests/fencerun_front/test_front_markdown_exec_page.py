@@ -169,3 +169,11 @@ def test_sh_result_text(built: Build) -> None:
 def test_the_build_leaves_the_docs_untouched(built: Build) -> None:
     assert (built.project / "docs" / "index.md").read_text(encoding="utf-8") == PAGE.lstrip("\n")
     assert sorted(p.name for p in Path(built.project / "docs").iterdir()) == ["index.md"]
+
+
+def test_literate_markdown_is_shown_and_rendered_without_running(soup: BeautifulSoup) -> None:
+    (tabs,) = section(soup, "literate-markdown")
+    source, rendered = tabs.select(".tabbed-block")
+    assert "Shown **and rendered**, never run." in source.get_text()
+    strong = rendered.find("strong")
+    assert strong is not None and strong.get_text() == "and rendered"

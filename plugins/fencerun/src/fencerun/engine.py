@@ -22,6 +22,7 @@ from fencerun.config import Settings
 from fencerun.errors import BlockError, BlockFailure, failure_of
 from fencerun.fences import FoundBlock, PageFences, scan_page
 from fencerun.model import Block, Result
+from fencerun.options import LITERATE
 
 
 class ExecutorLike(Protocol):
@@ -68,6 +69,8 @@ class Tally:
     slowest: list[tuple[float, str]] = field(default_factory=list)
 
     def count(self, block: Block, result: Result) -> None:
+        if block.language == LITERATE:
+            return  # shown, never run
         if failure_of(block, result) is not None:
             self.failed += 1
         elif result.origin == "cached":
@@ -228,6 +231,8 @@ class Engine:
         return slot
 
     def _known_result(self, block: Block) -> Result | None:
+        if block.language == LITERATE:
+            return Result(block.code, 0)
         if block.options.freeze and self._frozen is not None:
             recorded = self._frozen.get(block.location.path, frozen_id(block))
             if recorded is not None:

@@ -17,6 +17,10 @@ from typing import Any, get_args
 
 from fencerun.model import BlockOptions, SourceMode
 
+# markdown-exec's literate Markdown: the code is its own output, rendered as Markdown.
+# Nothing runs.
+LITERATE = "markdown"
+
 # Fence language as written -> the language the runner knows. `py` is markdown-exec's alias.
 LANGUAGES: Mapping[str, str] = {
     "python": "python",
@@ -25,6 +29,8 @@ LANGUAGES: Mapping[str, str] = {
     "bash": "bash",
     "sh": "sh",
     "console": "console",
+    "md": LITERATE,
+    "markdown": LITERATE,
 }
 
 SOURCE_MODES: tuple[str, ...] = tuple(mode for mode in get_args(SourceMode) if mode)
@@ -209,7 +215,9 @@ def build_options(header: FenceHeader, *, markdown_default: bool = False) -> Blo
         parsed[field_name] = value
     options = BlockOptions(**parsed)
     _check_combinations(options)
-    if "markdown" not in parsed and markdown_default and not (options.html or options.result):
+    literate = LANGUAGES.get(header.language) == LITERATE
+    wants_markdown = markdown_default or literate
+    if "markdown" not in parsed and wants_markdown and not (options.html or options.result):
         options = replace(options, markdown=True)
     return options
 
