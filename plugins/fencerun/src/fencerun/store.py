@@ -67,7 +67,7 @@ def result_to_json(result: Result) -> dict[str, Any]:
             "os": provenance.os,
             "interpreter": provenance.interpreter,
             "started_at": provenance.started_at,
-            "duration_s": provenance.duration_s,
+            "duration_s": round(provenance.duration_s, 3),  # ms: finer only adds diff noise
         }
     return data
 
