@@ -205,10 +205,25 @@ def test_a_workdir_edit_changes_its_blocks_keys_and_a_fresh_checkout_does_not(
     first = keys(block, [])
     # Same content, new modification time: what a checkout on another machine looks like.
     os.utime(data, ns=(1, 1))
+    keys.start_build()
     assert keys(block, []) == first
     data.write_text("two\n")
+    keys.start_build()
     assert keys(block, []) != first
     assert fixed_keys(tmp_path)(block, []) == keys(block, [])  # no state carried over
+
+
+def test_what_blocks_write_into_their_workdir_keeps_their_keys_for_the_rest_of_the_build(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "counts").mkdir()
+    keys = fixed_keys(tmp_path)
+    block = a_block(workdir="counts")
+    before_running = keys(block, [])
+    (tmp_path / "counts" / "runs.log").write_text("ran once\n")
+    assert keys(block, []) == before_running  # e.g. the same page in the next language
+    keys.start_build()
+    assert keys(block, []) != before_running
 
 
 def test_caches_in_a_workdir_are_not_part_of_its_key(tmp_path: Path) -> None:

@@ -229,6 +229,12 @@ class BlockKeys:
 
     `environment` is what a block may see beyond the sandbox's fixed allow-list: values
     that differ per run (a temporary HOME) do not belong in it.
+
+    A workdir's content is read once per build, before its blocks run: blocks may write
+    into their workdir, and what they write must not give the same block another key in
+    the next language of the same build. Call `start_build()` when a top-level build
+    starts (each `mkdocs serve` rebuild too). A block that changes its workdir's files
+    runs again in the next build, as it would after an author's edit there.
     """
 
     def __init__(
@@ -248,10 +254,20 @@ class BlockKeys:
         self.plugin_version = plugin_version
         self._interpreter = interpreter
         self._workdirs = WorkdirFingerprints()
+        self._this_build: dict[Path, str] = {}
+
+    def start_build(self) -> None:
+        """Workdirs are read afresh from now on."""
+        self._this_build.clear()
+
+    def _workdir_fingerprint(self, workdir: str) -> str:
+        folder = self.project_dir / workdir
+        if folder not in self._this_build:
+            self._this_build[folder] = self._workdirs.fingerprint(folder)
+        return self._this_build[folder]
 
     def __call__(self, block: Block, session_prefix: Sequence[Block] = ()) -> str:
         workdir = block.options.workdir
-        folder = self.project_dir / workdir
         return block_key(
             block,
             session_prefix=session_prefix,
@@ -260,5 +276,5 @@ class BlockKeys:
             plugin_version=self.plugin_version,
             default_timeout=self.default_timeout,
             max_output_bytes=self.max_output_bytes,
-            workdir_fingerprint=self._workdirs.fingerprint(folder) if workdir else "",
+            workdir_fingerprint=self._workdir_fingerprint(workdir) if workdir else "",
         )
