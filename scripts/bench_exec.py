@@ -1,0 +1,424 @@
+#!/usr/bin/env python3
+"""Benchmark: fencerun against markdown-exec and against builds that run nothing.
+
+Generates synthetic Material sites in a temporary folder and builds each with `mkdocs
+build` in a child process, the variants of one scenario taking turns so that machine noise
+spreads evenly; reports the median of several runs and these ratios (issue 7):
+
+  warm         warm fencerun rebuild / build with execution off (FENCERUN_EXECUTE=0)
+               target <= 1.05; also over a build without any exec plugin, for reference
+  slow-40      cold fencerun build / markdown-exec, 40 blocks of 0.25 s    target <= 0.6
+  cold-200     cold fencerun build / markdown-exec, 200 pages x 2 cheap
+               blocks (one Python, one bash)                              target <= 1.0
+  blog-i18n    executions per unique block on a blog + two-language site  target 1.0
+               (fencerun: blocks handed to its executor, counted in the build process;
+               markdown-exec: blocks append to a counter file as they run)
+
+Run with the project's venv:  .venv/bin/python scripts/bench_exec.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+MATERIAL_SITE = """\
+site_name: bench
+theme:
+  name: material
+  font: false
+markdown_extensions:
+  - pymdownx.superfences
+  - pymdownx.highlight
+  - pymdownx.tabbed:
+      alternate_style: true
+plugins:
+  - search
+{plugin}
+"""
+
+BLOG_I18N_SITE = """\
+site_name: bench blog
+theme:
+  name: material
+  language: ko
+  font: false
+markdown_extensions:
+  - pymdownx.superfences
+plugins:
+  - search
+  - blog:
+      post_excerpt: required
+      categories_allowed: [리눅스, Linux]
+  - i18n:
+      docs_structure: folder
+      fallback_to_default: true
+      reconfigure_material: true
+      languages:
+        - locale: ko
+          name: 한국어
+          default: true
+          build: true
+        - locale: en
+          name: English
+          build: true
+  - blog-i18n
+{plugin}
+"""
+
+# The plugin entries of each variant (options as documented in the fencerun README).
+FENCERUN = "  - fencerun:\n      cache_dir: {cache}\n"
+FENCERUN_WORKERS = "      workers: {workers}\n"
+MARKDOWN_EXEC = "  - markdown-exec\n"
+NO_PLUGIN = ""
+
+# Runs `mkdocs` counting fencerun's executions from inside the build process: every block
+# handed to the executor runs once, so one line per submitted block goes to the counter.
+COUNTING_LAUNCHER = """\
+import importlib
+import sys
+
+from mkdocs.__main__ import cli
+
+run = importlib.import_module("fencerun.run")
+counter, sys.argv = sys.argv[1], sys.argv[1:]
+original = run.Executor.submit
+
+
+def counting_submit(self, job):
+    with open(counter, "a", encoding="utf-8") as stream:
+        stream.write("".join("run\\n" for _ in job))
+    return original(self, job)
+
+
+run.Executor.submit = counting_submit
+cli()
+"""
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    config: Path
+    env: Mapping[str, str]
+    before_each: Callable[[], None] = lambda: None
+
+
+@dataclass(frozen=True)
+class Timing:
+    name: str
+    seconds: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def cheap_page(number: int) -> str:
+    return textwrap.dedent(
+        f"""\
+        # Page {number}
+
+        Some prose for page {number}, long enough to be a paragraph of a real post and to
+        give the Markdown parser something to do besides the blocks.
+
+        ```python exec="on"
+        print("page {number}: python block")
+        ```
+
+        More prose between the blocks, with a [link](#page-{number}) and `inline code`.
+
+        ```bash exec="on"
+        echo "page {number}: bash block"
+        ```
+        """
+    )
+
+
+def slow_page(number: int, blocks: int) -> str:
+    fence = '```python exec="on"\nimport time\ntime.sleep(0.25)\nprint("page {0} block {1}")\n```\n'
+    fences = "\n".join(fence.format(number, b) for b in range(blocks))
+    return f"# Slow page {number}\n\n{fences}"
+
+
+def counted_block(label: str) -> str:
+    return textwrap.dedent(
+        f"""\
+        ```python exec="on"
+        import os
+        if os.environ.get("MDEXEC_COUNTER"):
+            open(os.environ["MDEXEC_COUNTER"], "a").write("run\\n")
+        print("{label}")
+        ```
+        """
+    )
+
+
+def blog_pages(posts: int) -> tuple[dict[str, str], int]:
+    """A two-language blog: every post translated (same code), one untranslated page."""
+    pages: dict[str, str] = {
+        "ko/blog/index.md": "# 블로그\n",
+        "en/blog/index.md": "# Blog\n",
+        "ko/index.md": "# 홈\n\n" + counted_block("home"),
+        "en/index.md": "# Home\n\n" + counted_block("home"),
+        "ko/only-ko.md": "# 한국어만\n\n" + counted_block("korean only"),
+    }
+    unique = 2
+    for number in range(posts):
+        for language, category in (("ko", "리눅스"), ("en", "Linux")):
+            pages[f"{language}/blog/posts/post-{number}.md"] = (
+                f"---\ndate: 2024-02-{number + 1:02d}\nslug: post-{number}\n"
+                f"categories: [{category}]\n---\n\n# Post {number} ({language})\n\n"
+                + counted_block(f"post {number} excerpt")
+                + "\n<!-- more -->\n\n"
+                + counted_block(f"post {number} body")
+            )
+        unique += 2
+    return pages, unique
+
+
+def write_site(folder: Path, pages: Mapping[str, str]) -> None:
+    for name, text in pages.items():
+        path = folder / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def write_config(folder: Path, name: str, template: str, plugin: str) -> Path:
+    config = folder / f"mkdocs-{name}.yml"
+    config.write_text(template.format(plugin=plugin.rstrip("\n")), encoding="utf-8")
+    return config
+
+
+def fencerun_plugin(cache: str, workers: int | None) -> str:
+    entry = FENCERUN.format(cache=cache)
+    return entry + (FENCERUN_WORKERS.format(workers=workers) if workers else "")
+
+
+def build(config: Path, env: Mapping[str, str], *, count_submitted_to: Path | None = None) -> float:
+    site = config.parent / f"site-{config.stem}"
+    launch = [sys.executable, "-m", "mkdocs"]
+    if count_submitted_to is not None:
+        launch = [sys.executable, "-c", COUNTING_LAUNCHER, str(count_submitted_to)]
+    command = [*launch, "build", "-q", "-f", str(config), "-d", str(site)]
+    started = time.perf_counter()
+    done = subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"build with {config.name} failed:\n{done.stdout}{done.stderr}")
+    return elapsed
+
+
+def measure(variants: list[Variant], runs: int) -> list[Timing]:
+    """Each variant `runs` times, taking turns."""
+    seconds: dict[str, list[float]] = {variant.name: [] for variant in variants}
+    for _ in range(runs):
+        for variant in variants:
+            variant.before_each()
+            seconds[variant.name].append(build(variant.config, variant.env))
+    return [Timing(name, values) for name, values in seconds.items()]
+
+
+def clear(folder: Path) -> Callable[[], None]:
+    return lambda: shutil.rmtree(folder, ignore_errors=True)
+
+
+def common_env() -> dict[str, str]:
+    return {"NO_MKDOCS_2_WARNING": "1", "FENCERUN_EXECUTE": "1"}
+
+
+# -- scenarios -----------------------------------------------------------------------------
+
+
+def cheap_site(root: Path, pages: int, workers: int | None) -> Path:
+    folder = root / f"cheap-{pages}"
+    if not folder.exists():
+        write_site(folder, {f"page-{n:03d}.md": cheap_page(n) for n in range(pages)})
+        (folder / "docs" / "index.md").write_text("# Cheap blocks\n", encoding="utf-8")
+        write_config(folder, "fencerun-cold", MATERIAL_SITE, fencerun_plugin("cache-cold", workers))
+        write_config(folder, "fencerun-warm", MATERIAL_SITE, fencerun_plugin("cache-warm", workers))
+        write_config(folder, "fencerun-off", MATERIAL_SITE, fencerun_plugin("cache-off", workers))
+        write_config(folder, "markdown-exec", MATERIAL_SITE, MARKDOWN_EXEC)
+        write_config(folder, "plain", MATERIAL_SITE, NO_PLUGIN)
+    return folder
+
+
+def warm_scenario(root: Path, pages: int, runs: int, workers: int | None) -> list[Timing]:
+    folder = cheap_site(root, pages, workers)
+    env = common_env()
+    build(folder / "mkdocs-fencerun-warm.yml", env)  # fills the cache the warm runs reuse
+    return measure(
+        [
+            Variant("fencerun warm", folder / "mkdocs-fencerun-warm.yml", env),
+            Variant(
+                "fencerun execute off",
+                folder / "mkdocs-fencerun-off.yml",
+                {**env, "FENCERUN_EXECUTE": "0"},
+                clear(folder / "cache-off"),
+            ),
+            Variant("no exec plugin", folder / "mkdocs-plain.yml", env),
+        ],
+        runs,
+    )
+
+
+def cold_scenario(root: Path, pages: int, runs: int, workers: int | None) -> list[Timing]:
+    folder = cheap_site(root, pages, workers)
+    env = common_env()
+    return measure(
+        [
+            Variant(
+                "fencerun cold",
+                folder / "mkdocs-fencerun-cold.yml",
+                env,
+                clear(folder / "cache-cold"),
+            ),
+            Variant("markdown-exec", folder / "mkdocs-markdown-exec.yml", env),
+        ],
+        runs,
+    )
+
+
+def slow_scenario(root: Path, blocks: int, runs: int, workers: int | None) -> list[Timing]:
+    folder = root / f"slow-{blocks}"
+    per_page = 4
+    pages = {
+        f"slow-{n}.md": slow_page(n, min(per_page, blocks - n * per_page))
+        for n in range((blocks + per_page - 1) // per_page)
+    }
+    write_site(folder, {"index.md": "# Slow blocks\n", **pages})
+    cold = write_config(folder, "fencerun-cold", MATERIAL_SITE, fencerun_plugin("cache", workers))
+    mdexec = write_config(folder, "markdown-exec", MATERIAL_SITE, MARKDOWN_EXEC)
+    env = common_env()
+    return measure(
+        [
+            Variant("fencerun cold", cold, env, clear(folder / "cache")),
+            Variant("markdown-exec", mdexec, env),
+        ],
+        runs,
+    )
+
+
+@dataclass(frozen=True)
+class Executions:
+    name: str
+    executions: int
+    unique: int
+
+    @property
+    def per_block(self) -> float:
+        return self.executions / self.unique
+
+
+def blog_scenario(root: Path, posts: int, workers: int | None) -> list[Executions]:
+    folder = root / "blog-i18n"
+    pages, unique = blog_pages(posts)
+    write_site(folder, pages)
+    counters = folder / "counters"
+    counters.mkdir()
+    fencerun_config = write_config(
+        folder, "fencerun", BLOG_I18N_SITE, fencerun_plugin("cache", workers)
+    )
+    mdexec_config = write_config(folder, "markdown-exec", BLOG_I18N_SITE, MARKDOWN_EXEC)
+    build(fencerun_config, common_env(), count_submitted_to=counters / "fencerun")
+    build(mdexec_config, {**common_env(), "MDEXEC_COUNTER": str(counters / "markdown-exec")})
+    return [
+        Executions(name, _lines(counters / name), unique) for name in ("fencerun", "markdown-exec")
+    ]
+
+
+def _lines(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines()) if path.exists() else 0
+
+
+# -- report --------------------------------------------------------------------------------
+
+
+def print_timings(title: str, timings: list[Timing]) -> None:
+    print(f"\n{title}")
+    for timing in timings:
+        runs = ", ".join(f"{s:.2f}" for s in timing.seconds)
+        print(f"  {timing.name:<22} median {timing.median:6.2f} s   (runs: {runs})")
+
+
+def print_ratio(label: str, numerator: Timing, denominator: Timing, target: float | None) -> None:
+    ratio = numerator.median / denominator.median
+    verdict = ""
+    if target is not None:
+        verdict = f"   target <= {target:.2f}: {'met' if ratio <= target else 'NOT met'}"
+    print(f"  {label:<48} {ratio:5.2f}{verdict}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=5, help="builds per variant (median)")
+    parser.add_argument("--pages", type=int, default=200, help="pages of the cheap-block site")
+    parser.add_argument("--slow-blocks", type=int, default=40, help="0.25 s blocks")
+    parser.add_argument("--posts", type=int, default=6, help="posts per language, blog site")
+    parser.add_argument("--workers", type=int, help="fencerun workers (default: its own)")
+    parser.add_argument(
+        "--quick", action="store_true", help="a fast check: 1 run, 40 pages, 3 posts"
+    )
+    parser.add_argument(
+        "--only",
+        choices=("warm", "cold-200", "slow-40", "blog-i18n"),
+        action="append",
+        help="run only these scenarios (repeatable)",
+    )
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    arguments = parser.parse_args(argv)
+    if arguments.quick:
+        arguments.runs, arguments.pages, arguments.posts = 1, 40, 3
+    chosen = set(arguments.only or ("warm", "cold-200", "slow-40", "blog-i18n"))
+    root = arguments.keep or Path(tempfile.mkdtemp(prefix="fencerun-bench-"))
+    root.mkdir(parents=True, exist_ok=True)
+    print(
+        f"fencerun benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+        f"{arguments.runs} run(s) per variant, sites in {root}"
+    )
+    try:
+        if "warm" in chosen:
+            warm, off, plain = warm_scenario(
+                root, arguments.pages, arguments.runs, arguments.workers
+            )
+            print_timings(
+                f"Warm rebuild, {arguments.pages} pages x 2 cheap blocks", [warm, off, plain]
+            )
+            print_ratio("warm rebuild / execution off", warm, off, 1.05)
+            print_ratio("warm rebuild / no exec plugin (reference)", warm, plain, None)
+        if "cold-200" in chosen:
+            cold, mdexec = cold_scenario(root, arguments.pages, arguments.runs, arguments.workers)
+            print_timings(f"Cold build, {arguments.pages} pages x 2 cheap blocks", [cold, mdexec])
+            print_ratio("cold fencerun / markdown-exec", cold, mdexec, 1.0)
+        if "slow-40" in chosen:
+            cold, mdexec = slow_scenario(
+                root, arguments.slow_blocks, arguments.runs, arguments.workers
+            )
+            print_timings(f"Cold build, {arguments.slow_blocks} blocks of 0.25 s", [cold, mdexec])
+            print_ratio("cold fencerun / markdown-exec", cold, mdexec, 0.6)
+        if "blog-i18n" in chosen:
+            print(f"\nBlog + two languages, {arguments.posts} posts per language")
+            for counted in blog_scenario(root, arguments.posts, arguments.workers):
+                target = "   target 1.00" if counted.name == "fencerun" else ""
+                print(
+                    f"  {counted.name:<22} {counted.executions} executions of {counted.unique} "
+                    f"unique blocks = {counted.per_block:.2f} per block{target}"
+                )
+    finally:
+        if arguments.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
