@@ -12,6 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from fencerun.config import Settings
 from fencerun.keys import DISPLAY_ONLY_OPTIONS, BlockKeys, block_key, interpreter_for
 from fencerun.model import Block, BlockOptions, SourceLocation
 
@@ -243,3 +244,13 @@ def test_python_blocks_are_keyed_by_this_python_and_shell_blocks_by_bash() -> No
     assert interpreter_for("pycon") == python
     assert interpreter_for("bash").startswith("GNU bash, version ")
     assert interpreter_for("console") == interpreter_for("bash")
+
+
+def test_keys_follow_the_settings_of_each_build(tmp_path: Path) -> None:
+    settings = Settings(project_dir=tmp_path, cache_dir=tmp_path / "c", frozen_dir=tmp_path / "f")
+    keys = BlockKeys.for_settings(settings)
+    before = keys(a_block(), [])
+    keys.start_build(dataclasses.replace(settings, timeout=99.0))
+    assert keys(a_block(), []) != before
+    keys.start_build(settings)
+    assert keys(a_block(), []) == before

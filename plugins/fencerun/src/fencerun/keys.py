@@ -9,8 +9,8 @@ every display-only option, so editing prose or how a result is shown reruns noth
 
 Usage (the engine's `key` function)::
 
-    keys = BlockKeys(project_dir, default_timeout=30.0, max_output_bytes=200_000,
-                     environment=variables_blocks_see)
+    keys = BlockKeys.for_settings(settings, environment=variables_the_config_adds)
+    keys.start_build(settings)                      # at each top-level build
     key = keys(block, earlier_blocks_of_its_session)
 """
 
@@ -30,6 +30,7 @@ from importlib import metadata
 from pathlib import Path
 
 from fencerun import __version__
+from fencerun.config import Settings
 from fencerun.model import Block, BlockOptions
 
 log = logging.getLogger("fencerun")
@@ -256,9 +257,24 @@ class BlockKeys:
         self._workdirs = WorkdirFingerprints()
         self._this_build: dict[Path, str] = {}
 
-    def start_build(self) -> None:
-        """Workdirs are read afresh from now on."""
+    @classmethod
+    def for_settings(cls, settings: Settings, *, environment: Mapping[str, str] = {}) -> BlockKeys:
+        return cls(
+            settings.project_dir,
+            default_timeout=settings.timeout,
+            max_output_bytes=settings.max_output_bytes,
+            environment=environment,
+        )
+
+    def start_build(self, settings: Settings | None = None) -> None:
+        """Workdirs are read afresh from now on; `settings`, when given, may have changed
+        the default timeout or the output limit (a `mkdocs serve` rebuild after an edit of
+        mkdocs.yml)."""
         self._this_build.clear()
+        if settings is not None:
+            self.project_dir = settings.project_dir
+            self.default_timeout = settings.timeout
+            self.max_output_bytes = settings.max_output_bytes
 
     def _workdir_fingerprint(self, workdir: str) -> str:
         folder = self.project_dir / workdir
