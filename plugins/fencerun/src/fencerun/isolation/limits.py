@@ -1,0 +1,114 @@
+"""Resource limits: rlimits for one block process, and a pids cgroup per block.
+
+RLIMIT_NPROC does not bind root (the kernel exempts it), so where the pids
+controller of cgroup v1 is writable each block gets its own cgroup with
+`pids.max`; elsewhere RLIMIT_NPROC is the fallback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import signal
+import time
+from pathlib import Path
+
+from fencerun.isolation.policy import IsolationPolicy
+
+
+def _lower(limit: int, value: int) -> None:
+    _, hard = resource.getrlimit(limit)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    resource.setrlimit(limit, (value, value if hard == resource.RLIM_INFINITY else hard))
+
+
+def apply_rlimits(policy: IsolationPolicy, *, cpu_seconds: int, processes: int | None) -> None:
+    """Limit this process and everything it starts; `processes` None = left to the cgroup."""
+    _lower(resource.RLIMIT_AS, policy.memory_bytes)
+    _lower(resource.RLIMIT_CPU, cpu_seconds)
+    _lower(resource.RLIMIT_FSIZE, policy.file_bytes)
+    _lower(resource.RLIMIT_CORE, 0)
+    if processes is not None:
+        _lower(resource.RLIMIT_NPROC, processes)
+
+
+def _pids_hierarchy() -> Path | None:
+    """Where this process sits in a cgroup v1 pids hierarchy, if one is mounted."""
+    try:
+        mountinfo = Path("/proc/self/mountinfo").read_text()
+        membership = Path("/proc/self/cgroup").read_text()
+    except OSError:
+        return None
+    mount_point = None
+    for line in mountinfo.splitlines():
+        before, _, after = line.partition(" - ")
+        fields, tail = before.split(), after.split()
+        if len(tail) >= 3 and tail[0] == "cgroup" and "pids" in tail[2].split(","):
+            mount_point = fields[4]
+    if mount_point is None:
+        return None
+    for line in membership.splitlines():
+        _, controllers, path = line.split(":", 2)
+        if "pids" in controllers.split(","):
+            return Path(mount_point) / path.lstrip("/")
+    return None
+
+
+class PidsCgroup:
+    """One pids cgroup: caps the number of processes and knows every one of them."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @classmethod
+    def create_root(cls, name: str) -> PidsCgroup | None:
+        """A fresh cgroup under this process's own, or None where that is not allowed."""
+        parent = _pids_hierarchy()
+        if parent is None:
+            return None
+        try:
+            (parent / name).mkdir()
+        except OSError:
+            return None
+        return cls(parent / name)
+
+    def child(self, name: str, max_processes: int) -> PidsCgroup:
+        (self.path / name).mkdir()
+        (self.path / name / "pids.max").write_text(str(max_processes))
+        return PidsCgroup(self.path / name)
+
+    def join(self) -> None:
+        """Move the calling process into this cgroup; its children follow."""
+        (self.path / "cgroup.procs").write_text("0")
+
+    def members(self) -> list[int]:
+        try:
+            return [int(pid) for pid in (self.path / "cgroup.procs").read_text().split()]
+        except OSError:
+            return []
+
+    def kill_all(self, *, patience: float = 5.0) -> None:
+        """SIGKILL every member until none is left (a fork bomb needs a few rounds)."""
+        deadline = time.monotonic() + patience
+        while (members := self.members()) and time.monotonic() < deadline:
+            for pid in members:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.001)
+
+    def remove(self) -> None:
+        """Kill what is left, then delete the cgroup and any child cgroups."""
+        with contextlib.suppress(OSError):
+            for sub in [p for p in self.path.iterdir() if p.is_dir()]:
+                PidsCgroup(sub).remove()
+        self.kill_all()
+        for _ in range(100):
+            try:
+                self.path.rmdir()
+                return
+            except FileNotFoundError:
+                return
+            except OSError:
+                time.sleep(0.01)

@@ -1,0 +1,179 @@
+"""Find out once which protections this kernel and this user allow.
+
+Each protection is tried in a throwaway child process exactly the way a block
+will use it; what fails is left out with a note, never assumed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import NoReturn
+
+from fencerun.isolation import libc
+from fencerun.isolation.policy import GIB, MIB, IsolationPolicy
+from fencerun.isolation.sandbox import (
+    Namespaces,
+    PidNamespaceFactory,
+    bring_up_loopback,
+    build_filesystem,
+    drop_privileges,
+    enter_namespaces,
+    last_capability,
+)
+
+
+@dataclass(frozen=True)
+class Protections:
+    """The protections every block of this build gets."""
+
+    namespaces: Namespaces
+    capabilities_dropped: bool
+    pids_cgroup: bool
+    notes: tuple[str, ...] = ()  # why a protection is missing
+
+    def summary(self, policy: IsolationPolicy) -> str:
+        """One line for the build log."""
+        active = ["process group + subreaper (leftover processes killed)"]
+        if self.namespaces.pid:
+            active.append("PID namespace")
+        if self.namespaces.mount:
+            view = "read-only outside its folders, " if policy.read_only_filesystem else ""
+            active.append(f"mount namespace ({view}private /tmp)")
+        if self.namespaces.network:
+            active.append("no network")
+        if self.namespaces.user:
+            active.append("user namespace")
+        if self.capabilities_dropped:
+            active.append("capabilities dropped")
+        limit = "pids cgroup" if self.pids_cgroup else "RLIMIT_NPROC"
+        active.append(f"at most {policy.max_processes} processes ({limit})")
+        memory, file = _size(policy.memory_bytes), _size(policy.file_bytes)
+        active.append(f"limits: memory {memory}, file {file}, CPU time")
+        active += ["environment allow-list", "private paths rewritten"]
+        line = "fencerun isolation: " + ", ".join(active)
+        if self.notes:
+            line += "; not available: " + "; ".join(self.notes)
+        return line
+
+
+def _size(value: int) -> str:
+    return f"{value / GIB:g} GiB" if value >= GIB else f"{value / MIB:g} MiB"
+
+
+def probe(policy: IsolationPolicy, *, pids_cgroup: bool) -> Protections:
+    """Try every protection in a child process; report what worked."""
+    cgroup_note = [] if pids_cgroup else ["pids cgroup (RLIMIT_NPROC instead)"]
+    if not policy.namespaces:
+        notes = ["namespaces (turned off by the policy)", *cgroup_note]
+        return Protections(Namespaces(), _try_drop_in_child(), pids_cgroup, tuple(notes))
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        try:
+            report = _probe_here(policy)
+        except BaseException as error:  # the probe must report, whatever happens
+            report = {"notes": [f"namespaces (probe failed: {error})"]}
+        os.write(write_end, json.dumps(report).encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        raw = pipe.read()
+    os.waitpid(pid, 0)
+    report = json.loads(raw or b"{}")
+    namespaces = Namespaces(
+        user=bool(report.get("user")),
+        pid=bool(report.get("pid")),
+        mount=bool(report.get("mount")),
+        network=bool(report.get("network")),
+    )
+    notes = [*report.get("notes", []), *cgroup_note]
+    return Protections(namespaces, bool(report.get("caps")), pids_cgroup, tuple(notes))
+
+
+def _try_drop_in_child() -> bool:
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if drop_privileges(last_capability()) else 1)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+
+
+def _probe_here(policy: IsolationPolicy) -> dict[str, object]:
+    report: dict[str, object] = {}
+    notes: list[str] = []
+    report["notes"] = notes
+    worker_mount_namespace = os.readlink("/proc/self/ns/mnt")
+    if os.geteuid() != 0:
+        try:
+            enter_namespaces(Namespaces(user=True))
+            report["user"] = True
+        except OSError as error:
+            notes.append(f"user namespaces ({error.strerror}): no PID, mount or network namespace")
+            report["caps"] = drop_privileges(last_capability())
+            return report
+    wanted = [("mount", libc.CLONE_NEWNS)]
+    if not policy.network:
+        wanted.append(("network", libc.CLONE_NEWNET))
+    for name, flag in wanted:
+        try:
+            libc.unshare(flag)
+            report[name] = True
+        except OSError as error:
+            notes.append(f"{name} namespace ({error.strerror})")
+    if report.get("mount"):
+        try:
+            build_filesystem(
+                worker_mount_namespace=worker_mount_namespace,
+                writable=[],
+                visible_under_tmp=[],
+                read_only=policy.read_only_filesystem,
+                tmp_bytes=policy.tmp_bytes,
+                mount_proc=False,
+            )
+        except (OSError, RuntimeError) as error:
+            report["mount"] = False
+            notes.append(f"mount namespace ({error})")
+    if report.get("network"):
+        try:
+            bring_up_loopback()
+        except OSError as error:
+            report["network"] = False
+            notes.append(f"network namespace (loopback: {error.strerror})")
+    if report.get("user"):
+        # The worker makes a PID namespace for each block and then returns to its
+        # own, which a process inside a user namespace is not allowed to do.
+        notes.append("PID namespace (needs root)")
+    elif _pid_namespace_works(mount_proc=bool(report.get("mount"))):
+        report["pid"] = True
+    else:
+        notes.append("PID namespace (not permitted)")
+    report["caps"] = drop_privileges(last_capability())
+    return report
+
+
+def _pid_namespace_works(*, mount_proc: bool) -> bool:
+    """Two children in turn, each PID 1 of its own namespace, as the worker will make them."""
+    try:
+        factory = PidNamespaceFactory()
+        for _ in range(2):
+            factory.before_fork()
+            pid = os.fork()
+            if pid == 0:
+                _check_first_process(mount_proc)
+            factory.after_fork()
+            if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def _check_first_process(mount_proc: bool) -> NoReturn:
+    try:
+        if mount_proc:
+            libc.mount("proc", "/proc", "proc", libc.MS_NOSUID | libc.MS_NODEV | libc.MS_NOEXEC)
+        os._exit(0 if os.getpid() == 1 else 1)
+    except BaseException:
+        os._exit(1)

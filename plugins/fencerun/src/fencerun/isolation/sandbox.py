@@ -1,0 +1,205 @@
+"""Turn a freshly forked process into a small container.
+
+A new PID namespace only applies to the children of the process that creates
+it, so the worker makes it (`PidNamespaceFactory`) around the fork of the
+block's first process; that process, PID 1 of the new namespace, then calls
+`enter_namespaces` and `build_filesystem` before any code of the block runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import socket
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fencerun.isolation import libc
+
+# The block's own folders inside its private /tmp, where namespaces are allowed.
+PRIVATE_TMP = "/tmp"
+PRIVATE_HOME = "/tmp/home"
+PRIVATE_WORK = "/tmp/work"
+
+_SIOCGIFFLAGS = 0x8913
+_SIOCSIFFLAGS = 0x8914
+_IFF_UP = 0x1
+
+_KEPT_MOUNT_FLAGS = {
+    "nosuid": libc.MS_NOSUID,
+    "nodev": libc.MS_NODEV,
+    "noexec": libc.MS_NOEXEC,
+    "noatime": libc.MS_NOATIME,
+    "nodiratime": libc.MS_NODIRATIME,
+    "relatime": libc.MS_RELATIME,
+}
+
+
+@dataclass(frozen=True)
+class Namespaces:
+    """Which namespaces a block gets (decided once by the probe)."""
+
+    user: bool = False  # needed for the others when the build does not run as root
+    pid: bool = False
+    mount: bool = False
+    network: bool = False
+
+    @property
+    def own_flags(self) -> int:
+        """What the block's first process unshares for itself (the PID namespace is
+        made by the worker, since it applies only to children)."""
+        return (
+            (libc.CLONE_NEWUSER if self.user else 0)
+            | (libc.CLONE_NEWNS if self.mount else 0)
+            | (libc.CLONE_NEWNET if self.network else 0)
+        )
+
+
+def enter_namespaces(namespaces: Namespaces) -> None:
+    """Unshare; with a user namespace, map the caller's ids to root inside it."""
+    uid, gid = os.geteuid(), os.getegid()
+    libc.unshare(namespaces.own_flags)
+    if namespaces.user:
+        with open("/proc/self/setgroups", "w") as setgroups:
+            setgroups.write("deny")
+        with open("/proc/self/uid_map", "w") as uid_map:
+            uid_map.write(f"0 {uid} 1")
+        with open("/proc/self/gid_map", "w") as gid_map:
+            gid_map.write(f"0 {gid} 1")
+
+
+class PidNamespaceFactory:
+    """Gives the next child of the caller a PID namespace of its own, where it is PID 1.
+
+    `unshare(CLONE_NEWPID)` applies to the caller's next children only, and only
+    once; `setns` back to the caller's own namespace afterwards allows the next one.
+    """
+
+    def __init__(self) -> None:
+        self._own = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+
+    def before_fork(self) -> None:
+        libc.unshare(libc.CLONE_NEWPID)
+
+    def after_fork(self) -> None:
+        libc.setns(self._own, libc.CLONE_NEWPID)
+
+
+def _mount_points() -> list[tuple[str, int]]:
+    """(mount point, flags to keep) for every mount, from /proc/self/mountinfo."""
+    found = []
+    with open("/proc/self/mountinfo") as mountinfo:
+        for line in mountinfo:
+            fields = line.split()
+            point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[4])
+            flags = 0
+            for option in fields[5].split(","):
+                flags |= _KEPT_MOUNT_FLAGS.get(option, 0)
+            found.append((point, flags))
+    return found
+
+
+def _remount_read_only(writable: set[str]) -> list[str]:
+    """Make every mount read-only except `writable`; returns the mounts that refused."""
+    refused = []
+    for point, flags in _mount_points():
+        if point in writable:
+            continue
+        try:
+            libc.mount(None, point, None, libc.MS_REMOUNT | libc.MS_BIND | libc.MS_RDONLY | flags)
+        except OSError as error:
+            # Mounts hidden under another mount, or pseudo file systems under
+            # /proc and /sys, cannot always be reached; they are not writable
+            # by a block with no capabilities anyway.
+            if not point.startswith(("/proc/", "/sys/")) and error.errno != 2:
+                refused.append(f"{point} ({error.strerror})")
+    return refused
+
+
+def _under(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def build_filesystem(
+    *,
+    worker_mount_namespace: str,
+    writable: Sequence[str],
+    visible_under_tmp: Sequence[str],
+    read_only: bool,
+    tmp_bytes: int,
+    mount_proc: bool,
+) -> None:
+    """Read-only view of the machine, `writable` folders writable, a private /tmp.
+
+    `visible_under_tmp` are paths the block still needs that live under the
+    machine's /tmp (a project or venv checked out there), re-exposed inside
+    the private /tmp that would hide them.
+    """
+    # Never remount anything in a namespace shared with the machine.
+    if os.readlink("/proc/self/ns/mnt") == worker_mount_namespace:
+        raise RuntimeError("refusing to remount: the block has no mount namespace of its own")
+    libc.mount(None, "/", None, libc.MS_REC | libc.MS_PRIVATE)
+    writable = [os.path.realpath(path) for path in writable]
+    for folder in writable:
+        libc.mount(folder, folder, None, libc.MS_BIND | libc.MS_REC)
+    hidden = sorted(
+        path
+        for path in {os.path.realpath(p) for p in [*writable, *visible_under_tmp]}
+        if _under(path, PRIVATE_TMP) and os.path.exists(path)
+    )
+    handles = {path: os.open(path, os.O_PATH) for path in hidden}
+    if read_only:
+        refused = _remount_read_only(set(writable))
+        if refused:
+            raise RuntimeError("could not make read-only: " + ", ".join(refused))
+    libc.mount(
+        "tmpfs", PRIVATE_TMP, "tmpfs", libc.MS_NOSUID | libc.MS_NODEV, f"size={tmp_bytes},mode=1777"
+    )
+    for folder in (PRIVATE_HOME, PRIVATE_WORK):
+        os.mkdir(folder, 0o700)
+    for path, handle in handles.items():
+        os.makedirs(path, exist_ok=True)
+        libc.mount(f"/proc/self/fd/{handle}", path, None, libc.MS_BIND | libc.MS_REC)
+        os.close(handle)
+    if os.path.isdir("/dev/shm"):
+        libc.mount(
+            "tmpfs", "/dev/shm", "tmpfs", libc.MS_NOSUID | libc.MS_NODEV, "size=64m,mode=1777"
+        )
+    if mount_proc:
+        libc.mount("proc", "/proc", "proc", libc.MS_NOSUID | libc.MS_NODEV | libc.MS_NOEXEC)
+
+
+def bring_up_loopback() -> None:
+    """A new network namespace has only `lo`, and it starts down."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        request = struct.pack("16sh22x", b"lo", 0)
+        flags = struct.unpack("16sh22x", fcntl.ioctl(sock, _SIOCGIFFLAGS, request))[1]
+        fcntl.ioctl(sock, _SIOCSIFFLAGS, struct.pack("16sh22x", b"lo", flags | _IFF_UP))
+
+
+def drop_privileges(last_capability: int) -> bool:
+    """Give up every capability for good; returns False where that is not permitted.
+
+    Without this, a block running as root could remount its read-only view
+    writable again. `no_new_privs` is set in every case so that no set-uid
+    program gives privileges back.
+    """
+    libc.prctl(libc.PR_SET_NO_NEW_PRIVS, 1)
+    try:
+        for capability in range(last_capability + 1):
+            libc.prctl(libc.PR_CAPBSET_DROP, capability)
+        libc.prctl(libc.PR_CAP_AMBIENT, libc.PR_CAP_AMBIENT_CLEAR_ALL)
+        libc.clear_capabilities()
+    except OSError:
+        with contextlib.suppress(OSError):
+            libc.clear_capabilities()
+        return False
+    return True
+
+
+def last_capability() -> int:
+    with open("/proc/sys/kernel/cap_last_cap") as file:
+        return int(file.read())

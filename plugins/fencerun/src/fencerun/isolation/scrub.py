@@ -1,0 +1,52 @@
+"""Rewrite the build machine's private paths in published output to neutral names."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+# A path is replaced only as a whole path component: "/tmp" in "/var/tmp" or
+# "/tmpfile" stays as it is.
+_BEFORE = r"(?<![\w.\-])"
+_AFTER = r"(?![\w\-])"
+
+
+class PathScrubber:
+    """Replaces each private path with its neutral name, longest path first."""
+
+    def __init__(self, replacements: Iterable[tuple[str, str]]) -> None:
+        table: dict[str, str] = {}
+        for path, name in replacements:
+            for variant in {path, os.path.realpath(path)}:
+                cleaned = variant.rstrip("/")
+                if cleaned and cleaned not in table:
+                    table[cleaned] = name
+        self._table = table
+        ordered = sorted(table, key=len, reverse=True)
+        alternatives = "|".join(re.escape(path) for path in ordered)
+        self._pattern = re.compile(f"{_BEFORE}(?:{alternatives}){_AFTER}") if ordered else None
+
+    def with_paths(self, replacements: Iterable[tuple[str, str]]) -> PathScrubber:
+        """A scrubber that also rewrites these paths (a block's own folders)."""
+        return PathScrubber([*self._table.items(), *replacements])
+
+    def __call__(self, text: str) -> str:
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda match: self._table[match.group(0)], text)
+
+
+def build_private_paths(project_dir: Path) -> list[tuple[str, str]]:
+    """The build machine's private places, as (path, neutral name)."""
+    paths = [(str(project_dir), "<project>")]
+    if sys.prefix != sys.base_prefix:
+        paths.append((sys.prefix, "<venv>"))
+    home = os.path.expanduser("~")
+    if home not in ("", "/"):
+        paths.append((home, "<home>"))
+    paths.append((tempfile.gettempdir(), "<tmp>"))
+    return paths

@@ -1,0 +1,333 @@
+"""One block's container, seen from the worker that forks it.
+
+Process tree for one job (one block, or the blocks of one session):
+
+    worker ── first process of the block (PID 1 of its own PID namespace)
+                 └── whatever the block starts
+
+The worker gives the fork its own PID namespace where the kernel allows it;
+the first process then starts its own session and process group, joins the
+block's pids cgroup, becomes a child subreaper, unshares its mount and
+network namespaces, builds its read-only view, sets its limits and drops its
+capabilities before any code of the block runs. When the first process ends,
+the kernel kills what is left in its PID namespace; without one, what is left
+is re-parented to the worker (a subreaper too), which kills it.
+
+The worker talks to the block through three pipes: output (fds 1 and 2 of
+the block, one pipe so that the order is kept), commands (one "go" per step)
+and control (one JSON line per finished step).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import select
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NoReturn
+
+from fencerun.isolation import libc
+from fencerun.isolation.limits import PidsCgroup, apply_rlimits
+from fencerun.isolation.policy import IsolationPolicy
+from fencerun.isolation.reaper import kill_descendants
+from fencerun.isolation.sandbox import (
+    Namespaces,
+    PidNamespaceFactory,
+    bring_up_loopback,
+    build_filesystem,
+    drop_privileges,
+    enter_namespaces,
+)
+from fencerun.run.python_runtime import PythonStep, serve
+from fencerun.run.shell_runtime import COMMAND_FD, CONTROL_FD, ShellStep, exec_shell
+
+_READ_SIZE = 65536
+_SETUP_FAILED = 70
+
+# First processes of the containers alive in this worker: everything else
+# among the worker's children is a leftover to kill.
+_live: set[int] = set()
+
+
+@dataclass(frozen=True)
+class ContainerSpec:
+    """Everything the block's first process needs, decided by the worker."""
+
+    python_steps: tuple[PythonStep, ...]
+    shell_steps: tuple[ShellStep, ...]
+    shell: str  # path of bash or sh, for shell steps
+    shell_name: str
+    workdir: str
+    env: dict[str, str]
+    namespaces: Namespaces
+    writable: tuple[str, ...]
+    visible_under_tmp: tuple[str, ...]
+    policy: IsolationPolicy
+    cpu_seconds: int
+    process_limit: int | None  # RLIMIT_NPROC, where no pids cgroup does the job
+    cgroup: str | None
+    worker_pid: int
+    worker_mount_namespace: str
+    last_capability: int
+    watched_modules: tuple[str, ...]
+
+
+@dataclass
+class StepOutcome:
+    returncode: int | None = None  # None: no status (killed at the timeout)
+    timed_out: bool = False
+    ended: bool = False  # the block's process is gone; later steps cannot run
+    figures: list[str] = field(default_factory=list)
+    modules: list[str] = field(default_factory=list)
+
+
+class ContainerSetupError(RuntimeError):
+    """The sandbox could not be built: a fault of the machine or the engine, not of the block."""
+
+
+class Container:
+    """A running container; steps are run one at a time with `run_step`."""
+
+    def __init__(self, spec: ContainerSpec, pid_namespaces: PidNamespaceFactory | None) -> None:
+        self._cgroup = PidsCgroup(Path(spec.cgroup)) if spec.cgroup else None
+        output_read, output_write = os.pipe()
+        command_read, command_write = os.pipe()
+        control_read, control_write = os.pipe()
+        if pid_namespaces is not None:
+            pid_namespaces.before_fork()
+        pid = os.fork()
+        if pid == 0:
+            _first_process(spec, output_write, command_read, control_write)
+        if pid_namespaces is not None:
+            pid_namespaces.after_fork()
+        for fd in (output_write, command_read, control_write):
+            os.close(fd)
+        self.pid = pid
+        _live.add(pid)
+        self._output = output_read
+        self._commands = command_write
+        self._control = control_read
+        self._pidfd = os.pidfd_open(pid)
+        for fd in (output_read, control_read):
+            os.set_blocking(fd, False)
+        self._poll = select.poll()
+        for fd in (output_read, control_read, self._pidfd):
+            self._poll.register(fd, select.POLLIN)
+        self._control_buffer = b""
+        self._records: list[dict[str, object]] = []
+        self.exit_code: int | None = None
+        self.ended = False
+
+    def run_step(self, sink: Callable[[bytes], None], deadline: float) -> StepOutcome:
+        """Let the next step run; collect its output until it reports, ends, or times out."""
+        # If it is already gone, the wait below finds out how it ended.
+        with contextlib.suppress(BrokenPipeError):
+            os.write(self._commands, b"go\n")
+        while True:
+            for position, record in enumerate(self._records):
+                if "rc" in record:
+                    del self._records[position]
+                    self._drain(sink)
+                    return StepOutcome(
+                        returncode=int(record["rc"]),  # type: ignore[call-overload]
+                        figures=[str(svg) for svg in record.get("figures", [])],  # type: ignore[attr-defined]
+                        modules=[str(name) for name in record.get("modules", [])],  # type: ignore[attr-defined]
+                    )
+            if self.ended:
+                self._drain(sink)
+                return StepOutcome(returncode=self.exit_code, ended=True)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.kill()
+                self._drain(sink)
+                return StepOutcome(timed_out=True, ended=True)
+            self._wait(sink, remaining)
+
+    def finish(self, sink: Callable[[bytes], None], deadline: float) -> bool:
+        """Wait for the container to end after its last step; kill it at the deadline.
+
+        Returns False if it had to be killed.
+        """
+        while not self.ended:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.kill()
+                self._drain(sink)
+                return False
+            self._wait(sink, remaining)
+        self._drain(sink)
+        return True
+
+    def _wait(self, sink: Callable[[bytes], None], remaining: float) -> None:
+        for fd, _ in self._poll.poll(max(1, int(remaining * 1000))):
+            if fd == self._output:
+                self._read_output(sink)
+            elif fd == self._control:
+                self._read_control()
+            elif fd == self._pidfd:
+                self._reap()
+
+    def _read_output(self, sink: Callable[[bytes], None]) -> bool:
+        """Read what is there; False once nothing more can come (EOF or nothing ready)."""
+        try:
+            data = os.read(self._output, _READ_SIZE)
+        except BlockingIOError:
+            return False
+        if not data:
+            self._forget(self._output)
+            return False
+        sink(data)
+        return True
+
+    def _drain(self, sink: Callable[[bytes], None]) -> None:
+        """Take what is already in the pipe, without waiting for anyone still holding it."""
+        while self._read_output(sink):
+            pass
+
+    def _read_control(self) -> None:
+        try:
+            data = os.read(self._control, _READ_SIZE)
+        except BlockingIOError:
+            return
+        if not data:
+            self._forget(self._control)
+            return
+        self._control_buffer += data
+        *lines, self._control_buffer = self._control_buffer.split(b"\n")
+        for line in lines:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue  # the block wrote to the control fd itself: not ours
+            if not isinstance(record, dict):
+                continue
+            if "failed" in record:
+                self.kill()
+                raise ContainerSetupError(str(record["failed"]))
+            self._records.append(record)
+
+    def _reap(self) -> None:
+        """The first process ended: collect its status, then whatever it left behind."""
+        with contextlib.suppress(ChildProcessError):
+            _, status = os.waitpid(self.pid, 0)
+            self.exit_code = os.waitstatus_to_exitcode(status)
+        self._ended()
+        while self._control in {fd for fd, _ in self._poll.poll(0)}:
+            self._read_control()
+
+    def _ended(self) -> None:
+        _live.discard(self.pid)
+        self._forget(self._pidfd)
+        self.ended = True
+        # Without a PID namespace, leftovers were re-parented to this worker.
+        kill_descendants(keep=_live)
+
+    def kill(self) -> None:
+        """Kill the block and every process it started, wherever they went."""
+        if self.ended:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)  # in case it left its process group
+        if self._cgroup is not None:
+            self._cgroup.kill_all()
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+        self._ended()
+
+    def _forget(self, fd: int) -> None:
+        with contextlib.suppress(KeyError):
+            self._poll.unregister(fd)
+
+    def close(self) -> None:
+        self.kill()
+        for fd in (self._output, self._commands, self._control, self._pidfd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def _write_record(record: dict[str, object], fd: int = CONTROL_FD) -> None:
+    data = json.dumps(record).encode() + b"\n"
+    while data:
+        data = data[os.write(fd, data) :]
+
+
+def _arrange_fds(output: int, commands: int, control: int) -> None:
+    """0 = /dev/null, 1 and 2 = the output pipe, the command and control pipes at
+    fixed numbers; everything else the worker had open is closed."""
+    # Lift the pipes above the target numbers first: a pipe may already sit on one.
+    output, commands, control = (
+        fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 100) for fd in (output, commands, control)
+    )
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    os.dup2(commands, COMMAND_FD, inheritable=False)
+    os.dup2(control, CONTROL_FD, inheritable=False)
+    os.closerange(3, COMMAND_FD)
+    os.closerange(CONTROL_FD + 1, 1 << 20)
+
+
+def _first_process(spec: ContainerSpec, output: int, commands: int, control: int) -> NoReturn:
+    control_fd = control
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        # Dies with the worker; without a PID namespace, a worker that is
+        # already gone cannot be noticed by the signal, hence the check.
+        libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getpid() != 1 and os.getppid() != spec.worker_pid:
+            os._exit(_SETUP_FAILED)
+        os.setsid()
+        libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
+        _arrange_fds(output, commands, control)
+        control_fd = CONTROL_FD
+        if spec.cgroup is not None:
+            PidsCgroup(Path(spec.cgroup)).join()
+        enter_namespaces(spec.namespaces)
+        if spec.namespaces.mount:
+            build_filesystem(
+                worker_mount_namespace=spec.worker_mount_namespace,
+                writable=spec.writable,
+                visible_under_tmp=spec.visible_under_tmp,
+                read_only=spec.policy.read_only_filesystem,
+                tmp_bytes=spec.policy.tmp_bytes,
+                mount_proc=spec.namespaces.pid,
+            )
+        if spec.namespaces.network:
+            bring_up_loopback()
+        os.chdir(spec.workdir)
+        apply_rlimits(spec.policy, cpu_seconds=spec.cpu_seconds, processes=spec.process_limit)
+        drop_privileges(spec.last_capability)
+    except BaseException as error:
+        with contextlib.suppress(BaseException):
+            message = f"could not build the block's sandbox: {error!r}"
+            _write_record({"failed": message}, control_fd)
+        os._exit(_SETUP_FAILED)
+    if spec.shell_steps:
+        exec_shell(spec.shell, spec.shell_name, spec.shell_steps, spec.env)
+    os.environ.clear()
+    os.environ.update(spec.env)
+    command_pipe = os.fdopen(COMMAND_FD, "rb", buffering=0)
+    serve(
+        spec.python_steps,
+        wait_for_go=lambda: bool(command_pipe.readline()),
+        report=_write_record,
+        watched_modules=spec.watched_modules,
+    )
+
+
+def sweep_leftovers() -> None:
+    """Kill whatever is left among this worker's children (at shutdown)."""
+    for pid in list(_live):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+    kill_descendants(keep=())
+    _live.clear()

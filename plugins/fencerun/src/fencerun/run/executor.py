@@ -1,0 +1,284 @@
+"""The run stage: a pool of warm worker processes that run jobs of blocks.
+
+The build submits jobs (one block, or the blocks of one session, in order)
+and gets one Future per block. Each pool slot is a thread in the build that
+feeds one worker process; the workers fork a container per job, so blocks
+never run in the build process and many run at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import secrets
+import subprocess
+import sys
+import tempfile
+import threading
+import weakref
+from collections.abc import Sequence
+from concurrent.futures import Future, InvalidStateError
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import IO, cast
+
+import fencerun
+from fencerun.isolation.environment import block_environment, worker_environment
+from fencerun.isolation.limits import PidsCgroup
+from fencerun.isolation.policy import IsolationPolicy
+from fencerun.isolation.probe import Protections
+from fencerun.isolation.scrub import build_private_paths
+from fencerun.model import Block, Result
+from fencerun.run.jobs import block_workdir
+from fencerun.run.protocol import (
+    BlockReply,
+    Hello,
+    JobFailure,
+    JobRequest,
+    WorkerSettings,
+    receive,
+    send,
+)
+from fencerun.run.steps import FAMILIES
+
+# Costly modules a worker imports for later blocks once a block has used them.
+DEFAULT_WARM_MODULES = ("matplotlib.pyplot", "numpy")
+
+_STOP_GRACE_S = 5.0
+_BOOT = (
+    "import sys; sys.path.append({package_parent!r}); from fencerun.run.worker import main; main()"
+)
+
+
+class WorkerFailure(RuntimeError):
+    """A worker could not run a job: a fault of the engine or the machine, not of a block."""
+
+
+@dataclass(frozen=True)
+class _Job:
+    blocks: tuple[Block, ...]
+    futures: tuple[Future[Result], ...]
+
+
+class _WorkerSlot:
+    """One thread of the build feeding one worker process, restarting it if it dies."""
+
+    def __init__(
+        self,
+        settings: WorkerSettings,
+        jobs: queue.SimpleQueue[_Job | None],
+        hello: Future[Protections],
+        name: str,
+    ) -> None:
+        self._settings = settings
+        self._jobs = jobs
+        self._hello = hello
+        self._process: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
+        self._thread.start()
+
+    def _start_process(self) -> subprocess.Popen[bytes]:
+        package_parent = str(Path(fencerun.__file__).resolve().parent.parent)
+        process = subprocess.Popen(
+            [sys.executable, "-I", "-c", _BOOT.format(package_parent=package_parent)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=worker_environment(os.environ),
+            cwd=self._settings.project_dir,
+            # Ctrl-C reaches the build, which then stops the pool in order.
+            start_new_session=True,
+        )
+        with self._lock:
+            self._process = process
+        send(self._stdin(process), self._settings)
+        hello = receive(self._stdout(process))
+        if not isinstance(hello, Hello):
+            raise WorkerFailure(f"a fencerun worker did not start (exit code {process.wait()})")
+        with contextlib.suppress(InvalidStateError):
+            self._hello.set_result(hello.protections)
+        return process
+
+    @staticmethod
+    def _stdin(process: subprocess.Popen[bytes]) -> IO[bytes]:
+        return cast(IO[bytes], process.stdin)
+
+    @staticmethod
+    def _stdout(process: subprocess.Popen[bytes]) -> IO[bytes]:
+        return cast(IO[bytes], process.stdout)
+
+    def _serve(self) -> None:
+        try:
+            self._start_process()
+        except Exception as error:
+            with contextlib.suppress(InvalidStateError):
+                self._hello.set_exception(error)
+            with self._lock:
+                self._process = None
+        while (job := self._jobs.get()) is not None:
+            self._run(job)
+
+    def _run(self, job: _Job) -> None:
+        live = [future.set_running_or_notify_cancel() for future in job.futures]
+        if not any(live):
+            return
+        try:
+            process = self._process or self._start_process()
+            send(self._stdin(process), JobRequest(job.blocks))
+            for _ in job.blocks:
+                reply = receive(self._stdout(process))
+                if isinstance(reply, BlockReply):
+                    if live[reply.index]:
+                        job.futures[reply.index].set_result(reply.result)
+                elif isinstance(reply, JobFailure):
+                    raise WorkerFailure(reply.message)
+                else:
+                    self._discard_process()
+                    raise WorkerFailure("the fencerun worker running it exited unexpectedly")
+        except (OSError, WorkerFailure) as error:
+            if isinstance(error, OSError):
+                self._discard_process()
+            failure = WorkerFailure(f"fencerun could not run {job.blocks[0].location}: {error}")
+            for future, alive in zip(job.futures, live, strict=True):
+                if alive and not future.done():
+                    future.set_exception(failure)
+
+    def _discard_process(self) -> None:
+        with self._lock:
+            process, self._process = self._process, None
+        if process is not None:
+            _stop_process(process)
+
+    def stop(self) -> None:
+        """Stop the worker now: it kills what it runs, then exits."""
+        with self._lock:
+            process = self._process
+        if process is not None:
+            _stop_process(process)
+        self._thread.join(_STOP_GRACE_S)
+
+
+def _stop_process(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(OSError):
+        process.terminate()
+    try:
+        process.wait(_STOP_GRACE_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    for stream in (process.stdin, process.stdout):
+        with contextlib.suppress(OSError):
+            if stream is not None:
+                stream.close()
+
+
+class _Pool:
+    """The pool's state, apart from the Executor so that a finalizer can stop it."""
+
+    def __init__(self, slots: list[_WorkerSlot], jobs: queue.SimpleQueue[_Job | None]) -> None:
+        self.slots = slots
+        self.jobs = jobs
+        self.cgroup: PidsCgroup | None = None
+        self.closed = False
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        with contextlib.suppress(queue.Empty):
+            while (job := self.jobs.get_nowait()) is not None:
+                for future in job.futures:
+                    future.cancel()
+        for _ in self.slots:
+            self.jobs.put(None)
+        for slot in self.slots:
+            slot.stop()
+        if self.cgroup is not None:
+            self.cgroup.remove()
+
+
+class Executor:
+    """Runs blocks in isolated child processes, many at once, and returns their Results."""
+
+    def __init__(
+        self,
+        *,
+        project_dir: Path,
+        workers: int | None = None,
+        default_timeout: float = 30.0,
+        max_output_bytes: int = 200_000,
+        policy: IsolationPolicy | None = None,
+        warm_modules: Sequence[str] = DEFAULT_WARM_MODULES,
+    ) -> None:
+        self._project_dir = Path(project_dir).resolve()
+        self._policy = policy or IsolationPolicy()
+        jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._pool = _Pool([], jobs)
+        self._finalizer = weakref.finalize(self, self._pool.close)
+        self._pool.cgroup = PidsCgroup.create_root(f"fencerun-{os.getpid()}-{secrets.token_hex(4)}")
+        settings = WorkerSettings(
+            project_dir=str(self._project_dir),
+            default_timeout=default_timeout,
+            max_output_bytes=max_output_bytes,
+            policy=self._policy,
+            build_env=dict(os.environ),
+            private_paths=tuple(build_private_paths(self._project_dir)),
+            temp_root=tempfile.gettempdir(),
+            cgroup_root=str(self._pool.cgroup.path) if self._pool.cgroup else None,
+            warm_modules=tuple(warm_modules),
+        )
+        self._protections: Future[Protections] = Future()
+        count = workers or len(os.sched_getaffinity(0))
+        self._pool.slots += [
+            _WorkerSlot(settings, jobs, self._protections, f"fencerun-worker-{n}")
+            for n in range(count)
+        ]
+
+    def submit(self, job: Sequence[Block]) -> list[Future[Result]]:
+        """Queue one job; its blocks run in order, in one session. Never waits for them."""
+        if self._pool.closed:
+            raise RuntimeError("this Executor is closed")
+        for block in job:
+            self._check(block)
+        futures: tuple[Future[Result], ...] = tuple(Future() for _ in job)
+        if futures:
+            self._pool.jobs.put(_Job(tuple(job), futures))
+        return list(futures)
+
+    def _check(self, block: Block) -> None:
+        if block.language not in FAMILIES:
+            raise ValueError(
+                f"{block.location}: fencerun cannot run {block.language!r} blocks; "
+                f"use one of {', '.join(FAMILIES)}"
+            )
+        workdir = block_workdir(block, str(self._project_dir))
+        if workdir is not None and not os.path.isdir(workdir):
+            raise ValueError(
+                f"{block.location}: workdir {block.options.workdir!r} is not a folder "
+                "of the project; create it or fix the option"
+            )
+
+    def protections_summary(self) -> str:
+        """One line for the build log: which protections every block gets here."""
+        return self._protections.result().summary(self._policy)
+
+    def block_environment(self) -> dict[str, str]:
+        """The environment blocks see, with their own folders as placeholders (for cache keys)."""
+        return block_environment(self._policy, os.environ, home="<home>", tmp="<tmp>")
+
+    def close(self) -> None:
+        """Stop every worker and kill every process they started. Safe to call twice."""
+        self._finalizer()
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()

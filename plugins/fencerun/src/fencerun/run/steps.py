@@ -1,0 +1,77 @@
+"""What each language runs: a block becomes one or more steps for its family's process.
+
+Python and pycon blocks run in a Python process; bash and console blocks in
+bash; sh blocks in sh. A console block is one step per `$ ` command, so that
+its transcript can show each command above its own output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from fencerun.model import Block
+
+Family = Literal["python", "bash", "sh"]
+
+FAMILIES: dict[str, Family] = {
+    "python": "python",
+    "pycon": "python",
+    "bash": "bash",
+    "console": "bash",
+    "sh": "sh",
+}
+
+_PROMPTS = ("$ ", "% ")
+
+
+@dataclass(frozen=True)
+class Step:
+    """Code for the family's process, and what a transcript shows before its output."""
+
+    code: str
+    echo: str = ""  # console: the prompt line(s) of this command
+
+
+def family_of(block: Block) -> Family:
+    return FAMILIES[block.language]
+
+
+def pycon_source(code: str) -> str:
+    """The Python code of a `>>> ` / `... ` session; output lines are expected results, not code."""
+    lines = []
+    for line in code.splitlines():
+        if line.startswith((">>> ", "... ")):
+            lines.append(line[4:])
+        elif line in (">>>", "..."):
+            lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def console_commands(code: str) -> list[Step]:
+    """One step per `$ ` command; a line ending in a backslash continues the command."""
+    steps: list[Step] = []
+    current: list[str] = []
+    echo: list[str] = []
+    for line in code.splitlines():
+        if current:
+            current.append(line)
+            echo.append(line)
+        elif line.startswith(_PROMPTS):
+            current, echo = [line[2:]], [line]
+        else:
+            continue
+        if not line.endswith("\\"):
+            steps.append(Step("\n".join(current), "\n".join(echo) + "\n"))
+            current, echo = [], []
+    if current:
+        steps.append(Step("\n".join(current), "\n".join(echo) + "\n"))
+    return steps
+
+
+def steps_for(block: Block) -> list[Step]:
+    if block.language == "pycon":
+        return [Step(pycon_source(block.code))]
+    if block.language == "console":
+        return console_commands(block.code)
+    return [Step(block.code)]

@@ -1,0 +1,138 @@
+"""A warm worker process: started once per pool slot, forks one container per job.
+
+Started by the Executor as `python -I -c "...main()"`, with an environment
+that holds no secrets (blocks are forks of this process). It reads its
+settings, probes the machine's protections, says hello, then runs jobs from
+the build one at a time, replying with each block's result as soon as it is
+known. Between jobs it imports the costly modules blocks have been using, so
+that later blocks find them already loaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import shutil
+import signal
+import sys
+import traceback
+from pathlib import Path
+from typing import IO
+
+from fencerun.isolation import libc
+from fencerun.isolation.environment import worker_environment
+from fencerun.isolation.probe import probe
+from fencerun.isolation.sandbox import PRIVATE_TMP, PidNamespaceFactory, last_capability
+from fencerun.isolation.scrub import PathScrubber
+from fencerun.run.container import sweep_leftovers
+from fencerun.run.jobs import WorkerContext, run_job
+from fencerun.run.protocol import (
+    BlockReply,
+    Hello,
+    JobFailure,
+    JobRequest,
+    WorkerSettings,
+    receive,
+    send,
+)
+
+# Imported here once so that no block pays for them.
+_RUNTIME_MODULES = ("traceback", "linecache", "json", "codecs", "fencerun.run.python_runtime")
+
+
+def _claim_protocol_pipes() -> tuple[IO[bytes], IO[bytes]]:
+    """Move the protocol off fds 0 and 1, where a stray print would corrupt it."""
+    incoming = os.fdopen(os.dup(0), "rb")
+    outgoing = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    return incoming, outgoing
+
+
+def _process_limit(allowed: int) -> int | None:
+    """RLIMIT_NPROC counts every process of the user, so the limit sits above what already runs."""
+    uid = os.getuid()
+    if uid == 0:
+        return None  # the kernel does not apply it to root
+    running = 0
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            if entry.name.isdigit() and entry.stat().st_uid == uid:
+                running += 1
+    return running + allowed
+
+
+def _visible_under_tmp(settings: WorkerSettings) -> tuple[str, ...]:
+    candidates = {settings.project_dir, sys.prefix, sys.base_prefix, *sys.path}
+    tmp = PRIVATE_TMP + "/"
+    return tuple(sorted(p for p in candidates if p and os.path.realpath(p).startswith(tmp)))
+
+
+def _context(settings: WorkerSettings) -> WorkerContext:
+    protections = probe(settings.policy, pids_cgroup=settings.cgroup_root is not None)
+    path = worker_environment(settings.build_env)["PATH"]
+    shells = {name: found for name in ("bash", "sh") if (found := shutil.which(name, path=path))}
+    return WorkerContext(
+        settings=settings,
+        protections=protections,
+        scrubber=PathScrubber(settings.private_paths),
+        shells=shells,
+        worker_mount_namespace=os.readlink("/proc/self/ns/mnt"),
+        last_capability=last_capability(),
+        visible_under_tmp=_visible_under_tmp(settings),
+        process_limit=_process_limit(settings.policy.max_processes),
+        pid_namespaces=PidNamespaceFactory() if protections.namespaces.pid else None,
+    )
+
+
+def _warm_up(ctx: WorkerContext) -> None:
+    """Import the watched modules blocks used, so that the next forks inherit them."""
+    pending = [name for name in ctx.used_modules if name not in sys.modules]
+    ctx.used_modules.clear()
+    if not pending:
+        return
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        for name in pending:
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _serve(incoming: IO[bytes], outgoing: IO[bytes], ctx: WorkerContext) -> None:
+    while isinstance(request := receive(incoming), JobRequest):
+        index = 0
+        try:
+            for index, result in enumerate(run_job(request.blocks, ctx)):
+                send(outgoing, BlockReply(index, result))
+        except Exception:
+            send(outgoing, JobFailure(index, traceback.format_exc()))
+        _warm_up(ctx)
+
+
+def main() -> None:
+    incoming, outgoing = _claim_protocol_pipes()
+    # Orphans of blocks come back to this process, which kills them.
+    libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    for name in _RUNTIME_MODULES:
+        importlib.import_module(name)
+    settings = receive(incoming)
+    if not isinstance(settings, WorkerSettings):
+        return
+    ctx = _context(settings)
+    send(outgoing, Hello(ctx.protections))
+    try:
+        _serve(incoming, outgoing, ctx)
+    except (BrokenPipeError, EOFError):
+        pass  # the build went away
+    finally:
+        sweep_leftovers()
