@@ -65,11 +65,15 @@ def test_slowest_blocks_are_those_that_ran_in_this_build_longest_first() -> None
 
 def test_the_summary_line_gives_counts_time_and_the_slowest_block() -> None:
     line = sample_report().summary_line()
-    assert line.startswith(
-        "fencerun: 7 blocks: 3 run, 1 reused, 1 frozen, 1 failed, 1 not executed"
-    )
-    assert "blocks ran 5.6 s" in line
+    assert line.startswith("blocks 3 run, 1 reused, 1 frozen, 1 not executed, 1 failed; ")
+    assert "5.6 s of block time in " in line
     assert line.endswith("slowest p.md:5 (3.0 s)")
+
+
+def test_the_summary_line_leaves_out_frozen_and_not_executed_when_there_are_none() -> None:
+    report = BuildReport()
+    report.add(block(1), result(0.5))
+    assert report.summary_line().startswith("blocks 1 run, 0 reused, 0 failed; 0.5 s of block")
 
 
 def test_the_json_report_holds_counts_times_and_every_block(tmp_path: Path) -> None:

@@ -121,11 +121,18 @@ class BuildReport:
         return {record.key for record in self.records if record.key}
 
     def summary_line(self) -> str:
+        """One line for the build log (the plugin's logger adds the "fencerun:" prefix)."""
         counts = self.counts()
-        parts = [f"{counts[origin]} {origin.replace('-', ' ')}" for origin in ORIGINS]
+        parts = [f"{counts['run']} run", f"{counts['reused']} reused"]
+        # Frozen and not-executed blocks are rare: named only when there are some.
+        if counts["frozen"]:
+            parts.append(f"{counts['frozen']} frozen")
+        if counts["not-executed"]:
+            parts.append(f"{counts['not-executed']} not executed")
+        parts.append(f"{counts['failed']} failed")
         line = (
-            f"fencerun: {len(self.records)} blocks: {', '.join(parts)}; "
-            f"blocks ran {self.block_seconds():.1f} s within {self.elapsed_s:.1f} s"
+            f"blocks {', '.join(parts)}; "
+            f"{self.block_seconds():.1f} s of block time in {self.elapsed_s:.1f} s"
         )
         slowest = self.slowest(1)
         if slowest:

@@ -1,0 +1,112 @@
+"""Small sites built with `mkdocs build` in a child process, for the store's end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fencerun.report import REPORT_FILE
+
+# While the executor is not in the package, builds use front's stand-in with its interface.
+FRONT_FAKE_RUN = Path(__file__).resolve().parent.parent / "fencerun_front" / "fake_run"
+
+MKDOCS_YML = """\
+site_name: store test
+theme: mkdocs
+markdown_extensions:
+  - pymdownx.superfences
+plugins:
+  - fencerun:
+      cache_dir: {cache_dir}
+"""
+
+
+@cache
+def has_real_executor() -> bool:
+    check = "import fencerun.run as r; raise SystemExit(0 if hasattr(r, 'Executor') else 1)"
+    return subprocess.run([sys.executable, "-c", check], capture_output=True).returncode == 0
+
+
+def child_env(extra: Mapping[str, str] = {}) -> dict[str, str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **extra}
+    env.pop("FENCERUN_EXECUTE", None)
+    if not has_real_executor():
+        env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(FRONT_FAKE_RUN), env.get("PYTHONPATH")])
+        )
+    return env
+
+
+@dataclass(frozen=True)
+class Build:
+    project: Path
+    returncode: int
+    output: str
+    report: dict[str, Any] | None  # the build report, as this build left it
+
+    def html(self, page: str = "index.html") -> str:
+        return (self.project / "site" / page).read_text(encoding="utf-8")
+
+    def origins(self) -> list[str]:
+        """How each block got its result, in page and line order."""
+        assert self.report is not None, self.output
+        blocks = self.report["blocks"]
+
+        def place(block: dict[str, Any]) -> tuple[str, int]:
+            path, _, line = block["location"].rpartition(":")
+            return path, int(line)
+
+        return [block["origin"] for block in sorted(blocks, key=place)]
+
+    def counts(self) -> Counter[str]:
+        return Counter(self.origins())
+
+
+def write_site(
+    project: Path, pages: Mapping[str, str], *, cache_dir: str = ".cache/fencerun"
+) -> None:
+    project.mkdir(parents=True, exist_ok=True)
+    (project / "mkdocs.yml").write_text(MKDOCS_YML.format(cache_dir=cache_dir), encoding="utf-8")
+    for name, text in pages.items():
+        path = project / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+def start_build(project: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=project,
+        env=child_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def finish(project: Path, running: subprocess.Popen[str]) -> Build:
+    output, _ = running.communicate(timeout=180)
+    report = project / ".cache/fencerun" / REPORT_FILE
+    data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else None
+    return Build(project, running.returncode, output, data)
+
+
+def build(project: Path) -> Build:
+    return finish(project, start_build(project))
+
+
+def require_store(built: Build) -> None:
+    """These tests pin the store as the plugin uses it; until the plugin writes it, skip."""
+    assert built.returncode == 0, built.output
+    if built.report is None:
+        pytest.skip("the fencerun plugin does not write its result store and report yet")
