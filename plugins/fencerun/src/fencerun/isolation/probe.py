@@ -21,6 +21,7 @@ from fencerun.isolation.sandbox import (
     drop_privileges,
     enter_namespaces,
     last_capability,
+    offline_network_namespace,
 )
 
 
@@ -138,6 +139,8 @@ def _probe_here(policy: IsolationPolicy) -> dict[str, object]:
     if report.get("network"):
         try:
             bring_up_loopback()
+            if not report.get("user"):
+                os.close(offline_network_namespace())
         except OSError as error:
             report["network"] = False
             notes.append(f"network namespace (loopback: {error.strerror})")

@@ -9,9 +9,11 @@ block's first process; that process, PID 1 of the new namespace, then calls
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import re
+import signal
 import socket
 import struct
 from collections.abc import Sequence
@@ -49,12 +51,18 @@ class Namespaces:
 
     @property
     def own_flags(self) -> int:
-        """What the block's first process unshares for itself (the PID namespace is
-        made by the worker, since it applies only to children)."""
+        """What the block's first process unshares for itself.
+
+        The PID namespace is made by the worker, since it applies only to
+        children. As root, the network namespace is one per worker, shared by
+        its blocks in turn (it holds nothing but loopback, and a block leaves no
+        process behind to listen on it): making one per block costs more than
+        the rest of the sandbox together.
+        """
         return (
             (libc.CLONE_NEWUSER if self.user else 0)
             | (libc.CLONE_NEWNS if self.mount else 0)
-            | (libc.CLONE_NEWNET if self.network else 0)
+            | (libc.CLONE_NEWNET if self.network and self.user else 0)
         )
 
 
@@ -102,21 +110,45 @@ def _mount_points() -> list[tuple[str, int]]:
     return found
 
 
-def _remount_read_only(writable: set[str]) -> list[str]:
-    """Make every mount read-only except `writable`; returns the mounts that refused."""
+def _remount_read_only_one_by_one() -> None:
+    """For kernels before mount_setattr: remount each mount read-only, keeping its flags."""
     refused = []
     for point, flags in _mount_points():
-        if point in writable:
-            continue
         try:
             libc.mount(None, point, None, libc.MS_REMOUNT | libc.MS_BIND | libc.MS_RDONLY | flags)
         except OSError as error:
             # Mounts hidden under another mount, or pseudo file systems under
             # /proc and /sys, cannot always be reached; they are not writable
             # by a block with no capabilities anyway.
-            if not point.startswith(("/proc/", "/sys/")) and error.errno != 2:
+            if not point.startswith(("/proc/", "/sys/")) and error.errno != errno.ENOENT:
                 refused.append(f"{point} ({error.strerror})")
-    return refused
+    if refused:
+        raise RuntimeError("could not make read-only: " + ", ".join(refused))
+
+
+def _make_private_and_read_only(read_only: bool) -> None:
+    try:
+        libc.mount_setattr(
+            "/",
+            recursive=True,
+            set_flags=libc.MOUNT_ATTR_RDONLY if read_only else 0,
+            propagation=libc.MS_PRIVATE,
+        )
+    except OSError as error:
+        if error.errno != errno.ENOSYS:
+            raise
+        libc.mount(None, "/", None, libc.MS_REC | libc.MS_PRIVATE)
+        if read_only:
+            _remount_read_only_one_by_one()
+
+
+def _make_writable(path: str) -> None:
+    try:
+        libc.mount_setattr(path, recursive=False, clear_flags=libc.MOUNT_ATTR_RDONLY)
+    except OSError as error:
+        if error.errno != errno.ENOSYS:
+            raise
+        libc.mount(None, path, None, libc.MS_REMOUNT | libc.MS_BIND)
 
 
 def _under(path: str, folder: str) -> bool:
@@ -135,26 +167,25 @@ def build_filesystem(
     """Read-only view of the machine, `writable` folders writable, a private /tmp.
 
     `visible_under_tmp` are paths the block still needs that live under the
-    machine's /tmp (a project or venv checked out there), re-exposed inside
+    machine's /tmp (a project or venv checked out there), shown again inside
     the private /tmp that would hide them.
     """
-    # Never remount anything in a namespace shared with the machine.
+    # Never change a mount in a namespace shared with the machine.
     if os.readlink("/proc/self/ns/mnt") == worker_mount_namespace:
         raise RuntimeError("refusing to remount: the block has no mount namespace of its own")
-    libc.mount(None, "/", None, libc.MS_REC | libc.MS_PRIVATE)
-    writable = [os.path.realpath(path) for path in writable]
-    for folder in writable:
-        libc.mount(folder, folder, None, libc.MS_BIND | libc.MS_REC)
+    _make_private_and_read_only(read_only)
+    writable = sorted({os.path.realpath(path) for path in writable})
     hidden = sorted(
         path
-        for path in {os.path.realpath(p) for p in [*writable, *visible_under_tmp]}
+        for path in {*writable, *(os.path.realpath(p) for p in visible_under_tmp)}
         if _under(path, PRIVATE_TMP) and os.path.exists(path)
     )
-    handles = {path: os.open(path, os.O_PATH) for path in hidden}
-    if read_only:
-        refused = _remount_read_only(set(writable))
-        if refused:
-            raise RuntimeError("could not make read-only: " + ", ".join(refused))
+    # Handles on what the private /tmp is about to cover, to mount it again on top.
+    handles = {path: os.open(path, os.O_PATH | os.O_CLOEXEC) for path in hidden}
+    for folder in writable:
+        if folder not in handles:
+            libc.mount(folder, folder, None, libc.MS_BIND | libc.MS_REC)
+            _make_writable(folder)
     libc.mount(
         "tmpfs", PRIVATE_TMP, "tmpfs", libc.MS_NOSUID | libc.MS_NODEV, f"size={tmp_bytes},mode=1777"
     )
@@ -164,12 +195,42 @@ def build_filesystem(
         os.makedirs(path, exist_ok=True)
         libc.mount(f"/proc/self/fd/{handle}", path, None, libc.MS_BIND | libc.MS_REC)
         os.close(handle)
+        if path in writable:
+            _make_writable(path)
     if os.path.isdir("/dev/shm"):
         libc.mount(
             "tmpfs", "/dev/shm", "tmpfs", libc.MS_NOSUID | libc.MS_NODEV, "size=64m,mode=1777"
         )
     if mount_proc:
         libc.mount("proc", "/proc", "proc", libc.MS_NOSUID | libc.MS_NODEV | libc.MS_NOEXEC)
+
+
+def offline_network_namespace() -> int:
+    """A file descriptor on a new network namespace with only loopback, up.
+
+    Made by a short-lived child; the namespace lives on as long as the fd.
+    """
+    ready_read, ready_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(ready_read)
+            libc.unshare(libc.CLONE_NEWNET)
+            bring_up_loopback()
+            os.write(ready_write, b"1")
+            while True:
+                signal.pause()
+        finally:
+            os._exit(1)
+    os.close(ready_write)
+    try:
+        if os.read(ready_read, 1) != b"1":
+            raise OSError("could not make a network namespace")
+        return os.open(f"/proc/{pid}/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    finally:
+        os.close(ready_read)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
 
 
 def bring_up_loopback() -> None:

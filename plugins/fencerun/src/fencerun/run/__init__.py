@@ -5,6 +5,21 @@
 job's blocks, `python_runtime` and `shell_runtime` what runs inside it.
 """
 
-from fencerun.run.executor import Executor, WorkerFailure
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fencerun.run.executor import Executor, WorkerFailure
 
 __all__ = ["Executor", "WorkerFailure"]
+
+
+def __getattr__(name: str) -> object:
+    # Imported on first use: a worker imports this package too, and every
+    # module it holds makes each fork of a block slower.
+    if name in __all__:
+        from fencerun.run import executor
+
+        return getattr(executor, name)
+    raise AttributeError(name)

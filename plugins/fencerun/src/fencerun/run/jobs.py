@@ -53,6 +53,7 @@ class WorkerContext:
     visible_under_tmp: tuple[str, ...]
     process_limit: int | None  # RLIMIT_NPROC where there is no pids cgroup
     pid_namespaces: PidNamespaceFactory | None
+    network_fd: int | None  # offline network namespace the blocks of this worker join
     used_modules: set[str] = field(default_factory=set)
     _sequence: Iterator[int] = field(default_factory=itertools.count)
 
@@ -129,6 +130,7 @@ class _FamilyRun:
             workdir=first_workdir or work,
             env=block_environment(policy, settings.build_env, home=home, tmp=tmp),
             namespaces=ctx.protections.namespaces,
+            network_fd=ctx.network_fd,
             writable=tuple(writable),
             visible_under_tmp=ctx.visible_under_tmp,
             policy=policy,

@@ -23,7 +23,12 @@ from typing import IO
 from fencerun.isolation import libc
 from fencerun.isolation.environment import worker_environment
 from fencerun.isolation.probe import probe
-from fencerun.isolation.sandbox import PRIVATE_TMP, PidNamespaceFactory, last_capability
+from fencerun.isolation.sandbox import (
+    PRIVATE_TMP,
+    PidNamespaceFactory,
+    last_capability,
+    offline_network_namespace,
+)
 from fencerun.isolation.scrub import PathScrubber
 from fencerun.run.container import sweep_leftovers
 from fencerun.run.jobs import WorkerContext, run_job
@@ -73,6 +78,7 @@ def _visible_under_tmp(settings: WorkerSettings) -> tuple[str, ...]:
 
 def _context(settings: WorkerSettings) -> WorkerContext:
     protections = probe(settings.policy, pids_cgroup=settings.cgroup_root is not None)
+    namespaces = protections.namespaces
     path = worker_environment(settings.build_env)["PATH"]
     shells = {name: found for name in ("bash", "sh") if (found := shutil.which(name, path=path))}
     return WorkerContext(
@@ -84,7 +90,10 @@ def _context(settings: WorkerSettings) -> WorkerContext:
         last_capability=last_capability(),
         visible_under_tmp=_visible_under_tmp(settings),
         process_limit=_process_limit(settings.policy.max_processes),
-        pid_namespaces=PidNamespaceFactory() if protections.namespaces.pid else None,
+        pid_namespaces=PidNamespaceFactory() if namespaces.pid else None,
+        network_fd=offline_network_namespace()
+        if namespaces.network and not namespaces.user
+        else None,
     )
 
 
