@@ -1,0 +1,2 @@
+"""Python-Markdown extensions for this site: `site_markdown.abbr` (abbreviations before Korean
+particles)."""
