@@ -77,7 +77,6 @@ class ContainerSpec:
     worker_pid: int
     worker_mount_namespace: str
     last_capability: int
-    watched_modules: tuple[str, ...]
 
 
 @dataclass
@@ -86,7 +85,6 @@ class StepOutcome:
     timed_out: bool = False
     ended: bool = False  # the block's process is gone; later steps cannot run
     figures: list[str] = field(default_factory=list)
-    modules: list[str] = field(default_factory=list)
 
 
 class ContainerSetupError(RuntimeError):
@@ -142,7 +140,6 @@ class Container:
                     return StepOutcome(
                         returncode=int(record["rc"]),  # type: ignore[call-overload]
                         figures=[str(svg) for svg in record.get("figures", [])],  # type: ignore[attr-defined]
-                        modules=[str(name) for name in record.get("modules", [])],  # type: ignore[attr-defined]
                     )
             if self.ended:
                 self._drain(sink)
@@ -327,7 +324,6 @@ def _first_process(spec: ContainerSpec, output: int, commands: int, control: int
         spec.python_steps,
         wait_for_go=lambda: bool(command_pipe.readline()),
         report=_write_record,
-        watched_modules=spec.watched_modules,
     )
 
 

@@ -4,14 +4,22 @@ The build submits jobs (one block, or the blocks of one session, in order)
 and gets one Future per block. Each pool slot is a thread in the build that
 feeds one worker process; the workers fork a container per job, so blocks
 never run in the build process and many run at once.
+
+Two lanes: lean workers hold as little as possible, because forking a
+process costs in proportion to its memory; the warm lane (started when the
+first job needs it) has matplotlib and numpy imported, for the Python blocks
+that name them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import queue
+import re
 import secrets
+import select
 import subprocess
 import sys
 import tempfile
@@ -43,10 +51,11 @@ from fencerun.run.protocol import (
 )
 from fencerun.run.steps import FAMILIES
 
-# Costly modules a worker imports for later blocks once a block has used them.
-DEFAULT_WARM_MODULES = ("matplotlib.pyplot", "numpy")
+# Imported by the warm lane's workers before their first block.
+DEFAULT_WARM_MODULES = ("numpy", "matplotlib.pyplot")
 
 _STOP_GRACE_S = 5.0
+_START_TIMEOUT_S = 120.0  # a warm worker imports matplotlib, which can build its font cache
 _BOOT = (
     "import sys; sys.path.append({package_parent!r}); from fencerun.run.worker import main; main()"
 )
@@ -94,9 +103,14 @@ class _WorkerSlot:
         with self._lock:
             self._process = process
         send(self._stdin(process), self._settings)
-        hello = receive(self._stdout(process))
+        ready, _, _ = select.select([self._stdout(process)], [], [], _START_TIMEOUT_S)
+        hello = receive(self._stdout(process)) if ready else None
         if not isinstance(hello, Hello):
-            raise WorkerFailure(f"a fencerun worker did not start (exit code {process.wait()})")
+            self._discard_process()
+            raise WorkerFailure(
+                f"a fencerun worker did not start within {_START_TIMEOUT_S:g} s; "
+                "its error, if any, is above"
+            )
         with contextlib.suppress(InvalidStateError):
             self._hello.set_result(hello.protections)
         return process
@@ -174,12 +188,47 @@ def _stop_process(process: subprocess.Popen[bytes]) -> None:
                 stream.close()
 
 
+class _Lane:
+    """A queue of jobs and the worker slots that take them, started on first use."""
+
+    def __init__(self, settings: WorkerSettings, size: int, hello: Future[Protections]) -> None:
+        self.jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self.slots: list[_WorkerSlot] = []
+        self._settings = settings
+        self._size = size
+        self._hello = hello
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        with self._lock:
+            if not self.slots:
+                self.slots = [
+                    _WorkerSlot(self._settings, self.jobs, self._hello, f"fencerun-worker-{n}")
+                    for n in range(self._size)
+                ]
+
+    def put(self, job: _Job) -> None:
+        self.start()
+        self.jobs.put(job)
+
+    def close(self) -> None:
+        with contextlib.suppress(queue.Empty):
+            while (job := self.jobs.get_nowait()) is not None:
+                for future in job.futures:
+                    future.cancel()
+        with self._lock:
+            slots, self.slots = self.slots, []
+        for _ in slots:
+            self.jobs.put(None)
+        for slot in slots:
+            slot.stop()
+
+
 class _Pool:
     """The pool's state, apart from the Executor so that a finalizer can stop it."""
 
-    def __init__(self, slots: list[_WorkerSlot], jobs: queue.SimpleQueue[_Job | None]) -> None:
-        self.slots = slots
-        self.jobs = jobs
+    def __init__(self) -> None:
+        self.lanes: list[_Lane] = []
         self.cgroup: PidsCgroup | None = None
         self.closed = False
 
@@ -187,14 +236,8 @@ class _Pool:
         if self.closed:
             return
         self.closed = True
-        with contextlib.suppress(queue.Empty):
-            while (job := self.jobs.get_nowait()) is not None:
-                for future in job.futures:
-                    future.cancel()
-        for _ in self.slots:
-            self.jobs.put(None)
-        for slot in self.slots:
-            slot.stop()
+        for lane in self.lanes:
+            lane.close()
         if self.cgroup is not None:
             self.cgroup.remove()
 
@@ -214,8 +257,7 @@ class Executor:
     ) -> None:
         self._project_dir = Path(project_dir).resolve()
         self._policy = policy or IsolationPolicy()
-        jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._pool = _Pool([], jobs)
+        self._pool = _Pool()
         self._finalizer = weakref.finalize(self, self._pool.close)
         self._pool.cgroup = PidsCgroup.create_root(f"fencerun-{os.getpid()}-{secrets.token_hex(4)}")
         settings = WorkerSettings(
@@ -227,14 +269,18 @@ class Executor:
             private_paths=tuple(build_private_paths(self._project_dir)),
             temp_root=tempfile.gettempdir(),
             cgroup_root=str(self._pool.cgroup.path) if self._pool.cgroup else None,
-            warm_modules=tuple(warm_modules),
+            preload=(),
         )
         self._protections: Future[Protections] = Future()
-        count = workers or len(os.sched_getaffinity(0))
-        self._pool.slots += [
-            _WorkerSlot(settings, jobs, self._protections, f"fencerun-worker-{n}")
-            for n in range(count)
-        ]
+        size = workers or len(os.sched_getaffinity(0))
+        self._lean = _Lane(settings, size, self._protections)
+        warm = dataclasses.replace(settings, preload=tuple(warm_modules))
+        self._warm = _Lane(warm, size, self._protections)
+        self._pool.lanes += [self._lean, self._warm]
+        names = sorted({name.split(".")[0] for name in warm_modules})
+        self._needs_warm = re.compile(r"\b(?:" + "|".join(names) + r")\b") if names else None
+        # The lean workers boot while the build goes on.
+        self._lean.start()
 
     def submit(self, job: Sequence[Block]) -> list[Future[Result]]:
         """Queue one job; its blocks run in order, in one session. Never waits for them."""
@@ -244,8 +290,16 @@ class Executor:
             self._check(block)
         futures: tuple[Future[Result], ...] = tuple(Future() for _ in job)
         if futures:
-            self._pool.jobs.put(_Job(tuple(job), futures))
+            lane = self._warm if any(self._wants_warm(block) for block in job) else self._lean
+            lane.put(_Job(tuple(job), futures))
         return list(futures)
+
+    def _wants_warm(self, block: Block) -> bool:
+        return (
+            FAMILIES[block.language] == "python"
+            and self._needs_warm is not None
+            and self._needs_warm.search(block.code) is not None
+        )
 
     def _check(self, block: Block) -> None:
         if block.language not in FAMILIES:

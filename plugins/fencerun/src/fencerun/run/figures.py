@@ -25,3 +25,23 @@ def collect_figures(salt: str) -> list[str]:
         svgs.append(buffer.getvalue())
     pyplot.close("all")
     return svgs
+
+
+_HANGUL_FONTS = ("Noto Sans CJK KR", "NanumGothic", "Noto Sans KR", "UnDotum")
+
+
+def add_hangul_fallback() -> None:
+    """Let matplotlib draw Hangul with an installed Korean font where the default has no glyph.
+
+    Only a fallback: Latin text keeps matplotlib's default font. Figures are
+    SVG with text as paths, so readers need no font.
+    """
+    matplotlib = sys.modules.get("matplotlib")
+    font_manager = sys.modules.get("matplotlib.font_manager")
+    if matplotlib is None or font_manager is None:
+        return
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    for name in _HANGUL_FONTS:
+        if name in installed:
+            matplotlib.rcParams["font.family"] = [*matplotlib.rcParams["font.family"], name]
+            return

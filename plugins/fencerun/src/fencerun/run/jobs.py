@@ -54,7 +54,6 @@ class WorkerContext:
     process_limit: int | None  # RLIMIT_NPROC where there is no pids cgroup
     pid_namespaces: PidNamespaceFactory | None
     network_fd: int | None  # offline network namespace the blocks of this worker join
-    used_modules: set[str] = field(default_factory=set)
     _sequence: Iterator[int] = field(default_factory=itertools.count)
 
     def next_name(self) -> str:
@@ -140,7 +139,6 @@ class _FamilyRun:
             worker_pid=os.getpid(),
             worker_mount_namespace=ctx.worker_mount_namespace,
             last_capability=ctx.last_capability,
-            watched_modules=settings.warm_modules,
         )
         self.container = Container(spec, ctx.pid_namespaces)
 
@@ -188,7 +186,6 @@ def run_job(blocks: Sequence[Block], ctx: WorkerContext) -> Iterator[Result]:
                 buffer.add(step.echo.encode())
                 outcome = run.container.run_step(buffer.add, deadline)
                 figures += outcome.figures
-                ctx.used_modules.update(outcome.modules)
                 timed_out, ended = outcome.timed_out, outcome.ended
                 # A console block fails with its first failing command.
                 if returncode == 0 or timed_out:

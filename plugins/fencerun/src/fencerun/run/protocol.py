@@ -31,7 +31,7 @@ class WorkerSettings:
     private_paths: tuple[tuple[str, str], ...]  # (path, neutral name) rewritten in output
     temp_root: str  # where blocks get their folders when there is no mount namespace
     cgroup_root: str | None  # this build's pids cgroup, when one could be made
-    warm_modules: tuple[str, ...]  # imported by a worker once a block has used them
+    preload: tuple[str, ...]  # costly modules this worker imports before its first block
 
 
 @dataclass(frozen=True)

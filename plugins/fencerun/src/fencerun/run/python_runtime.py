@@ -101,7 +101,6 @@ def serve(
     *,
     wait_for_go: Callable[[], bool],
     report: Callable[[dict[str, object]], None],
-    watched_modules: Sequence[str],
 ) -> NoReturn:
     """Run each step when told to, report its return code and figures; exit after the last."""
     _fresh_std_streams()
@@ -110,7 +109,6 @@ def serve(
     sys.modules["__main__"] = main
     sys.argv = [""]
     sys.path.insert(0, "")
-    already_loaded = {name for name in watched_modules if name in sys.modules}
     returncode = 0
     for position, step in enumerate(steps):
         if not wait_for_go():
@@ -120,8 +118,5 @@ def serve(
         if position == len(steps) - 1:
             _shut_down_like_python()
         _flush()
-        used = [
-            name for name in watched_modules if name in sys.modules and name not in already_loaded
-        ]
-        report({"rc": returncode, "figures": figures, "modules": used})
+        report({"rc": returncode, "figures": figures})
     os._exit(returncode)

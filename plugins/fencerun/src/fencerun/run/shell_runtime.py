@@ -5,6 +5,10 @@ step, evaluates the step's code in the shell itself (so `cd` and exported
 variables carry over in a session), then writes the step's `$?` to the
 control pipe. The control pipe, not a marker in the output, delimits steps,
 so no output can fake the end of a step.
+
+Each step's code waits in a memfd of its own, so that no code length limit
+applies, and the driver is passed with `-c`, so that error messages read
+"bash: ..." as they do for `bash -c`, not with the driver's name and lines.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import NoReturn
 # File descriptors the driver uses; set up by the container before exec.
 COMMAND_FD = 7
 CONTROL_FD = 8
-_DRIVER_FD = 9
+_FIRST_STEP_FD = 10
 
 
 @dataclass(frozen=True)
@@ -28,28 +32,34 @@ class ShellStep:
     workdir: str | None  # change to this folder first
 
 
-def driver_script(steps: Sequence[ShellStep]) -> str:
+def driver_script(steps: Sequence[ShellStep], shell_name: str) -> str:
     lines = []
-    for step in steps:
+    for number, step in enumerate(steps):
+        code_path = f"/dev/fd/{_FIRST_STEP_FD + number}"
+        # `$(< file)` is a bash builtin; sh needs cat.
+        read_code = f"$(< {code_path})" if shell_name == "bash" else f"$(cat {code_path})"
         lines.append(f"read -r _ <&{COMMAND_FD} || exit 0")
         if step.workdir is not None:
             lines.append(f"cd {shlex.quote(step.workdir)} || exit")
-        lines.append(f"eval {shlex.quote(step.code)}")
+        lines.append(f'eval "{read_code}"')
         lines.append(f'printf \'{{"rc": %d}}\\n\' "$?" >&{CONTROL_FD}')
-    return "\n".join(lines) + "\n"
+    # One line: the shell numbers the lines of evaluated code from the line of
+    # `eval`, so on line 1 they match the lines of the block.
+    return "; ".join(lines) + "\n"
 
 
 def exec_shell(
     shell: str, name: str, steps: Sequence[ShellStep], env: Mapping[str, str]
 ) -> NoReturn:
-    driver = os.memfd_create("fencerun-driver", 0)
-    os.write(driver, driver_script(steps).encode())
-    os.dup2(driver, _DRIVER_FD, inheritable=True)
-    os.close(driver)
+    for number, step in enumerate(steps):
+        code = os.memfd_create(f"fencerun-step-{number}", 0)
+        os.write(code, step.code.encode())
+        os.dup2(code, _FIRST_STEP_FD + number, inheritable=True)
+        os.close(code)
     for fd in (COMMAND_FD, CONTROL_FD):
         os.set_inheritable(fd, True)
     # Python ignores these; a shell and its commands expect the defaults
     # (`yes | head` must end quietly).
     for number in (signal.SIGPIPE, signal.SIGXFSZ):
         signal.signal(number, signal.SIG_DFL)
-    os.execve(shell, [name, "-c", f". /dev/fd/{_DRIVER_FD}", name], dict(env))
+    os.execve(shell, [name, "-c", driver_script(steps, name), name], dict(env))

@@ -4,8 +4,9 @@ Started by the Executor as `python -I -c "...main()"`, with an environment
 that holds no secrets (blocks are forks of this process). It reads its
 settings, probes the machine's protections, says hello, then runs jobs from
 the build one at a time, replying with each block's result as soon as it is
-known. Between jobs it imports the costly modules blocks have been using, so
-that later blocks find them already loaded.
+known. A worker of the warm lane imports costly modules (matplotlib) first,
+so that the blocks that use them do not each pay for the import; the other
+workers stay lean, because every module a worker holds makes each fork slower.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from fencerun.isolation.sandbox import (
 )
 from fencerun.isolation.scrub import PathScrubber
 from fencerun.run.container import sweep_leftovers
+from fencerun.run.figures import add_hangul_fallback
 from fencerun.run.jobs import WorkerContext, run_job
 from fencerun.run.protocol import (
     BlockReply,
@@ -97,23 +99,20 @@ def _context(settings: WorkerSettings) -> WorkerContext:
     )
 
 
-def _warm_up(ctx: WorkerContext) -> None:
-    """Import the watched modules blocks used, so that the next forks inherit them."""
-    pending = [name for name in ctx.used_modules if name not in sys.modules]
-    ctx.used_modules.clear()
-    if not pending:
-        return
+def _preload(names: tuple[str, ...]) -> None:
+    """Import the lane's costly modules, quietly: a missing one is the block's business."""
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     try:
-        for name in pending:
+        for name in names:
             with contextlib.suppress(Exception):
                 importlib.import_module(name)
     finally:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+    add_hangul_fallback()
 
 
 def _serve(incoming: IO[bytes], outgoing: IO[bytes], ctx: WorkerContext) -> None:
@@ -124,7 +123,6 @@ def _serve(incoming: IO[bytes], outgoing: IO[bytes], ctx: WorkerContext) -> None
                 send(outgoing, BlockReply(index, result))
         except Exception:
             send(outgoing, JobFailure(index, traceback.format_exc()))
-        _warm_up(ctx)
 
 
 def main() -> None:
@@ -138,6 +136,7 @@ def main() -> None:
     if not isinstance(settings, WorkerSettings):
         return
     ctx = _context(settings)
+    _preload(settings.preload)
     send(outgoing, Hello(ctx.protections))
     try:
         _serve(incoming, outgoing, ctx)
