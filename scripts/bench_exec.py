@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -117,11 +118,16 @@ class Variant:
 @dataclass(frozen=True)
 class Timing:
     name: str
-    seconds: list[float]
+    seconds: list[float]  # wall clock
+    cpu_seconds: list[float]  # user + system time of the build and every process it started
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu_seconds)
 
 
 def cheap_page(number: int) -> str:
@@ -205,28 +211,38 @@ def fencerun_plugin(cache: str, workers: int | None) -> str:
     return entry + (FENCERUN_WORKERS.format(workers=workers) if workers else "")
 
 
-def build(config: Path, env: Mapping[str, str], *, count_submitted_to: Path | None = None) -> float:
+def build(
+    config: Path, env: Mapping[str, str], *, count_submitted_to: Path | None = None
+) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of one build. CPU time counts every process the build
+    waited for (its block workers too) and tells the work done even on a busy machine."""
     site = config.parent / f"site-{config.stem}"
     launch = [sys.executable, "-m", "mkdocs"]
     if count_submitted_to is not None:
         launch = [sys.executable, "-c", COUNTING_LAUNCHER, str(count_submitted_to)]
     command = [*launch, "build", "-q", "-f", str(config), "-d", str(site)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode != 0:
         raise SystemExit(f"build with {config.name} failed:\n{done.stdout}{done.stderr}")
-    return elapsed
+    return elapsed, cpu
 
 
 def measure(variants: list[Variant], runs: int) -> list[Timing]:
     """Each variant `runs` times, taking turns."""
     seconds: dict[str, list[float]] = {variant.name: [] for variant in variants}
+    cpu: dict[str, list[float]] = {variant.name: [] for variant in variants}
     for _ in range(runs):
         for variant in variants:
             variant.before_each()
-            seconds[variant.name].append(build(variant.config, variant.env))
-    return [Timing(name, values) for name, values in seconds.items()]
+            wall, used = build(variant.config, variant.env)
+            seconds[variant.name].append(wall)
+            cpu[variant.name].append(used)
+    return [Timing(name, seconds[name], cpu[name]) for name in seconds]
 
 
 def clear(folder: Path) -> Callable[[], None]:
@@ -348,15 +364,19 @@ def print_timings(title: str, timings: list[Timing]) -> None:
     print(f"\n{title}")
     for timing in timings:
         runs = ", ".join(f"{s:.2f}" for s in timing.seconds)
-        print(f"  {timing.name:<22} median {timing.median:6.2f} s   (runs: {runs})")
+        print(
+            f"  {timing.name:<22} median {timing.median:6.2f} s, CPU {timing.cpu_median:6.2f} s"
+            f"   (runs: {runs})"
+        )
 
 
 def print_ratio(label: str, numerator: Timing, denominator: Timing, target: float | None) -> None:
     ratio = numerator.median / denominator.median
+    cpu_ratio = numerator.cpu_median / denominator.cpu_median
     verdict = ""
     if target is not None:
         verdict = f"   target <= {target:.2f}: {'met' if ratio <= target else 'NOT met'}"
-    print(f"  {label:<48} {ratio:5.2f}{verdict}")
+    print(f"  {label:<44} {ratio:5.2f}  (CPU time {cpu_ratio:5.2f}){verdict}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -384,7 +404,9 @@ def main(argv: list[str] | None = None) -> int:
     root.mkdir(parents=True, exist_ok=True)
     print(
         f"fencerun benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
-        f"{arguments.runs} run(s) per variant, sites in {root}"
+        f"{arguments.runs} run(s) per variant, sites in {root}\n"
+        f"load average before: {', '.join(f'{n:.1f}' for n in os.getloadavg())} "
+        "(wall-clock ratios mean little on a machine busy with other work)"
     )
     try:
         if "warm" in chosen:
