@@ -8,14 +8,11 @@ import sys
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib.util import find_spec
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
 HERE = Path(__file__).resolve().parent
-# Until the real executor is part of the package, builds use a stand-in with its interface.
-FAKE_RUN = HERE / "fake_run"
 
 PLAIN_MKDOCS_YML = """\
 site_name: fencerun test
@@ -49,10 +46,9 @@ class Build:
 
 
 def build_env(extra: Mapping[str, str] = {}) -> dict[str, str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **extra}
-    if find_spec("fencerun.run") is None:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(FAKE_RUN), env.get("PYTHONPATH")]))
-    return env
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("FENCERUN_EXECUTE", None)  # each test says whether blocks run
+    return {**env, **extra}
 
 
 def write_project(

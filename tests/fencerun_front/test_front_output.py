@@ -75,6 +75,23 @@ import sys
 print("to-stdout", flush=True)
 print("to-stderr", file=sys.stderr)
 ```
+
+## Child processes
+
+```python exec="on"
+import os
+import sys
+os.chdir("/")
+os.environ["LEAKED"] = "yes"
+print("leaving-early", flush=True)
+sys.exit(0)
+```
+
+```python exec="on"
+import os
+print("next-block-cwd-is-root", os.getcwd() == "/")
+print("next-block-sees", os.environ.get("LEAKED", "nothing"))
+```
 """
 
 
@@ -127,7 +144,7 @@ def test_exec_fence_in_markdown_output_is_shown_as_code_and_never_runs(
     inert = [e for e in elements if "fencerun-inert" in classes(e)]
     assert len(inert) == 1 and "should-never-run" in inert[0].get_text()
     assert not (built.project / "ran.txt").exists()
-    assert "blocks 7 run, 0 reused, 0 failed" in built.output
+    assert "blocks 9 run, 0 reused, 0 failed" in built.output
 
 
 def test_html_option_inserts_raw_html(soup: BeautifulSoup) -> None:
@@ -165,6 +182,15 @@ def test_exec_off_shows_the_code_as_an_ordinary_block(soup: BeautifulSoup) -> No
 def test_stdout_and_stderr_both_show(soup: BeautifulSoup) -> None:
     text = "".join(e.get_text() for e in section(soup, "stdout-and-stderr"))
     assert "to-stdout" in text and "to-stderr" in text
+
+
+def test_blocks_run_in_child_processes_that_cannot_end_the_build_or_move_the_next_block(
+    soup: BeautifulSoup,
+) -> None:
+    text = "".join(e.get_text() for e in section(soup, "child-processes"))
+    assert "leaving-early" in text
+    assert "next-block-cwd-is-root False" in text
+    assert "next-block-sees nothing" in text
 
 
 def test_footer_can_be_turned_off_for_the_whole_site(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import platform
 from collections.abc import Sequence
-from importlib import import_module
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Literal
@@ -25,7 +24,7 @@ from mkdocs.utils.meta import get_data
 
 from fencerun import __version__
 from fencerun.config import Settings, execute_switch
-from fencerun.engine import Engine, ExecutorLike, KeyFunction, PageSource, interim_key
+from fencerun.engine import Engine, KeyFunction, PageSource, interim_key
 from fencerun.errors import BlockError, BlockFailure, FencerunError, failure_of
 from fencerun.fences import PageFences
 from fencerun.markdown_ext import OutputMarkdown
@@ -34,6 +33,7 @@ from fencerun.model import Block
 from fencerun.render import plain_fence_header, render_block
 from fencerun.render.markup import html_fence
 from fencerun.render.notices import block_error_box
+from fencerun.run import Executor
 
 log = get_plugin_logger("fencerun")
 
@@ -132,9 +132,6 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
             raise PluginError("\n".join(problems))
         for problem in problems:
             log.warning(problem)
-        if not self.said_protections and engine.protections_summary():
-            log.info(f"blocks run with: {engine.protections_summary()}")
-            self.said_protections = True
         if CSS_PATH not in files.src_uris:
             css = package_files("fencerun").joinpath(CSS_PATH).read_text(encoding="utf-8")
             files.append(File.generated(config, CSS_PATH, content=css))
@@ -204,6 +201,10 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.depth -= 1
         if self.depth == 0 and self.engine is not None:
+            # Said once the blocks have run: asking earlier would wait for a worker to start.
+            if not self.said_protections and self.engine.protections_summary():
+                log.info(f"blocks run with: {self.engine.protections_summary()}")
+                self.said_protections = True
             log.info(self.engine.tally.summary_line())
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -222,14 +223,13 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         return self.engine
 
 
-def _make_executor(settings: Settings) -> ExecutorLike:
-    executor: ExecutorLike = import_module("fencerun.run").Executor(
+def _make_executor(settings: Settings) -> Executor:
+    return Executor(
         project_dir=settings.project_dir,
         workers=settings.workers,
         default_timeout=settings.timeout,
         max_output_bytes=settings.max_output_bytes,
     )
-    return executor
 
 
 def _key_function() -> KeyFunction:
