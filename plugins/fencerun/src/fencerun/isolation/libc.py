@@ -40,6 +40,7 @@ PR_CAP_AMBIENT = 47
 PR_CAP_AMBIENT_CLEAR_ALL = 4
 
 _LINUX_CAPABILITY_VERSION_3 = 0x2008_0522
+_IONBF = 2
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.unshare.argtypes = [ctypes.c_int]
@@ -125,6 +126,17 @@ def mount_setattr(
 
 def prctl(option: int, argument: int = 0) -> None:
     _check(int(_libc.prctl(option, argument, 0, 0, 0)), f"prctl {option}")
+
+
+def unbuffer_c_stdio() -> None:
+    """Make C's stdout and stderr unbuffered, so C extensions keep their place in the output."""
+    for name in ("stdout", "stderr"):
+        stream = ctypes.c_void_p.in_dll(_libc, name)
+        _libc.setvbuf(stream, None, _IONBF, 0)
+
+
+def flush_c_stdio() -> None:
+    _libc.fflush(None)
 
 
 def clear_capabilities() -> None:

@@ -72,13 +72,15 @@ def probe(policy: IsolationPolicy, *, pids_cgroup: bool) -> Protections:
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
-        os.close(read_end)
         try:
-            report = _probe_here(policy)
-        except BaseException as error:  # the probe must report, whatever happens
-            report = {"notes": [f"namespaces (probe failed: {error})"]}
-        os.write(write_end, json.dumps(report).encode())
-        os._exit(0)
+            os.close(read_end)
+            try:
+                report = _probe_here(policy)
+            except BaseException as error:  # the probe must report, whatever happens
+                report = {"notes": [f"namespaces (probe failed: {error})"]}
+            os.write(write_end, json.dumps(report).encode())
+        finally:
+            os._exit(0)
     os.close(write_end)
     with os.fdopen(read_end, "rb") as pipe:
         raw = pipe.read()

@@ -279,6 +279,15 @@ def _arrange_fds(output: int, commands: int, control: int) -> None:
 
 
 def _first_process(spec: ContainerSpec, output: int, commands: int, control: int) -> NoReturn:
+    """The block's first process: build the sandbox, then become the block. Never returns
+    into the worker's code, whatever fails."""
+    try:
+        _become_block(spec, output, commands, control)
+    finally:
+        os._exit(_SETUP_FAILED)
+
+
+def _become_block(spec: ContainerSpec, output: int, commands: int, control: int) -> None:
     control_fd = control
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -310,13 +319,13 @@ def _first_process(spec: ContainerSpec, output: int, commands: int, control: int
         os.chdir(spec.workdir)
         apply_rlimits(spec.policy, cpu_seconds=spec.cpu_seconds, processes=spec.process_limit)
         drop_privileges(spec.last_capability)
+        if spec.shell_steps:
+            exec_shell(spec.shell, spec.shell_name, spec.shell_steps, spec.env)
     except BaseException as error:
         with contextlib.suppress(BaseException):
-            message = f"could not build the block's sandbox: {error!r}"
+            message = f"could not start the block's sandbox: {error!r}"
             _write_record({"failed": message}, control_fd)
         os._exit(_SETUP_FAILED)
-    if spec.shell_steps:
-        exec_shell(spec.shell, spec.shell_name, spec.shell_steps, spec.env)
     os.environ.clear()
     os.environ.update(spec.env)
     command_pipe = os.fdopen(COMMAND_FD, "rb", buffering=0)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import NoReturn
 
+from fencerun.isolation import libc
 from fencerun.run.figures import collect_figures
 
 
@@ -104,6 +105,7 @@ def serve(
 ) -> NoReturn:
     """Run each step when told to, report its return code and figures; exit after the last."""
     _fresh_std_streams()
+    libc.unbuffer_c_stdio()
     main = ModuleType("__main__")
     main.__dict__["__builtins__"] = builtins
     sys.modules["__main__"] = main
@@ -119,4 +121,5 @@ def serve(
             _shut_down_like_python()
         _flush()
         report({"rc": returncode, "figures": figures})
+    libc.flush_c_stdio()
     os._exit(returncode)

@@ -1,0 +1,68 @@
+"""The Executor's own promises: futures, closing, and what it tells the build log."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import CancelledError
+from pathlib import Path
+
+import pytest
+from fencerun.isolation import IsolationPolicy
+from fencerun.run import Executor
+
+from tests.fencerun_run.helpers import block, processes_marked, run_one
+
+
+def test_submit_returns_futures_without_waiting(executor: Executor) -> None:
+    futures = executor.submit([block("bash", "sleep 0.5")])
+    assert not futures[0].done()
+    assert futures[0].result(timeout=30).returncode == 0
+
+
+def test_protections_summary_is_one_line_naming_each_protection(executor: Executor) -> None:
+    summary = executor.protections_summary()
+    assert "\n" not in summary
+    assert summary.startswith("fencerun isolation: process group")
+    for words in ("environment allow-list", "private paths rewritten", "memory"):
+        assert words in summary
+
+
+def test_summary_says_what_is_turned_off(project: Path) -> None:
+    with Executor(project_dir=project, workers=1, policy=IsolationPolicy(namespaces=False)) as pool:
+        summary = pool.protections_summary()
+    assert "namespaces (turned off by the policy)" in summary
+    assert "PID namespace" not in summary.split("; not available:")[0]
+
+
+def test_block_environment_is_the_allow_list(executor: Executor) -> None:
+    environment = executor.block_environment()
+    assert environment["HOME"] == "<home>" and environment["TMPDIR"] == "<tmp>"
+    assert environment["LC_ALL"] == "C.UTF-8"
+    assert not {"GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "USER"} & environment.keys()
+
+
+def test_policy_adds_and_passes_through_variables(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SITE_FLAVOUR", "dark")
+    monkeypatch.setenv("UNLISTED", "hidden")
+    policy = IsolationPolicy(env_extra={"GREETING": "안녕"}, env_pass=("SITE_FLAVOUR",))
+    with Executor(project_dir=project, workers=1, policy=policy) as pool:
+        result = run_one(pool, "bash", 'echo "$GREETING $SITE_FLAVOUR ${UNLISTED:-none}"')
+    assert result.output == "안녕 dark none\n"
+
+
+def test_close_kills_running_blocks_and_cancels_queued_ones(project: Path) -> None:
+    marker = f"fencerun-close-{time.monotonic_ns()}"
+    pool = Executor(project_dir=project, workers=1)
+    running = pool.submit([block("bash", f"exec -a {marker} sleep 60")])[0]
+    queued = pool.submit([block("bash", "echo never")])[0]
+    time.sleep(0.5)
+    pool.close()
+    pool.close()
+    assert list(processes_marked(marker)) == []
+    with pytest.raises(CancelledError):
+        queued.result(timeout=5)
+    assert running.done()
+    with pytest.raises(RuntimeError, match="closed"):
+        pool.submit([block("bash", "true")])

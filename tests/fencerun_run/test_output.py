@@ -1,0 +1,107 @@
+"""Output is whole, in order, UTF-8 whatever the locale, capped, and free of private paths."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fencerun.run import Executor
+
+from tests.fencerun_run.helpers import run_one
+
+
+def test_stdout_and_stderr_keep_their_order(executor: Executor) -> None:
+    code = (
+        "import os, subprocess, sys\n"
+        "print('1 print')\n"
+        "print('2 stderr', file=sys.stderr)\n"
+        "os.write(1, b'3 fd write\\n')\n"
+        "subprocess.run(['sh', '-c', 'echo 4 child; echo 5 child err >&2'])\n"
+        "import ctypes; ctypes.CDLL(None).puts(b'6 from C')\n"
+        "print('7 last')\n"
+    )
+    lines = run_one(executor, "python", code).output.splitlines()
+    expected = ["1 print", "2 stderr", "3 fd write", "4 child", "5 child err", "6 from C", "7 last"]
+    assert lines == expected
+
+
+def test_shell_stdout_and_stderr_keep_their_order(executor: Executor) -> None:
+    result = run_one(executor, "bash", "echo a; echo b >&2; echo c; ls /no-such-path; echo d")
+    assert result.output.splitlines()[:3] == ["a", "b", "c"]
+    assert result.output.splitlines()[-1] == "d"
+
+
+@pytest.fixture(scope="module")
+def c_locale_executor(project: Path) -> Iterator[Executor]:
+    """A build started under LANG=C, as on many CI runners."""
+    saved = {name: os.environ.get(name) for name in ("LANG", "LC_ALL", "PYTHONIOENCODING")}
+    os.environ.update(LANG="C", LC_ALL="C")
+    os.environ.pop("PYTHONIOENCODING", None)
+    try:
+        with Executor(project_dir=project, workers=1) as pool:
+            yield pool
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def test_korean_output_survives_a_c_locale(c_locale_executor: Executor) -> None:
+    python = run_one(
+        c_locale_executor, "python", "print('안녕하세요')\nimport sys; print(sys.stdout.encoding)"
+    )
+    shell = run_one(c_locale_executor, "bash", "echo 한글 ${#LANG}; printf '%s\\n' \"$LC_ALL\"")
+    assert python.output == "안녕하세요\nutf-8\n"
+    assert shell.output == "한글 7\nC.UTF-8\n"
+
+
+def test_invalid_utf8_and_control_bytes_are_replaced(executor: Executor) -> None:
+    result = run_one(
+        executor, "bash", r"printf 'ok \xff\xfe end\x00\x07\n\033[31mred\033[0m\ttab\n'"
+    )
+    assert result.output == "ok \ufffd\ufffd end\ufffd\ufffd\n\x1b[31mred\x1b[0m\ttab\n"
+
+
+def test_long_output_is_cut_with_a_visible_note(small_executor: Executor) -> None:
+    result = run_one(small_executor, "python", "print('가' * 5000)")
+    assert result.truncated
+    kept, note = result.output.rsplit("\n", 2)[0], result.output.splitlines()[-1]
+    # 1000 bytes hold 333 three-byte characters; the half character is dropped.
+    assert kept == "가" * 333
+    assert note == "[output truncated: showing the first 1,000 bytes of 15,001]"
+
+
+def test_output_under_the_cap_is_not_marked_truncated(small_executor: Executor) -> None:
+    result = run_one(small_executor, "python", "print('x' * 999, end='')")
+    assert not result.truncated and result.output == "x" * 999
+
+
+def test_private_paths_are_rewritten_in_output_and_tracebacks(
+    executor: Executor, project: Path
+) -> None:
+    code = (
+        "import os, sys, tempfile\n"
+        f"print({str(project)!r})\n"
+        "print(os.getcwd())\n"
+        "print(os.environ['HOME'], tempfile.gettempdir())\n"
+        "print(sys.prefix)\n"
+        "import helper\n"
+        "helper.shout('boom')\n"
+    )
+    result = run_one(executor, "python", code, workdir="docs/examples")
+    lines = result.output.splitlines()
+    assert lines[:3] == ["<project>", "<project>/docs/examples", "<home> <tmp>"]
+    if sys.prefix != sys.base_prefix:
+        assert lines[3] == "<venv>"
+    assert 'File "<project>/docs/examples/helper.py", line 2, in shout' in result.output
+    assert str(project) not in result.output
+    assert os.path.expanduser("~") + "/" not in result.output
+
+
+def test_a_fresh_workdir_is_shown_by_a_neutral_name(executor: Executor) -> None:
+    assert run_one(executor, "bash", "pwd; ls -A | wc -l").output == "<workdir>\n0\n"
