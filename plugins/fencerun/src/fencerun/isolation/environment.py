@@ -12,7 +12,9 @@ import os
 import sys
 from collections.abc import Mapping
 
+from fencerun.isolation import libc
 from fencerun.isolation.policy import IsolationPolicy
+from fencerun.isolation.probe import Protections
 
 UTF8_LOCALE = "C.UTF-8"
 _DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin"
@@ -53,6 +55,22 @@ def worker_environment(build_env: Mapping[str, str]) -> dict[str, str]:
         # matplotlib keeps its font cache under HOME: reusing it saves a rebuild per build.
         env["HOME"] = build_env["HOME"]
     return env
+
+
+def hide_build_environment(protections: Protections) -> bool:
+    """Keep blocks from reading the build's own environment in /proc where nothing else does.
+
+    A block runs as the build's user; without a PID namespace (which hides
+    the build) or a user namespace (which denies access across it), and without
+    root's capabilities to drop, /proc/BUILD_PID/environ would be readable to it.
+    A process that is not dumpable cannot be read that way. Returns whether it
+    was needed.
+    """
+    namespaces = protections.namespaces
+    if namespaces.pid or namespaces.user or protections.capabilities_dropped:
+        return False
+    libc.prctl(libc.PR_SET_DUMPABLE, 0)
+    return True
 
 
 def block_environment(

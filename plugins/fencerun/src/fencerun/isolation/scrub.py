@@ -26,13 +26,20 @@ class PathScrubber:
                 if cleaned and cleaned not in table:
                     table[cleaned] = name
         self._table = table
+        self._last: tuple[tuple[tuple[str, str], ...], PathScrubber] | None = None
         ordered = sorted(table, key=len, reverse=True)
         alternatives = "|".join(re.escape(path) for path in ordered)
         self._pattern = re.compile(f"{_BEFORE}(?:{alternatives}){_AFTER}") if ordered else None
 
-    def with_paths(self, replacements: Iterable[tuple[str, str]]) -> PathScrubber:
-        """A scrubber that also rewrites these paths (a block's own folders)."""
-        return PathScrubber([*self._table.items(), *replacements])
+    def with_paths(self, replacements: tuple[tuple[str, str], ...]) -> PathScrubber:
+        """A scrubber that also rewrites these paths (a block's own folders).
+
+        The last one is remembered: with namespaces every block has the same
+        folders, and compiling the pattern costs about a millisecond.
+        """
+        if self._last is None or self._last[0] != replacements:
+            self._last = (replacements, PathScrubber([*self._table.items(), *replacements]))
+        return self._last[1]
 
     def __call__(self, text: str) -> str:
         if self._pattern is None:

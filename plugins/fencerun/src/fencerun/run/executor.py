@@ -33,7 +33,11 @@ from types import TracebackType
 from typing import IO, cast
 
 import fencerun
-from fencerun.isolation.environment import block_environment, worker_environment
+from fencerun.isolation.environment import (
+    block_environment,
+    hide_build_environment,
+    worker_environment,
+)
 from fencerun.isolation.limits import PidsCgroup
 from fencerun.isolation.policy import IsolationPolicy
 from fencerun.isolation.probe import Protections
@@ -111,6 +115,7 @@ class _WorkerSlot:
                 f"a fencerun worker did not start within {_START_TIMEOUT_S:g} s; "
                 "its error, if any, is above"
             )
+        hide_build_environment(hello.protections)
         with contextlib.suppress(InvalidStateError):
             self._hello.set_result(hello.protections)
         return process

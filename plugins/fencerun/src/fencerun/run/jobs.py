@@ -91,7 +91,7 @@ class _FamilyRun:
             for folder in (home, tmp, work):
                 os.mkdir(folder, 0o700)
         self.scrub = ctx.scrubber.with_paths(
-            [(work, "<workdir>"), (home, "<home>"), (tmp, "<tmp>")]
+            ((work, "<workdir>"), (home, "<home>"), (tmp, "<tmp>"))
         )
         python_steps: list[PythonStep] = []
         shell_steps: list[ShellStep] = []
