@@ -100,3 +100,15 @@ def test_missing_workdir_is_refused_with_the_block_location(executor: Executor) 
 
 def test_an_empty_job_has_no_results(executor: Executor) -> None:
     assert run(executor) == []
+
+
+def test_width_option_is_the_columns_the_block_sees(executor: Executor) -> None:
+    python = run_one(
+        executor,
+        "python",
+        "import os, shutil\nprint(shutil.get_terminal_size().columns)",
+        width=123,
+    )
+    shell = run_one(executor, "bash", "echo $COLUMNS; sh -c 'echo $COLUMNS'", width=77)
+    plain = run_one(executor, "bash", "echo ${COLUMNS:-unset}")
+    assert (python.output, shell.output, plain.output) == ("123\n", "77\n77\n", "unset\n")

@@ -103,14 +103,15 @@ class _FamilyRun:
             if workdir is not None:
                 writable.append(workdir)
             change_to = workdir if order > 0 else None
+            columns = block.options.width
             for number, step in enumerate(steps):
                 here = change_to if number == 0 else None
                 if family == "python":
                     filename = f"<code block {block.index + 1}>"
                     salt = f"{block.location.path}:{block.index}"
-                    python_steps.append(PythonStep(step.code, filename, here, salt))
+                    python_steps.append(PythonStep(step.code, filename, here, columns, salt))
                 else:
-                    shell_steps.append(ShellStep(step.code, here))
+                    shell_steps.append(ShellStep(step.code, here, columns))
         policy = settings.policy
         cpu_seconds = (
             policy.cpu_seconds

@@ -16,7 +16,7 @@ import os
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import NoReturn
@@ -30,6 +30,7 @@ class PythonStep:
     code: str
     filename: str  # what tracebacks call this code
     workdir: str | None  # change to this folder first
+    columns: int | None  # the block's width option, as COLUMNS while it runs
     figure_salt: str
 
 
@@ -61,6 +62,23 @@ def _print_exception(error: BaseException) -> None:
     while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
         tb = tb.tb_next
     traceback.print_exception(type(error), error, tb, file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _columns(width: int | None) -> Iterator[None]:
+    """COLUMNS set for the block's duration, as markdown-exec does for its width option."""
+    if width is None:
+        yield
+        return
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = str(width)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("COLUMNS", None)
+        else:
+            os.environ["COLUMNS"] = saved
 
 
 def _run(step: PythonStep, main: ModuleType) -> int:
@@ -115,7 +133,8 @@ def serve(
     for position, step in enumerate(steps):
         if not wait_for_go():
             break
-        returncode = _run(step, main)
+        with _columns(step.columns):
+            returncode = _run(step, main)
         figures = collect_figures(step.figure_salt)
         if position == len(steps) - 1:
             _shut_down_like_python()

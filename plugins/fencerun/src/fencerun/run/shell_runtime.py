@@ -30,6 +30,7 @@ _FIRST_STEP_FD = 10
 class ShellStep:
     code: str
     workdir: str | None  # change to this folder first
+    columns: int | None  # the block's width option, as COLUMNS while it runs
 
 
 def driver_script(steps: Sequence[ShellStep], shell_name: str) -> str:
@@ -41,7 +42,8 @@ def driver_script(steps: Sequence[ShellStep], shell_name: str) -> str:
         lines.append(f"read -r _ <&{COMMAND_FD} || exit 0")
         if step.workdir is not None:
             lines.append(f"cd {shlex.quote(step.workdir)} || exit")
-        lines.append(f'eval "{read_code}"')
+        columns = f"COLUMNS={step.columns} " if step.columns else ""
+        lines.append(f'{columns}eval "{read_code}"')
         lines.append(f'printf \'{{"rc": %d}}\\n\' "$?" >&{CONTROL_FD}')
     # One line: the shell numbers the lines of evaluated code from the line of
     # `eval`, so on line 1 they match the lines of the block.
