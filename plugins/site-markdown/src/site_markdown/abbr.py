@@ -55,11 +55,11 @@ class HangulAwareAbbrTreeprocessor(AbbrTreeprocessor):  # type: ignore[misc]  # 
 
 
 class HangulAwareAbbrExtension(AbbrExtension):  # type: ignore[misc]  # untyped base
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802  # Python-Markdown's name
+    def extendMarkdown(self, md: Markdown) -> None:  # Python-Markdown's name
         super().extendMarkdown(md)
         # Same name and priority: takes the stock tree processor's place, sharing its glossary.
         md.treeprocessors.register(HangulAwareAbbrTreeprocessor(md, self.abbrs), "abbr", 7)
 
 
-def makeExtension(**kwargs: Any) -> HangulAwareAbbrExtension:  # noqa: N802  # Markdown's hook
+def makeExtension(**kwargs: Any) -> HangulAwareAbbrExtension:  # Markdown's hook
     return HangulAwareAbbrExtension(**kwargs)

@@ -1,0 +1,112 @@
+"""The Linux primer: its commands ran on the build machine, and what could not run says so."""
+
+from __future__ import annotations
+
+import platform
+import re
+
+import pytest
+import yaml
+
+from tests.posts.live_blocks import article, doc, fences, footers, output_after
+from tests.site.built_site import POSTS, BuiltSite
+
+PRIMER = next(post for post in POSTS if post.slug == "linux-and-containers-for-new-engineers")
+SOURCE = "blog/posts/linux-and-containers-for-new-engineers.md"
+LANGUAGES = ("ko", "en")
+RECORDED_LABEL = {
+    "ko": "기록된 출력: 글쓴이의 머신에서 실행한 docker ps",
+    "en": "Recorded output: docker ps run on the author's machine",
+}
+PID_NAMESPACE_SEEN = {"ko": "안에서 본 내 PID: 1", "en": "My PID, seen from inside: 1"}
+PID_NAMESPACE_REFUSED = {
+    "ko": "이 머신은 새 PID 네임스페이스를 만드는 것을 허락하지 않았습니다.",
+    "en": "This machine did not allow creating a new PID namespace.",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_ps_shows_thread_rows_and_counts_them_per_process(built: BuiltSite, language: str) -> None:
+    output = output_after(built.page(PRIMER.url(language)), "ps -eLf | head -1")
+    header, *lines = output.strip("\n").split("\n")
+    assert header.split()[:6] == ["UID", "PID", "PPID", "LWP", "C", "NLWP"]
+    rows = [line.split() for line in lines if "thread-demo.py" in line]
+    threads_by_pid: dict[str, set[str]] = {}
+    for row in rows:
+        pid, lwp, nlwp = row[1], row[3], int(row[5])
+        assert nlwp > 1, f"a thread row of a single-threaded process: {row}"
+        threads_by_pid.setdefault(pid, set()).add(lwp)
+    assert sorted(len(lwps) for lwps in threads_by_pid.values()) == [3, 5]
+    counts = sorted(
+        (int(count), pid) for count, pid in re.findall(r"^\s+(\d+) (\d+)$", output, re.M)
+    )
+    assert [count for count, _ in counts] == [3, 5], "uniq -c does not count the thread rows"
+    assert {pid for _, pid in counts} == set(threads_by_pid)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_namespaces_cgroup_and_open_files_limit_come_from_the_build_machine(
+    built: BuiltSite, language: str
+) -> None:
+    page = built.page(PRIMER.url(language))
+    namespaces = output_after(page, "ls -l /proc/$pid/ns")
+    for kind in ("mnt", "net", "pid", "user", "uts"):
+        assert re.search(rf"{kind} -> {kind}:\[\d+\]", namespaces), namespaces
+    cgroup = output_after(page, "cat /proc/$pid/cgroup")
+    assert re.search(r"^\d+:[\w,=]*:/", cgroup, re.M), cgroup
+    limits = re.findall(r"^/sys/fs/cgroup/\S+/(memory\.\w+|pids\.max): (\S+)", cgroup, re.M)
+    assert limits, f"no limit read from the cgroup file system:\n{cgroup}"
+    open_files = output_after(page, "ulimit -n").split()
+    assert open_files[0].isdigit() or open_files[0] == "unlimited"
+    assert "Max open files" in output_after(page, "ulimit -n")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pid_namespace_block_shows_pid_1_or_says_why_not(built: BuiltSite, language: str) -> None:
+    output = output_after(built.page(PRIMER.url(language)), "unshare $flags sh -c")
+    if PID_NAMESPACE_SEEN[language] in output:
+        inner, outer = re.findall(r"^pid:\[(\d+)\]$", output, re.M)
+        assert inner != outer, "the inner shell is not in a PID namespace of its own"
+    else:
+        assert PID_NAMESPACE_REFUSED[language] in output, output
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_live_output_names_machine_interpreter_and_time(
+    built: BuiltSite, language: str
+) -> None:
+    page = built.page(PRIMER.url(language))
+    found = footers(page)
+    live = [fence for fence in fences(doc(language, SOURCE)) if fence.runs]
+    assert len(found) == len(live) == 5
+    for footer in found:
+        assert platform.node() in footer.text
+        assert re.search(r"\b(bash|CPython) \d+\.\d+", footer.text), footer.text
+        assert not footer.recorded
+    assert not article(page).select(".fencerun-failure, .fencerun-not-executed")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_docker_ps_is_shown_as_recorded_never_as_live(built: BuiltSite, language: str) -> None:
+    page = built.page(PRIMER.url(language))
+    shown = [b for b in article(page).select("div.highlight") if "httpd-foreground" in b.get_text()]
+    assert len(shown) == 1
+    title = shown[0].select_one(".filename")
+    assert title is not None and RECORDED_LABEL[language] in title.get_text()
+    after = shown[0].find_next_sibling()
+    assert after is None or "fencerun-provenance" not in (after.get("class") or [])
+    docker = [fence for fence in fences(doc(language, SOURCE)) if "httpd-foreground" in fence.code]
+    assert [fence.runs for fence in docker] == [False]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_100_replica_deployment_is_valid_yaml_and_never_runs(language: str) -> None:
+    deployments = [fence for fence in fences(doc(language, SOURCE)) if fence.language == "yaml"]
+    assert len(deployments) == 1
+    assert not deployments[0].runs
+    manifest = yaml.safe_load(deployments[0].code)
+    assert manifest["kind"] == "Deployment"
+    assert manifest["apiVersion"] == "apps/v1"
+    assert manifest["spec"]["replicas"] == 100
+    labels = manifest["spec"]["template"]["metadata"]["labels"]
+    assert manifest["spec"]["selector"]["matchLabels"] == labels

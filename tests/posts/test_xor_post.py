@@ -1,0 +1,105 @@
+"""The XOR experiment: the benchmark, chart, bytecode and assembly are this build's own."""
+
+from __future__ import annotations
+
+import platform
+import re
+
+import pytest
+from bs4 import Comment, Tag
+
+from tests.posts.live_blocks import HANGUL, article, doc, fences, footers, output_after
+from tests.site.built_site import POSTS, BuiltSite
+
+XOR = next(post for post in POSTS if post.slug == "xor-swap-experiment")
+SOURCE = "blog/posts/xor-swap-experiment.md"
+LANGUAGES = ("ko", "en")
+ROUNDS = 10
+NO_GCC = {
+    "ko": "이 빌드 머신에는 gcc가 없어서 어셈블리를 만들지 못했다.",
+    "en": "The build machine has no gcc, so no assembly could be made.",
+}
+
+
+def benchmark_table(page_article: Tag) -> Tag:
+    """The table the benchmark printed: the one with the `a, b = b, a` column."""
+    tables = [t for t in page_article.select("table") if "a, b = b, a" in t.get_text()]
+    assert len(tables) == 1, "the benchmark printed no table, or more than one"
+    return tables[0]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_benchmark_table_has_ten_measured_rounds_and_a_median(
+    built: BuiltSite, language: str
+) -> None:
+    table = benchmark_table(article(built.page(XOR.url(language))))
+    rows = [[cell.get_text() for cell in row.select("td")] for row in table.select("tbody tr")]
+    assert len(rows) == ROUNDS + 1
+    for number, row in enumerate(rows[:ROUNDS], start=1):
+        assert row[0] == str(number)
+        seconds = [float(cell) for cell in row[1:4]]
+        assert all(0 < s < 60 for s in seconds), row
+        assert float(row[4]) == pytest.approx(seconds[1] / seconds[0], abs=0.006)
+    assert [float(cell) for cell in rows[ROUNDS][1:]], "the median row holds no numbers"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_build_machine_ratio_stands_beside_the_macbooks(built: BuiltSite, language: str) -> None:
+    text = re.sub(r"\s+", " ", article(built.page(XOR.url(language))).get_text(" "))
+    ratios = re.search(r"XOR / temp: .*?(\d+\.\d\d)\s*(?:배|x).*?(\d+\.\d\d)\s*(?:배|x)", text)
+    assert ratios is not None, "no XOR/temp ratio line"
+    assert float(ratios[1]) > 0
+    assert ratios[2] == "1.47", "the MacBook ratio is not the one his ten pairs give"
+    assert f"CPython {platform.python_version()}," in text, "the table does not name its Python"
+
+
+def test_chart_is_an_inline_svg_with_korean_labels_as_glyph_outlines(built: BuiltSite) -> None:
+    page_article = article(built.page(XOR.url("ko")))
+    charts = page_article.select('svg[role="img"]')
+    assert len(charts) == 1, "the chart is not inline SVG in the page"
+    chart = charts[0]
+    assert HANGUL.search(str(chart["aria-label"]))
+    # Labels drawn as glyph outlines from the Korean font, so no reader needs that font;
+    # matplotlib notes each label's text in a comment above its outlines.
+    assert not chart.select("text"), "labels left as text depend on the reader's fonts"
+    assert chart.select('use[xlink\\:href^="#NanumGothic-"]'), "no glyph of the Korean font"
+    labels = {str(c).strip() for c in chart.find_all(string=lambda s: isinstance(s, Comment))}
+    assert {"회차", "빌드 머신", "글쓴이의 맥북"} <= labels
+    assert not page_article.select("img.fencerun-figure"), "the chart is also an <img>"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_dis_shows_the_opcodes_of_each_swap(built: BuiltSite, language: str) -> None:
+    output = output_after(built.page(XOR.url(language)), "dis.dis(swap)")
+    sections = dict(re.findall(r"^== (\w+) ==\n(.*?)(?=^== |\Z)", output, re.M | re.S))
+    assert set(sections) == {"swap_temp", "swap_xor", "swap_tuple"}
+    assert len(re.findall(r"BINARY_OP\s+\d+ \(\^=\)", sections["swap_xor"])) == 3
+    assert "BINARY_OP" not in sections["swap_temp"] + sections["swap_tuple"]
+    for opcodes in sections.values():
+        assert "STORE_FAST" in opcodes and "RETURN_VALUE" in opcodes
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_gcc_blocks_show_assembly_or_say_gcc_is_missing(built: BuiltSite, language: str) -> None:
+    page = built.page(XOR.url(language))
+    pointers = output_after(page, "void swap_xor(int *a, int *b)")
+    free = output_after(page, "int use_xor(int a, int b)")
+    if NO_GCC[language] in pointers:
+        assert NO_GCC[language] in free
+        return
+    assert re.search(r"^swap_xor:\n(.*\n)*?\s+xor", pointers, re.M), pointers
+    assert "swap_xor_restrict:" in free and "use_xor:" in free
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_live_output_names_machine_interpreter_and_time(
+    built: BuiltSite, language: str
+) -> None:
+    page = built.page(XOR.url(language))
+    found = footers(page)
+    live = [fence for fence in fences(doc(language, SOURCE)) if fence.runs]
+    assert len(found) == len(live) == 5
+    for footer in found:
+        assert platform.node() in footer.text
+        assert re.search(r"\b(bash|CPython) \d+\.\d+", footer.text), footer.text
+    assert not article(page).select(".fencerun-failure, .fencerun-not-executed")
