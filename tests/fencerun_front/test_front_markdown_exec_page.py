@@ -151,10 +151,6 @@ def test_declared_returncode_lets_a_failing_command_build(soup: BeautifulSoup) -
     assert "failing-on-purpose" in section_text(soup, "expected-exit-code")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the executor (fencerun.run) does not set COLUMNS from the width option yet",
-)
 def test_width_sets_the_columns_the_block_sees(soup: BeautifulSoup) -> None:
     assert "columns 123" in section_text(soup, "width")
 
