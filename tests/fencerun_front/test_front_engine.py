@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
@@ -10,9 +11,12 @@ from pathlib import Path
 
 import pytest
 from fencerun.config import Settings, execute_switch
-from fencerun.engine import Engine, PageSource, frozen_id, interim_key
+from fencerun.engine import Engine, PageSource, frozen_id
 from fencerun.errors import BlockError, FencerunError
+from fencerun.freeze import FrozenResults
 from fencerun.model import Block, Result
+from fencerun.report import REPORT_FILE
+from fencerun.store import ResultStore
 
 
 class RecordingExecutor:
@@ -39,49 +43,28 @@ class RecordingExecutor:
         return "recording"
 
 
-class DictStore:
-    def __init__(self) -> None:
-        self.entries: dict[str, Result] = {}
-
-    def get(self, key: str) -> Result | None:
-        return self.entries.get(key)
-
-    def put(self, key: str, result: Result) -> None:
-        self.entries[key] = result
-
-
-class DictFrozen:
-    def __init__(self) -> None:
-        self.entries: dict[tuple[str, str], Result] = {}
-
-    def get(self, page: str, block_id: str) -> Result | None:
-        return self.entries.get((page, block_id))
-
-    def put(self, page: str, block_id: str, result: Result) -> None:
-        self.entries[(page, block_id)] = result
-
-
-def key(block: Block, earlier: Sequence[Block]) -> str:
-    return interim_key(block, earlier, environment={}, interpreter="test", plugin_version="0")
-
-
 def make_engine(
     tmp_path: Path,
     executor: RecordingExecutor,
     *,
-    store: DictStore | None = None,
-    frozen: DictFrozen | None = None,
     execute: bool = True,
+    warnings: list[BlockError] | None = None,
 ) -> Engine:
+    """An engine whose store and frozen folder live in tmp_path, shared by every engine made
+    for the same tmp_path (as builds of one project share them)."""
     settings = Settings(
         project_dir=tmp_path,
         cache_dir=tmp_path / "cache",
         frozen_dir=tmp_path / "frozen",
         execute=execute,
     )
-    return Engine(
-        settings, executor_factory=lambda _: executor, key=key, store=store, frozen=frozen
-    )
+    problems = warnings if warnings is not None else []
+    return Engine(settings, executor_factory=lambda _: executor, warn=problems.append)
+
+
+def stored_outputs(tmp_path: Path) -> list[str]:
+    store = ResultStore(tmp_path / "cache")
+    return sorted(result.output for key in store.stored_keys() if (result := store.get(key)))
 
 
 def fence(code: str, options: str = "") -> str:
@@ -102,7 +85,7 @@ def test_identical_blocks_on_different_pages_run_once(tmp_path: Path) -> None:
         for found in engine.plan(source).blocks:
             assert engine.result_for(found.block, source).output == found.block.code
     assert executor.jobs == [["same"], ["other"]]
-    assert (engine.tally.run, engine.tally.reused) == (2, 0)
+    assert engine.report.counts()["run"] == 2
 
 
 def test_a_session_is_one_job_in_page_order(tmp_path: Path) -> None:
@@ -122,14 +105,13 @@ def test_a_session_is_one_job_in_page_order(tmp_path: Path) -> None:
 def test_editing_a_session_block_reruns_it_and_later_ones_keeping_earlier_results(
     tmp_path: Path,
 ) -> None:
-    store = DictStore()
-    first = make_engine(tmp_path, RecordingExecutor(), store=store)
+    first = make_engine(tmp_path, RecordingExecutor())
     blocks = [fence(c, 'session="s"') for c in ("one", "two", "three")]
     first.prepare([page("a.md", *blocks)])
-    assert len(store.entries) == 3
+    assert stored_outputs(tmp_path) == ["one", "three", "two"]
 
     executor = RecordingExecutor()
-    second = make_engine(tmp_path, executor, store=store)
+    second = make_engine(tmp_path, executor)
     edited = page("a.md", blocks[0], fence("TWO", 'session="s"'), blocks[2])
     second.prepare([edited])
     # The first block runs again only to rebuild the session's state for the edited one.
@@ -139,13 +121,12 @@ def test_editing_a_session_block_reruns_it_and_later_ones_keeping_earlier_result
 
 
 def test_stored_results_are_reused_and_failures_are_not_stored(tmp_path: Path) -> None:
-    store = DictStore()
-    make_engine(tmp_path, RecordingExecutor({"bad": 1}), store=store).prepare(
+    make_engine(tmp_path, RecordingExecutor({"bad": 1})).prepare(
         [page("a.md", fence("good"), fence("bad"))]
     )
-    assert [r.output for r in store.entries.values()] == ["good"]
+    assert stored_outputs(tmp_path) == ["good"]
     executor = RecordingExecutor({"bad": 1})
-    engine = make_engine(tmp_path, executor, store=store)
+    engine = make_engine(tmp_path, executor)
     source = page("a.md", fence("good"), fence("bad"))
     engine.prepare([source])
     assert executor.jobs == [["bad"]]
@@ -156,33 +137,54 @@ def test_stored_results_are_reused_and_failures_are_not_stored(tmp_path: Path) -
 
 
 def test_execution_off_uses_stored_results_else_not_executed(tmp_path: Path) -> None:
-    store = DictStore()
-    make_engine(tmp_path, RecordingExecutor(), store=store).prepare([page("a.md", fence("kept"))])
+    make_engine(tmp_path, RecordingExecutor()).prepare([page("a.md", fence("kept"))])
     executor = RecordingExecutor()
-    engine = make_engine(tmp_path, executor, store=store, execute=False)
+    engine = make_engine(tmp_path, executor, execute=False)
     source = page("a.md", fence("kept"), fence("new"))
     engine.prepare([source])
     assert executor.jobs == []
     kept, new = engine.plan(source).blocks
     assert engine.result_for(kept.block, source).origin == "cached"
     assert engine.result_for(new.block, source).origin == "not-executed"
-    assert engine.tally.not_executed == 1
+    assert engine.report.counts()["not-executed"] == 1
 
 
 def test_frozen_blocks_read_their_recording_and_record_when_missing(tmp_path: Path) -> None:
-    frozen = DictFrozen()
     executor = RecordingExecutor()
-    engine = make_engine(tmp_path, executor, frozen=frozen)
+    engine = make_engine(tmp_path, executor)
     source = page("a.md", fence("docker ps", 'freeze="on" id="ps"'))
     engine.prepare([source])
     assert executor.jobs == [["docker ps"]]
-    assert list(frozen.entries) == [("a.md", "ps")]
+    frozen = FrozenResults(tmp_path / "frozen")
+    assert [(r.page, r.block_id, r.code) for r in frozen.recordings()] == [
+        ("a.md", "ps", "docker ps")
+    ]
+    assert stored_outputs(tmp_path) == []  # a recording, not a cache entry
 
-    frozen.entries[("a.md", "ps")] = Result("recorded elsewhere", 0)
-    later = make_engine(tmp_path, RecordingExecutor(), frozen=frozen)
-    (found,) = later.plan(source).blocks
+    (found,) = engine.plan(source).blocks
+    frozen.put("a.md", "ps", Result("recorded elsewhere", 0), block=found.block)
+    later = make_engine(tmp_path, RecordingExecutor())
     result = later.result_for(found.block, source)
     assert (result.output, result.origin) == ("recorded elsewhere", "frozen")
+    assert result.provenance is not None  # recorded where and when
+
+
+def test_a_frozen_block_edited_since_its_recording_shows_it_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    recorded = page("a.md", "# Title\n", fence("docker ps", 'freeze="on" id="ps"'))
+    make_engine(tmp_path, RecordingExecutor()).prepare([recorded])
+    warnings: list[BlockError] = []
+    executor = RecordingExecutor()
+    engine = make_engine(tmp_path, executor, warnings=warnings)
+    edited = page("a.md", "# Title\n", fence("docker ps -a", 'freeze="on" id="ps"'))
+    (found,) = engine.plan(edited).blocks
+    assert engine.result_for(found.block, edited).output == "docker ps"
+    assert executor.jobs == []
+    (warning,) = warnings
+    assert str(warning.location) == "a.md:3"
+    assert "made by other code" in warning.message
+    assert "fencerun freeze --refresh --page a.md" in warning.hint
 
 
 def test_frozen_id_is_the_block_id_or_its_position(tmp_path: Path) -> None:
@@ -214,19 +216,60 @@ def test_missing_workdir_and_frozen_session_are_block_errors(tmp_path: Path) -> 
     assert engine.plan(page("c.md", fence("x", 'workdir="here"'))).blocks
 
 
-def test_key_ignores_display_options_and_follows_what_runs(tmp_path: Path) -> None:
-    engine = make_engine(tmp_path, RecordingExecutor())
-    source = page(
-        "a.md",
-        fence("x"),
-        fence("x", 'source="above" title="t" result="text" provenance="off"'),
-        fence("x", 'timeout="5"'),
-        fence("y"),
+def test_a_display_edit_reuses_the_stored_result_and_a_running_edit_reruns(
+    tmp_path: Path,
+) -> None:
+    make_engine(tmp_path, RecordingExecutor()).prepare([page("a.md", fence("x"))])
+    executor = RecordingExecutor()
+    engine = make_engine(tmp_path, executor)
+    engine.prepare(
+        [
+            page("a.md", "Prose added.\n", fence("x", 'source="above" title="t" result="text"')),
+            page("b.md", fence("x", 'timeout="5"')),
+        ]
     )
-    plain, displayed, timed, other = (f.block for f in engine.plan(source).blocks)
-    assert key(plain, []) == key(displayed, [])
-    assert len({key(plain, []), key(timed, []), key(other, [])}) == 3
-    assert key(plain, [other]) != key(plain, [])
+    assert executor.jobs == [["x"]]
+    assert engine.report.counts()["run"] == 0  # nothing rendered yet
+
+
+def test_finishing_a_build_writes_the_report_and_records_the_keys_it_used(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(tmp_path, RecordingExecutor({"bad": 1}))
+    source = page("a.md", fence("good"), fence("bad"), fence("not rendered"))
+    engine.prepare([source])
+    good, _bad, _not_rendered = engine.plan(source).blocks
+    engine.result_for(good.block, source)
+    report = engine.finish_build(succeeded=False)
+    assert report.counts()["run"] == 2 and report.counts()["failed"] == 1
+    written = json.loads((tmp_path / "cache" / REPORT_FILE).read_text(encoding="utf-8"))
+    assert written["counts"]["failed"] == 1
+    store = ResultStore(tmp_path / "cache")
+    assert store.build_records() == []  # a failed build is no guide to what to keep
+
+    engine.start_build(engine.settings)
+    only_good = page("a.md", fence("good"))
+    engine.prepare([only_good])
+    (found,) = engine.plan(only_good).blocks
+    engine.result_for(found.block, only_good)
+    engine.finish_build(succeeded=True)
+    [good_key] = [
+        key for key in store.stored_keys() if store.get(key) == Result("good", 0, origin="cached")
+    ]
+    assert store.keys_of_recent_builds()[0] == {good_key}
+
+
+def test_a_result_that_cannot_be_stored_is_a_warning_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "cache").write_text("a file where the cache folder should be")
+    warnings: list[BlockError] = []
+    engine = make_engine(tmp_path, RecordingExecutor(), warnings=warnings)
+    source = page("a.md", fence("x"))
+    engine.prepare([source])
+    (found,) = engine.plan(source).blocks
+    assert engine.result_for(found.block, source).output == "x"
+    assert warnings, "the unusable cache folder went unreported"
+    assert all(str(warning.location) == "a.md:1" for warning in warnings)
+    assert "cannot be kept or read between builds" in warnings[-1].message
 
 
 def test_close_stops_the_executor_and_a_later_build_gets_a_new_one(tmp_path: Path) -> None:
@@ -237,7 +280,7 @@ def test_close_stops_the_executor_and_a_later_build_gets_a_new_one(tmp_path: Pat
         return made[-1]
 
     settings = Settings(project_dir=tmp_path, cache_dir=tmp_path, frozen_dir=tmp_path)
-    engine = Engine(settings, executor_factory=factory, key=key)
+    engine = Engine(settings, executor_factory=factory)
     engine.prepare([page("a.md", fence("one"))])
     engine.close()
     assert made[0].closed
@@ -297,4 +340,4 @@ def test_literate_markdown_is_never_submitted_and_is_its_own_output(
     assert found.block.options.markdown is True
     assert engine.result_for(found.block, source).output == "**hi**"
     assert executor.jobs == []
-    assert engine.tally.run == 0
+    assert engine.report.counts()["run"] == 0

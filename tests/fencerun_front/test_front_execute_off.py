@@ -1,11 +1,13 @@
-"""Building without executing (for untrusted pull requests): nothing runs, and a block without
-a stored result shows a visible notice instead of an empty output."""
+"""Building without executing (for untrusted pull requests): nothing runs, a block shows its
+stored result where an earlier build kept one, and a visible notice otherwise, never an empty
+output."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup, Tag
 
 from tests.fencerun_front.conftest import build, write_project
 
@@ -77,3 +79,56 @@ def test_a_bad_switch_value_is_an_error_that_says_what_to_set(project: Path) -> 
     assert result.returncode == 1
     assert "FENCERUN_EXECUTE='maybe' is neither on nor off" in result.output
     assert "Traceback" not in result.output
+
+
+STORED_PAGE = """
+# Stored
+
+## Kept
+
+```python exec="on" source="above"
+import pathlib
+pathlib.Path("ran-again.txt").write_text("yes")
+print("kept-output")
+```
+"""
+
+NEW_BLOCK = """
+## Added
+
+```python exec="on"
+print("never-stored")
+```
+"""
+
+
+def section_html(soup: BeautifulSoup, heading_id: str) -> str:
+    heading = soup.find(id=heading_id)
+    assert isinstance(heading, Tag), heading_id
+    parts = []
+    for sibling in heading.find_next_siblings():
+        if sibling.name in {"h1", "h2"}:
+            break
+        parts.append(str(sibling))
+    return "\n".join(parts)
+
+
+def test_without_execution_stored_results_show_as_built_and_new_blocks_get_the_notice(
+    tmp_path: Path,
+) -> None:
+    write_project(tmp_path, {"index.md": STORED_PAGE})
+    executed = build(tmp_path)
+    assert executed.returncode == 0, executed.output
+    kept = section_html(executed.soup(), "kept")
+    assert "kept-output" in kept
+    page = tmp_path / "docs" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + NEW_BLOCK, encoding="utf-8")
+
+    offline = build(tmp_path, env={"FENCERUN_EXECUTE": "0"})
+    assert offline.returncode == 0, offline.output
+    soup = offline.soup()
+    assert section_html(soup, "kept") == kept  # output and footer of the executing build
+    added = soup.select_one("#added ~ .fencerun-not-executed")
+    assert added is not None and "Not executed" in added.get_text()
+    assert "never-stored" not in soup.get_text()
+    assert "blocks 0 run, 1 reused, 1 not executed, 0 failed" in offline.output

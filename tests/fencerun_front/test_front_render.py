@@ -8,6 +8,7 @@ import re
 from fencerun.fences import find_blocks
 from fencerun.model import Block, Figure, Provenance, Result
 from fencerun.render import render_block
+from fencerun.render.notices import format_duration
 
 PROVENANCE = Provenance("buildbox", "Linux 6.1", "CPython 3.11.7", "2026-05-01T14:03:00+09:00", 1.5)
 
@@ -39,6 +40,23 @@ def test_frozen_results_are_labelled_recorded_with_their_machine_and_date() -> N
     text = render(block(), Result("out", 0, provenance=PROVENANCE, origin="frozen"))
     assert '<p class="fencerun-provenance fencerun-recorded">Recorded on buildbox' in text
     assert "2026-05-01 14:03 UTC+09:00" in text and "took 1.50 s" in text
+
+
+def test_a_recorded_output_says_so_even_where_footers_are_turned_off() -> None:
+    recorded = Result("out", 0, provenance=PROVENANCE, origin="frozen")
+    for text in (
+        render(block(), recorded, footer=False),
+        render(block('provenance="off"'), recorded),
+    ):
+        assert "Recorded on buildbox" in text
+    assert "Ran on" not in render(block(), Result("out", 0, provenance=PROVENANCE), footer=False)
+
+
+def test_a_recording_without_interpreter_or_duration_leaves_no_empty_parts() -> None:
+    bare = Provenance("laptop", "Linux 6.8", "", "2026-05-01T14:03:00+09:00", 0.0)
+    text = render(block(), Result("out", 0, provenance=bare, origin="frozen"))
+    assert "Recorded on laptop · Linux 6.8 · <time" in text
+    assert "took" not in text and "·  ·" not in text
 
 
 def test_korean_footer_and_notices() -> None:
@@ -109,3 +127,8 @@ def test_korean_failure_box_explains_in_korean() -> None:
     text = render(block(), Result("boom", 3), locale="ko")
     assert "종료 코드: 3 (기대한 코드: 0)" in text
     assert "returncode=&quot;3&quot; 옵션을 적으세요" in text
+
+
+def test_a_duration_reads_the_same_after_the_store_keeps_it_in_milliseconds() -> None:
+    for seconds in (0.01549, 0.0125, 9.9951, 12.3456):
+        assert format_duration(seconds) == format_duration(round(seconds, 3))

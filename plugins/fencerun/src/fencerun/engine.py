@@ -2,27 +2,43 @@
 
 `prepare` reads every page up front and submits each block whose result is not known yet, so
 blocks run in parallel while MkDocs is still reading files; `result_for` then waits for one
-result when its page renders. Results are memoized by key for the life of the engine, so a
-block runs at most once however many times its page is rendered (blog index, archive and
-category pages; every language static-i18n builds).
+result when its page renders. A result is known when the result store holds it from an
+earlier build, when a frozen block has a recording, or when this engine already has it:
+results are memoized by key for the life of the engine, so a block runs at most once however
+many times its page is rendered (blog index, archive and category pages; every language
+static-i18n builds), and a `mkdocs serve` rebuild takes them from memory.
+
+Usage::
+
+    engine = Engine(settings, executor_factory=make_executor)
+    engine.prepare(pages)                         # every page, before any renders
+    result = engine.result_for(block, page)       # once per rendering
+    report = engine.finish_build(succeeded=True)  # report written, used keys recorded
+    engine.start_build(settings)                  # the next build (`mkdocs serve`)
+    engine.close()                                # no block process outlives this
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import logging
+import os
 import threading
-import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Protocol
 
 from fencerun.config import Settings
 from fencerun.errors import BlockError, BlockFailure, failure_of
 from fencerun.fences import FoundBlock, PageFences, scan_page
+from fencerun.freeze import FrozenResults
+from fencerun.keys import BlockKeys
 from fencerun.model import Block, Result
 from fencerun.options import LITERATE
+from fencerun.progress import BlockProgress
+from fencerun.report import REPORT_FILE, BuildReport
+from fencerun.store import ResultStore
 
 
 class ExecutorLike(Protocol):
@@ -31,19 +47,13 @@ class ExecutorLike(Protocol):
     def protections_summary(self) -> str: ...
 
 
-class ResultStoreLike(Protocol):
-    def get(self, key: str) -> Result | None: ...
-    def put(self, key: str, result: Result) -> None: ...
-
-
-class FrozenResultsLike(Protocol):
-    def get(self, page: str, block_id: str) -> Result | None: ...
-    def put(self, page: str, block_id: str, result: Result) -> None: ...
-
-
-KeyFunction = Callable[[Block, Sequence[Block]], str]
+Warn = Callable[[BlockError], None]
 
 _NOT_EXECUTED = Result(output="", returncode=0, origin="not-executed")
+
+
+def _log_warning(problem: BlockError) -> None:
+    logging.getLogger("fencerun").warning("fencerun: %s", problem.describe())
 
 
 @dataclass(frozen=True)
@@ -55,73 +65,42 @@ class PageSource:
     first_line: int = 1
 
 
-@dataclass
-class Tally:
-    """What this build did with its blocks, each unique block counted once."""
-
-    run: int = 0
-    reused: int = 0
-    frozen: int = 0
-    failed: int = 0
-    not_executed: int = 0
-    block_seconds: float = 0.0
-    started: float = field(default_factory=time.monotonic)
-    slowest: list[tuple[float, str]] = field(default_factory=list)
-
-    def count(self, block: Block, result: Result) -> None:
-        if block.language == LITERATE:
-            return  # shown, never run
-        if failure_of(block, result) is not None:
-            self.failed += 1
-        elif result.origin == "cached":
-            self.reused += 1
-        elif result.origin == "frozen":
-            self.frozen += 1
-        elif result.origin == "not-executed":
-            self.not_executed += 1
-        else:
-            self.run += 1
-        if result.origin == "live" and result.provenance is not None:
-            self.block_seconds += result.provenance.duration_s
-            self.slowest.append((result.provenance.duration_s, str(block.location)))
-            self.slowest = sorted(self.slowest, reverse=True)[:5]
-
-    def summary_line(self) -> str:
-        parts = [f"{self.run} run", f"{self.reused} reused"]
-        if self.frozen:
-            parts.append(f"{self.frozen} frozen")
-        if self.not_executed:
-            parts.append(f"{self.not_executed} not executed")
-        parts.append(f"{self.failed} failed")
-        elapsed = time.monotonic() - self.started
-        return (
-            f"blocks {', '.join(parts)}; "
-            f"{self.block_seconds:.1f} s of block time in {elapsed:.1f} s"
-        )
-
-
 class Engine:
     def __init__(
         self,
         settings: Settings,
         *,
         executor_factory: Callable[[Settings], ExecutorLike],
-        key: KeyFunction,
-        store: ResultStoreLike | None = None,
-        frozen: FrozenResultsLike | None = None,
+        warn: Warn = _log_warning,
+        progress_lines: Callable[[str], None] | None = None,
     ) -> None:
-        self.settings = settings
+        """`warn` gets problems that do not stop the build (a stale recording, a result that
+        could not be written); `progress_lines` gets the progress lines written where no
+        progress bar can be drawn (CI, pipes)."""
         self._executor_factory = executor_factory
         self._executor: ExecutorLike | None = None
-        self._key = key
-        self._store = store
-        self._frozen = frozen
+        self._warn = warn
+        self._progress_lines = progress_lines
+        self._keys = BlockKeys.for_settings(settings)
         self._lock = threading.Lock()
         self._pages: dict[tuple[str, str, int], PageFences] = {}
-        self._keys: dict[Block, str] = {}
+        self._key_of: dict[Block, str] = {}
+        # Every result known to this engine, by slot (see _slot), across builds.
         self._slots: dict[str, tuple[Block, Future[Result]]] = {}
-        self._counted: set[str] = set()
-        self.tally = Tally()
+        self._open_build(settings)
+
+    def _open_build(self, settings: Settings) -> None:
+        """The state of one top-level build."""
+        self.settings = settings
+        self._store = ResultStore(settings.cache_dir)
+        self._frozen = FrozenResults(settings.frozen_dir)
+        self._used: set[str] = set()  # slots this build asked for
+        self._counted: set[str] = set()  # slots already in the report
+        self._pages.clear()
+        self._key_of.clear()
+        self.report = BuildReport()
+        self._progress = BlockProgress(emit=self._progress_lines)
+        self._finished = False
 
     # -- find and plan -------------------------------------------------------------------
 
@@ -142,7 +121,7 @@ class Engine:
             for found in fences.blocks:
                 session = [b for b in _blocks(fences) if _same_session(b, found.block)]
                 earlier = session[: session.index(found.block)]
-                self._keys[found.block] = self._key(found.block, earlier)
+                self._key_of[found.block] = self._keys(found.block, earlier)
             self._pages[cache_key] = fences
         return fences
 
@@ -177,14 +156,11 @@ class Engine:
                 self._ensure(found.block, fences)
 
     def result_for(self, block: Block, page: PageSource) -> Result:
-        """The block's result, waiting for it if it still runs; counted once per build."""
+        """The block's result, waiting for it if it still runs; reported once per build."""
         fences = self.plan(page)
         slot = self._ensure(block, fences)
         result = self._slots[slot][1].result()
-        with self._lock:
-            if slot not in self._counted:
-                self._counted.add(slot)
-                self.tally.count(block, result)
+        self._count(slot, block, result)
         return result
 
     def failures(self) -> list[BlockFailure]:
@@ -192,10 +168,13 @@ class Engine:
         failed = []
         for fences in list(self._pages.values()):
             for found in fences.blocks:
-                entry = self._slots.get(self._slot(found.block))
+                slot = self._slot(found.block)
+                entry = self._slots.get(slot)
                 if entry is None:
                     continue
-                failure = failure_of(found.block, entry[1].result())
+                result = entry[1].result()
+                self._count(slot, found.block, result)
+                failure = failure_of(found.block, result)
                 if failure is not None:
                     failed.append(failure)
         return failed
@@ -203,12 +182,13 @@ class Engine:
     def _slot(self, block: Block) -> str:
         if block.options.freeze:
             return f"frozen:{block.location.path}:{frozen_id(block)}"
-        return self._keys[block]
+        return self._key_of[block]
 
     def _ensure(self, block: Block, fences: PageFences) -> str:
         """Makes sure the block's result is known or on its way; returns its slot."""
         slot = self._slot(block)
         with self._lock:
+            self._used.add(slot)
             if slot in self._slots:
                 return slot
             # A session block needs every earlier block of its session to run before it, in
@@ -233,20 +213,37 @@ class Engine:
     def _known_result(self, block: Block) -> Result | None:
         if block.language == LITERATE:
             return Result(block.code, 0)
-        if block.options.freeze and self._frozen is not None:
-            recorded = self._frozen.get(block.location.path, frozen_id(block))
-            if recorded is not None:
-                return replace(recorded, origin="frozen")
-        if self._store is not None:
-            stored = self._store.get(self._keys[block])
-            if stored is not None:
-                return replace(stored, origin="cached")
-        return None
+        if block.options.freeze:
+            return self._recorded(block)
+        try:
+            return self._store.get(self._key_of[block])
+        except OSError as error:
+            self._warn(_unusable_store(block, error))
+            return None
+
+    def _recorded(self, block: Block) -> Result | None:
+        page, block_id = block.location.path, frozen_id(block)
+        recorded = self._frozen.get(page, block_id)
+        if recorded is not None and self._frozen.is_stale(page, block_id, block):
+            where = os.path.relpath(
+                self._frozen.path_for(page, block_id), self.settings.project_dir
+            )
+            self._warn(
+                BlockError(
+                    block.location,
+                    f'the recorded output of frozen block "{block_id}" was made by other code '
+                    "(the block changed since it was recorded); the old output is shown",
+                    f"run `fencerun freeze --refresh --page {page}` where the block can run, "
+                    f"then commit {Path(where).as_posix()}",
+                )
+            )
+        return recorded
 
     def _submit(self, job: list[Block]) -> None:
         if self._executor is None:
             self._executor = self._executor_factory(self.settings)
         futures = self._executor.submit(job)
+        self._progress.watch(futures)
         for member, future in zip(job, futures, strict=True):
             slot = self._slot(member)
             if slot not in self._slots:
@@ -254,42 +251,78 @@ class Engine:
                 future.add_done_callback(self._keeper(member))
 
     def _keeper(self, block: Block) -> Callable[[Future[Result]], None]:
+        """Keeps a passing result: in the store, or as the recording of a frozen block."""
+        key, store, frozen = self._key_of[block], self._store, self._frozen
+
         def keep(future: Future[Result]) -> None:
             if future.cancelled() or future.exception() is not None:
                 return
             result = future.result()
             if failure_of(block, result) is not None:
                 return
-            if self._store is not None:
-                self._store.put(self._keys[block], result)
-            if block.options.freeze and self._frozen is not None:
-                self._frozen.put(block.location.path, frozen_id(block), result)
+            try:
+                if block.options.freeze:
+                    frozen.put(block.location.path, frozen_id(block), result, block=block)
+                else:
+                    store.put(key, result)
+            except OSError as error:
+                self._warn(_unusable_store(block, error))
 
         return keep
 
+    def _count(self, slot: str, block: Block, result: Result) -> None:
+        with self._lock:
+            if slot in self._counted:
+                return
+            self._counted.add(slot)
+        key = "" if block.options.freeze else self._key_of.get(block, "")
+        self.report.add(block, result, key=key)
+
     # -- builds --------------------------------------------------------------------------
 
+    def finish_build(self, *, succeeded: bool) -> BuildReport:
+        """Ends the build's report and writes it beside the results (`fencerun report`
+        reads it); a build that succeeded also records the keys it used (for
+        `fencerun prune`). Never waits for a block. Raises OSError when the cache folder
+        cannot be written."""
+        if self._finished:
+            return self.report
+        self._finished = True
+        self._progress.close()
+        with self._lock:
+            used = [(slot, *self._slots[slot]) for slot in self._used if slot in self._slots]
+        # Blocks started but not rendered (a failed build stops rendering) are reported too.
+        for slot, block, future in used:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                self._count(slot, block, future.result())
+        self.report.finish()
+        self.report.write(self.settings.cache_dir / REPORT_FILE)
+        if succeeded:
+            self._store.record_build(self.report.keys())
+        return self.report
+
     def start_build(self, settings: Settings) -> None:
-        """A new top-level build (a `mkdocs serve` rebuild too): failed blocks get another go."""
+        """A new top-level build (a `mkdocs serve` rebuild too): failed blocks get another
+        go, recordings are read again, and workdirs are fingerprinted afresh."""
         if _executor_settings(settings) != _executor_settings(self.settings):
             self.close()
-        self.settings = settings
+        self._progress.close()
+        self._keys.start_build(settings)
         with self._lock:
             for slot, (block, future) in list(self._slots.items()):
-                if not future.done() or _worth_retrying(block, future):
+                if block.options.freeze or not future.done() or _worth_retrying(block, future):
                     self._slots.pop(slot)
                 else:
                     # Kept from an earlier build: reused now, not run.
                     self._slots[slot] = (block, _done(_reused(future.result())))
-            self._counted.clear()
-            self._pages.clear()
-        self.tally = Tally()
+        self._open_build(settings)
 
     def protections_summary(self) -> str:
         return self._executor.protections_summary() if self._executor else ""
 
     def close(self) -> None:
         """Stops every process the executor started. The engine can be used again afterwards."""
+        self._progress.close()
         executor, self._executor = self._executor, None
         if executor is not None:
             executor.close()
@@ -300,23 +333,12 @@ def frozen_id(block: Block) -> str:
     return block.options.id or f"block-{block.index + 1}"
 
 
-def interim_key(block: Block, session_prefix: Sequence[Block], *, environment: Mapping[str, str],
-                interpreter: str, plugin_version: str) -> str:  # fmt: skip
-    """A key over what changes a block's output, until the store's own block_key is in place."""
-    running = asdict(block.options)
-    for display_only in ("source", "result", "html", "markdown", "tabs", "title", "id",
-                         "idprefix", "updatetoc", "provenance", "freeze"):  # fmt: skip
-        running.pop(display_only)
-    payload = {
-        "language": block.language,
-        "code": block.code,
-        "options": running,
-        "session": [(b.language, b.code) for b in session_prefix],
-        "environment": dict(sorted(environment.items())),
-        "interpreter": interpreter,
-        "plugin": plugin_version,
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+def _unusable_store(block: Block, error: OSError) -> BlockError:
+    return BlockError(
+        block.location,
+        f"its result cannot be kept or read between builds: {error}",
+        "make the plugin's cache_dir and frozen_dir folders the build can write",
+    )
 
 
 def _blocks(fences: PageFences) -> list[Block]:

@@ -9,8 +9,6 @@ build starts and ends; the engine's memo lives as long as the plugin.
 from __future__ import annotations
 
 import os
-import platform
-from collections.abc import Sequence
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Literal
@@ -22,18 +20,17 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
-from fencerun import __version__
 from fencerun.config import Settings, execute_switch
-from fencerun.engine import Engine, KeyFunction, PageSource, interim_key
+from fencerun.engine import Engine, PageSource
 from fencerun.errors import BlockError, BlockFailure, FencerunError, failure_of
 from fencerun.fences import PageFences
 from fencerun.markdown_ext import OutputMarkdown
 from fencerun.mkdocs_config import FencerunConfig
-from fencerun.model import Block
 from fencerun.render import plain_fence_header, render_block
 from fencerun.render.markup import html_fence
 from fencerun.render.notices import block_error_box
-from fencerun.run import Executor
+from fencerun.report import BuildReport
+from fencerun.run import Executor, WorkerFailure
 
 log = get_plugin_logger("fencerun")
 
@@ -49,6 +46,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         self.depth = 0  # nesting of builds: static-i18n builds other languages inside one
         self.sources: dict[str, tuple[str, int]] = {}  # page path -> (body, first line)
         self.said_protections = False
+        self.docs_label = ""  # how messages name the docs folder, e.g. "docs/"
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Under `mkdocs serve` a failing block must not stop the server: it shows in the page.
@@ -90,11 +88,21 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
             settings = self._settings(config)
         except FencerunError as error:
             raise PluginError(str(error)) from None
+        self.docs_label = _docs_label(config)
         if self.engine is None:
-            self.engine = Engine(settings, executor_factory=_make_executor, key=_key_function())
+            self.engine = Engine(
+                settings,
+                executor_factory=_make_executor,
+                warn=self._warn,
+                # Progress lines carry their own "fencerun:" prefix.
+                progress_lines=log.logger.info,
+            )
         else:
             self.engine.start_build(settings)
         self.sources.clear()
+
+    def _warn(self, problem: BlockError) -> None:
+        log.warning(problem.describe(self.docs_label))
 
     def _settings(self, config: MkDocsConfig) -> Settings:
         project_dir = Path(config.config_file_path or ".").resolve().parent
@@ -166,17 +174,21 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
             box = block_error_box(error.describe(_docs_label(config)), _locale(page, config))
             return html_fence(box) + "\n\n" + markdown
         rendered = {}
-        for found in fences.blocks:
-            result = engine.result_for(found.block, source)
-            failure = failure_of(found.block, result)
-            if failure is not None:
-                self._report_failure(failure, config)
-            rendered[found.start] = render_block(
-                found.block,
-                result,
-                provenance_footer=engine.settings.provenance,
-                locale=_locale(page, config),
-            )
+        try:
+            for found in fences.blocks:
+                result = engine.result_for(found.block, source)
+                failure = failure_of(found.block, result)
+                if failure is not None:
+                    self._report_failure(failure, config)
+                rendered[found.start] = render_block(
+                    found.block,
+                    result,
+                    provenance_footer=engine.settings.provenance,
+                    locale=_locale(page, config),
+                )
+        except WorkerFailure as error:
+            # The executor could not run a block at all: a fault of fencerun or the machine.
+            raise PluginError(f"fencerun: {error}") from None
         return _rewrite(markdown, fences, rendered)
 
     def _report_block_error(self, error: BlockError, config: MkDocsConfig) -> None:
@@ -205,13 +217,28 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
             if not self.said_protections and self.engine.protections_summary():
                 log.info(f"blocks run with: {self.engine.protections_summary()}")
                 self.said_protections = True
-            log.info(self.engine.tally.summary_line())
+            report = self._finish(self.engine, succeeded=True)
+            log.info(report.summary_line())
 
     def on_build_error(self, *, error: Exception) -> None:
-        # Whatever failed, no block process may outlive the build.
+        # Whatever failed, no block process may outlive the build; the report still tells
+        # which blocks ran and failed (`fencerun report`).
         self.depth = 0
         if self.engine is not None:
-            self.engine.close()
+            try:
+                self._finish(self.engine, succeeded=False)
+            finally:
+                self.engine.close()
+
+    def _finish(self, engine: Engine, *, succeeded: bool) -> BuildReport:
+        try:
+            return engine.finish_build(succeeded=succeeded)
+        except OSError as error:
+            log.warning(
+                f"the build report could not be written to {engine.settings.cache_dir}: "
+                f"{error}; make cache_dir writable"
+            )
+            return engine.report
 
     def on_shutdown(self) -> None:
         if self.engine is not None:
@@ -230,21 +257,6 @@ def _make_executor(settings: Settings) -> Executor:
         default_timeout=settings.timeout,
         max_output_bytes=settings.max_output_bytes,
     )
-
-
-def _key_function() -> KeyFunction:
-    interpreter = f"{platform.python_implementation()} {platform.python_version()}"
-
-    def key(block: Block, session_prefix: Sequence[Block]) -> str:
-        return interim_key(
-            block,
-            session_prefix,
-            environment={},
-            interpreter=interpreter,
-            plugin_version=__version__,
-        )
-
-    return key
 
 
 def _rewrite(markdown: str, fences: PageFences, rendered: dict[int, str]) -> str:

@@ -45,7 +45,9 @@ def plain_fence_header(marker: str, language: str, *, title: str) -> str:
 
 def _output(block: Block, result: Result, *, provenance_footer: bool, locale: str) -> str:
     chosen = block.options.provenance
-    footer_wanted = provenance_footer if chosen is None else chosen
+    # A recorded output always says so: it must never pass for one made by this build.
+    recorded = result.origin == "frozen"
+    footer_wanted = recorded or (provenance_footer if chosen is None else chosen)
     text = output_text(block, result)
     body = output_markdown(block, text) if block.options.source != "console" else ""
     figures = figures_html(block, result.figures)

@@ -61,9 +61,11 @@ def provenance_footer(result: Result, locale: str) -> str:
         escape(provenance.os),
         escape(provenance.interpreter),
         _time(provenance),
-        f"{words['took']} {escape(format_duration(provenance.duration_s))}",
     ]
-    return f'<p class="{css}">{lead} ' + " · ".join(parts) + "</p>"
+    if provenance.duration_s:
+        parts.append(f"{words['took']} {escape(format_duration(provenance.duration_s))}")
+    # A recording made without the block at hand knows no interpreter or duration.
+    return f'<p class="{css}">{lead} ' + " · ".join(part for part in parts if part) + "</p>"
 
 
 def _time(provenance: Provenance) -> str:
@@ -79,6 +81,9 @@ def _time(provenance: Provenance) -> str:
 
 
 def format_duration(seconds: float) -> str:
+    # The result store keeps milliseconds: rounding the same way first makes a reused result
+    # read exactly as it did in the build that ran it.
+    seconds = round(seconds, 3)
     if seconds < 10:
         return f"{seconds:.2f} s"
     if seconds < 60:
