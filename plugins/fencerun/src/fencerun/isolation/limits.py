@@ -56,6 +56,14 @@ def _pids_hierarchy() -> Path | None:
     return None
 
 
+def _remove_abandoned(parent: Path) -> None:
+    with contextlib.suppress(OSError):
+        for folder in parent.glob("fencerun-*-*"):
+            pid = folder.name.split("-")[1]
+            if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+                PidsCgroup(folder).remove()
+
+
 class PidsCgroup:
     """One pids cgroup: caps the number of processes and knows every one of them."""
 
@@ -64,10 +72,14 @@ class PidsCgroup:
 
     @classmethod
     def create_root(cls, name: str) -> PidsCgroup | None:
-        """A fresh cgroup under this process's own, or None where that is not allowed."""
+        """A fresh cgroup under this process's own, or None where that is not allowed.
+
+        Cgroups left by builds that died (named fencerun-PID-...) are removed first.
+        """
         parent = _pids_hierarchy()
         if parent is None:
             return None
+        _remove_abandoned(parent)
         try:
             (parent / name).mkdir()
         except OSError:

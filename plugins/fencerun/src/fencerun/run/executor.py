@@ -20,6 +20,7 @@ import queue
 import re
 import secrets
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -234,7 +235,9 @@ class _Pool:
 
     def __init__(self) -> None:
         self.lanes: list[_Lane] = []
-        self.cgroup: PidsCgroup | None = None
+        self.cgroup = PidsCgroup.create_root(f"fencerun-{os.getpid()}-{secrets.token_hex(4)}")
+        # Blocks' folders when there is no mount namespace; gone with the pool.
+        self.temp_root = tempfile.mkdtemp(prefix="fencerun-")
         self.closed = False
 
     def close(self) -> None:
@@ -245,6 +248,7 @@ class _Pool:
             lane.close()
         if self.cgroup is not None:
             self.cgroup.remove()
+        shutil.rmtree(self.temp_root, ignore_errors=True)
 
 
 class Executor:
@@ -264,7 +268,6 @@ class Executor:
         self._policy = policy or IsolationPolicy()
         self._pool = _Pool()
         self._finalizer = weakref.finalize(self, self._pool.close)
-        self._pool.cgroup = PidsCgroup.create_root(f"fencerun-{os.getpid()}-{secrets.token_hex(4)}")
         settings = WorkerSettings(
             project_dir=str(self._project_dir),
             default_timeout=default_timeout,
@@ -272,7 +275,7 @@ class Executor:
             policy=self._policy,
             build_env=dict(os.environ),
             private_paths=tuple(build_private_paths(self._project_dir)),
-            temp_root=tempfile.gettempdir(),
+            temp_root=self._pool.temp_root,
             cgroup_root=str(self._pool.cgroup.path) if self._pool.cgroup else None,
             preload=(),
         )

@@ -86,7 +86,7 @@ class _FamilyRun:
         if ctx.protections.namespaces.mount:
             home, tmp, work = PRIVATE_HOME, PRIVATE_TMP, PRIVATE_WORK
         else:
-            self._folder = tempfile.mkdtemp(prefix="fencerun-", dir=settings.temp_root)
+            self._folder = tempfile.mkdtemp(prefix="block-", dir=settings.temp_root)
             home, tmp, work = (os.path.join(self._folder, name) for name in ("home", "tmp", "work"))
             for folder in (home, tmp, work):
                 os.mkdir(folder, 0o700)
