@@ -19,10 +19,10 @@ _FENCE = re.compile(
 
 @dataclass(frozen=True)
 class Footer:
-    """The provenance line under a live output."""
+    """The provenance line under an output: "Ran on ..." or, for a frozen block, "Recorded on"."""
 
     text: str
-    moment: datetime  # when the block ran (or was recorded)
+    moment: datetime | None  # when the block ran; a recording may know only a month
     recorded: bool
 
 
@@ -53,9 +53,9 @@ def footers(page: BeautifulSoup) -> list[Footer]:
     found = []
     for footer in article(page).select("p.fencerun-provenance"):
         time = footer.select_one("time[datetime]")
-        assert time is not None, f"a provenance line without a time: {footer.get_text()}"
-        moment = datetime.fromisoformat(str(time["datetime"]))
         recorded = "fencerun-recorded" in (footer.get("class") or [])
+        assert time is not None or recorded, f"a live output without a time: {footer.get_text()}"
+        moment = None if time is None else datetime.fromisoformat(str(time["datetime"]))
         found.append(Footer(footer.get_text(" ", strip=True), moment, recorded))
     return found
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from tests.posts.live_blocks import article, doc, fences, footers, output_after
-from tests.site.built_site import POSTS, BuiltSite
+from tests.site.built_site import POSTS, REPO, BuiltSite
 
 PRIMER = next(post for post in POSTS if post.slug == "linux-and-containers-for-new-engineers")
 SOURCE = "blog/posts/linux-and-containers-for-new-engineers.md"
@@ -18,6 +18,9 @@ RECORDED_LABEL = {
     "ko": "기록된 출력: 글쓴이의 머신에서 실행한 docker ps",
     "en": "Recorded output: docker ps run on the author's machine",
 }
+RECORDED_ON = {"ko": "기록된 결과:", "en": "Recorded on"}
+AUTHORS_MACHINE = {"ko": "글쓴이의 머신", "en": "the author's machine"}
+RECORDINGS = REPO / "frozen"
 PID_NAMESPACE_SEEN = {"ko": "안에서 본 내 PID: 1", "en": "My PID, seen from inside: 1"}
 PID_NAMESPACE_REFUSED = {
     "ko": "이 머신은 새 PID 네임스페이스를 만드는 것을 허락하지 않았습니다.",
@@ -76,27 +79,35 @@ def test_every_live_output_names_machine_interpreter_and_time(
     built: BuiltSite, language: str
 ) -> None:
     page = built.page(PRIMER.url(language))
-    found = footers(page)
-    live = [fence for fence in fences(doc(language, SOURCE)) if fence.runs]
+    found = [footer for footer in footers(page) if not footer.recorded]
+    live = [f for f in fences(doc(language, SOURCE)) if f.runs and 'freeze="on"' not in f.header]
     assert len(found) == len(live) == 5
     for footer in found:
         assert platform.node() in footer.text
         assert re.search(r"\b(bash|CPython) \d+\.\d+", footer.text), footer.text
-        assert not footer.recorded
+        assert footer.moment is not None
     assert not article(page).select(".fencerun-failure, .fencerun-not-executed")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_docker_ps_is_shown_as_recorded_never_as_live(built: BuiltSite, language: str) -> None:
+    [docker] = [fence for fence in fences(doc(language, SOURCE)) if fence.code == "docker ps\n"]
+    assert 'freeze="on"' in docker.header and 'id="docker-ps"' in docker.header
+    recording = yaml.safe_load(RECORDINGS.joinpath(language, SOURCE, "docker-ps.yml").read_text())
+    assert recording["code"].strip() == "docker ps"
+    assert recording["result"]["provenance"]["host"] == AUTHORS_MACHINE[language]
+
     page = built.page(PRIMER.url(language))
-    shown = [b for b in article(page).select("div.highlight") if "httpd-foreground" in b.get_text()]
-    assert len(shown) == 1
-    title = shown[0].select_one(".filename")
+    [shown] = [
+        b for b in article(page).select("div.highlight") if "httpd-foreground" in b.get_text()
+    ]
+    source = shown.find_previous_sibling("div")
+    title = source.select_one(".filename") if source is not None else None
     assert title is not None and RECORDED_LABEL[language] in title.get_text()
-    after = shown[0].find_next_sibling()
-    assert after is None or "fencerun-provenance" not in (after.get("class") or [])
-    docker = [fence for fence in fences(doc(language, SOURCE)) if "httpd-foreground" in fence.code]
-    assert [fence.runs for fence in docker] == [False]
+    footer = shown.find_next_sibling()
+    assert footer is not None and "fencerun-recorded" in (footer.get("class") or [])
+    assert footer.get_text().startswith(RECORDED_ON[language] + " " + AUTHORS_MACHINE[language])
+    assert platform.node() not in footer.get_text()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
