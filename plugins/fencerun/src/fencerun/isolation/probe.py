@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from fencerun.isolation import libc
 from fencerun.isolation.policy import GIB, MIB, IsolationPolicy
@@ -59,6 +60,9 @@ class Protections:
         return line
 
 
+_PROBE_PATIENCE_S = 20
+
+
 def _size(value: int) -> str:
     return f"{value / GIB:g} GiB" if value >= GIB else f"{value / MIB:g} MiB"
 
@@ -74,6 +78,7 @@ def probe(policy: IsolationPolicy, *, pids_cgroup: bool) -> Protections:
     if pid == 0:
         try:
             os.close(read_end)
+            signal.alarm(_PROBE_PATIENCE_S)  # a probe that hangs ends, and says so below
             try:
                 report = _probe_here(policy)
             except BaseException as error:  # the probe must report, whatever happens
@@ -85,7 +90,9 @@ def probe(policy: IsolationPolicy, *, pids_cgroup: bool) -> Protections:
     with os.fdopen(read_end, "rb") as pipe:
         raw = pipe.read()
     os.waitpid(pid, 0)
-    report = json.loads(raw or b"{}")
+    report: dict[str, Any] = (
+        json.loads(raw) if raw else {"notes": ["namespaces (the probe did not finish)"]}
+    )
     namespaces = Namespaces(
         user=bool(report.get("user")),
         pid=bool(report.get("pid")),
@@ -99,7 +106,10 @@ def probe(policy: IsolationPolicy, *, pids_cgroup: bool) -> Protections:
 def _try_drop_in_child() -> bool:
     pid = os.fork()
     if pid == 0:
-        os._exit(0 if drop_privileges(last_capability()) else 1)
+        try:
+            os._exit(0 if drop_privileges(last_capability()) else 1)
+        finally:
+            os._exit(1)
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 
 
@@ -117,7 +127,9 @@ def _probe_here(policy: IsolationPolicy) -> dict[str, object]:
             report["caps"] = drop_privileges(last_capability())
             return report
     wanted = [("mount", libc.CLONE_NEWNS)]
-    if not policy.network:
+    if policy.network:
+        notes.append("network namespace (the policy allows the network)")
+    else:
         wanted.append(("network", libc.CLONE_NEWNET))
     for name, flag in wanted:
         try:

@@ -123,7 +123,7 @@ class Container:
         for fd in (output_read, control_read, self._pidfd):
             self._poll.register(fd, select.POLLIN)
         self._control_buffer = b""
-        self._records: list[dict[str, object]] = []
+        self._reported: list[StepOutcome] = []  # steps that reported, not yet collected
         self.exit_code: int | None = None
         self.ended = False
 
@@ -133,14 +133,9 @@ class Container:
         with contextlib.suppress(BrokenPipeError):
             os.write(self._commands, b"go\n")
         while True:
-            for position, record in enumerate(self._records):
-                if "rc" in record:
-                    del self._records[position]
-                    self._drain(sink)
-                    return StepOutcome(
-                        returncode=int(record["rc"]),  # type: ignore[call-overload]
-                        figures=[str(svg) for svg in record.get("figures", [])],  # type: ignore[attr-defined]
-                    )
+            if self._reported:
+                self._drain(sink)
+                return self._reported.pop(0)
             if self.ended:
                 self._drain(sink)
                 return StepOutcome(returncode=self.exit_code, ended=True)
@@ -207,12 +202,11 @@ class Container:
                 record = json.loads(line)
             except ValueError:
                 continue  # the block wrote to the control fd itself: not ours
-            if not isinstance(record, dict):
-                continue
-            if "failed" in record:
+            if isinstance(record, dict) and "failed" in record:
                 self.kill()
                 raise ContainerSetupError(str(record["failed"]))
-            self._records.append(record)
+            if outcome := _step_report(record):
+                self._reported.append(outcome)
 
     def _reap(self) -> None:
         """The first process ended: collect its status, then whatever it left behind."""
@@ -253,6 +247,16 @@ class Container:
         for fd in (self._output, self._commands, self._control, self._pidfd):
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+
+def _step_report(record: object) -> StepOutcome | None:
+    """A step's report, {"rc": int, "figures": [svg, ...]}; None for anything else."""
+    if not isinstance(record, dict) or not isinstance(record.get("rc"), int):
+        return None
+    figures = record.get("figures", [])
+    if not isinstance(figures, list):
+        return None
+    return StepOutcome(returncode=record["rc"], figures=[str(svg) for svg in figures])
 
 
 def _write_record(record: dict[str, object], fd: int = CONTROL_FD) -> None:

@@ -90,6 +90,7 @@ class _WorkerSlot:
         self._jobs = jobs
         self._hello = hello
         self._process: subprocess.Popen[bytes] | None = None
+        self._stopping = False
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
         self._thread.start()
@@ -141,6 +142,10 @@ class _WorkerSlot:
             self._run(job)
 
     def _run(self, job: _Job) -> None:
+        if self._stopping:
+            for future in job.futures:
+                future.cancel()
+            return
         live = [future.set_running_or_notify_cancel() for future in job.futures]
         if not any(live):
             return
@@ -174,6 +179,7 @@ class _WorkerSlot:
     def stop(self) -> None:
         """Stop the worker now: it kills what it runs, then exits."""
         with self._lock:
+            self._stopping = True
             process = self._process
         if process is not None:
             _stop_process(process)

@@ -71,52 +71,58 @@ def block_timeout(block: Block, default: float) -> float:
     return block.options.timeout if block.options.timeout is not None else default
 
 
+def _fresh_folders(ctx: WorkerContext) -> tuple[str | None, tuple[str, str, str]]:
+    """(host folder to remove afterwards, (home, tmp, work)) for one container.
+
+    With a mount namespace they live in the container's private /tmp and
+    vanish with it; without one, in a folder of the executor's temp folder.
+    """
+    if ctx.protections.namespaces.mount:
+        return None, (PRIVATE_HOME, PRIVATE_TMP, PRIVATE_WORK)
+    folder = tempfile.mkdtemp(prefix="block-", dir=ctx.settings.temp_root)
+    home, tmp, work = (os.path.join(folder, name) for name in ("home", "tmp", "work"))
+    for path in (home, tmp, work):
+        os.mkdir(path, 0o700)
+    return folder, (home, tmp, work)
+
+
+def _python_step(block: Block, step: Step, workdir: str | None) -> PythonStep:
+    return PythonStep(
+        code=step.code,
+        filename=f"<code block {block.index + 1}>",
+        workdir=workdir,
+        columns=block.options.width,
+        figure_salt=f"{block.location.path}:{block.index}",
+    )
+
+
 class _FamilyRun:
     """The container of one family in this job, and which steps belong to which block."""
 
     def __init__(
         self, family: Family, blocks: Sequence[tuple[int, Block]], ctx: WorkerContext
     ) -> None:
-        settings = ctx.settings
-        self.family = family
+        settings, policy = ctx.settings, ctx.settings.policy
         self.last_position = blocks[-1][0]
-        self._steps: dict[int, list[Step]] = {}
-        first_workdir = block_workdir(blocks[0][1], settings.project_dir)
-        self._folder: str | None = None
-        if ctx.protections.namespaces.mount:
-            home, tmp, work = PRIVATE_HOME, PRIVATE_TMP, PRIVATE_WORK
-        else:
-            self._folder = tempfile.mkdtemp(prefix="block-", dir=settings.temp_root)
-            home, tmp, work = (os.path.join(self._folder, name) for name in ("home", "tmp", "work"))
-            for folder in (home, tmp, work):
-                os.mkdir(folder, 0o700)
+        self._steps = {position: steps_for(block) for position, block in blocks}
+        self._folder, (home, tmp, work) = _fresh_folders(ctx)
         self.scrub = ctx.scrubber.with_paths(
             ((work, "<workdir>"), (home, "<home>"), (tmp, "<tmp>"))
         )
+        workdirs = [block_workdir(block, settings.project_dir) for _, block in blocks]
         python_steps: list[PythonStep] = []
         shell_steps: list[ShellStep] = []
-        writable: list[str] = []
         for order, (position, block) in enumerate(blocks):
-            steps = steps_for(block)
-            self._steps[position] = steps
-            workdir = block_workdir(block, settings.project_dir)
-            if workdir is not None:
-                writable.append(workdir)
-            change_to = workdir if order > 0 else None
-            columns = block.options.width
-            for number, step in enumerate(steps):
-                here = change_to if number == 0 else None
+            # The container starts in the first block's folder; a later block
+            # that declares its own moves there first.
+            move_to = workdirs[order] if order > 0 else None
+            for number, step in enumerate(self._steps[position]):
+                here = move_to if number == 0 else None
                 if family == "python":
-                    filename = f"<code block {block.index + 1}>"
-                    salt = f"{block.location.path}:{block.index}"
-                    python_steps.append(PythonStep(step.code, filename, here, columns, salt))
+                    python_steps.append(_python_step(block, step, here))
                 else:
-                    shell_steps.append(ShellStep(step.code, here, columns))
-        policy = settings.policy
-        cpu_seconds = (
-            policy.cpu_seconds
-            or math.ceil(sum(block_timeout(b, settings.default_timeout) for _, b in blocks)) + 1
-        )
+                    shell_steps.append(ShellStep(step.code, here, block.options.width))
+        timeouts = sum(block_timeout(block, settings.default_timeout) for _, block in blocks)
         self._cgroup: PidsCgroup | None = None
         if settings.cgroup_root is not None:
             self._cgroup = PidsCgroup(Path(settings.cgroup_root)).child(
@@ -127,14 +133,14 @@ class _FamilyRun:
             shell_steps=tuple(shell_steps),
             shell=ctx.shells.get(family, ""),
             shell_name=family,
-            workdir=first_workdir or work,
+            workdir=workdirs[0] or work,
             env=block_environment(policy, settings.build_env, home=home, tmp=tmp),
             namespaces=ctx.protections.namespaces,
             network_fd=ctx.network_fd,
-            writable=tuple(writable),
+            writable=tuple(path for path in workdirs if path is not None),
             visible_under_tmp=ctx.visible_under_tmp,
             policy=policy,
-            cpu_seconds=cpu_seconds,
+            cpu_seconds=policy.cpu_seconds or math.ceil(timeouts) + 1,
             process_limit=None if self._cgroup else ctx.process_limit,
             cgroup=str(self._cgroup.path) if self._cgroup else None,
             worker_pid=os.getpid(),
@@ -154,63 +160,65 @@ class _FamilyRun:
             shutil.rmtree(self._folder, ignore_errors=True)
 
 
-def _not_run(reason: str) -> Result:
-    return Result(output=reason + "\n", returncode=NOT_RUN_RETURNCODE)
+def _run_block(
+    run: _FamilyRun, position: int, block: Block, settings: WorkerSettings
+) -> tuple[Result, bool]:
+    """Run one block's steps in its family's container: its Result, and whether the
+    container's process ended (by itself, or killed at the timeout)."""
+    started_at, started = now_iso(), time.monotonic()
+    deadline = started + block_timeout(block, settings.default_timeout)
+    buffer = OutputBuffer(settings.max_output_bytes)
+    returncode: int | None = 0
+    timed_out = ended = False
+    figures: list[str] = []
+    for step in run.steps_of(position):
+        buffer.add(step.echo.encode())
+        outcome = run.container.run_step(buffer.add, deadline)
+        figures += outcome.figures
+        timed_out, ended = outcome.timed_out, outcome.ended
+        # A console block fails with its first failing command.
+        if returncode == 0:
+            returncode = outcome.returncode
+        if ended:
+            break
+    if position == run.last_position and not ended:
+        timed_out = ended = not run.container.finish(buffer.add, deadline)
+    result = Result(
+        output=buffer.text(run.scrub),
+        returncode=KILLED_RETURNCODE if timed_out or returncode is None else returncode,
+        timed_out=timed_out,
+        truncated=buffer.truncated,
+        figures=tuple(Figure(svg) for svg in figures),
+        provenance=provenance(family_of(block), started_at, time.monotonic() - started),
+    )
+    return result, ended
 
 
 def run_job(blocks: Sequence[Block], ctx: WorkerContext) -> Iterator[Result]:
     """Results of the job's blocks, one by one, in order."""
-    settings = ctx.settings
     by_family: dict[Family, list[tuple[int, Block]]] = {}
     for position, block in enumerate(blocks):
         by_family.setdefault(family_of(block), []).append((position, block))
     runs: dict[Family, _FamilyRun] = {}
-    stopped: dict[Family, str] = {}
-    session_stop = ""
+    stopped = ""  # why the rest of the session cannot run
     try:
         for position, block in enumerate(blocks):
-            family = family_of(block)
-            if session_stop or family in stopped:
-                yield _not_run(session_stop or stopped[family])
+            if stopped:
+                yield Result(output=stopped + "\n", returncode=NOT_RUN_RETURNCODE)
                 continue
-            started_at, started = now_iso(), time.monotonic()
-            timeout = block_timeout(block, settings.default_timeout)
-            deadline = started + timeout
+            family = family_of(block)
             if family not in runs:
                 runs[family] = _FamilyRun(family, by_family[family], ctx)
-            run = runs[family]
-            buffer = OutputBuffer(settings.max_output_bytes)
-            returncode: int | None = 0
-            timed_out = ended = False
-            figures: list[str] = []
-            for step in run.steps_of(position):
-                buffer.add(step.echo.encode())
-                outcome = run.container.run_step(buffer.add, deadline)
-                figures += outcome.figures
-                timed_out, ended = outcome.timed_out, outcome.ended
-                # A console block fails with its first failing command.
-                if returncode == 0 or timed_out:
-                    returncode = outcome.returncode
-                if ended:
-                    break
-            if position == run.last_position and not ended:
-                timed_out = not run.container.finish(buffer.add, deadline)
-            if timed_out:
-                returncode = KILLED_RETURNCODE
+            result, ended = _run_block(runs[family], position, block, ctx.settings)
+            if result.timed_out:
+                timeout = block_timeout(block, ctx.settings.default_timeout)
                 where = f"block {block.location} of this session"
-                session_stop = f"Not run: {where} timed out after {timeout:g} s."
-            elif ended and position != run.last_position:
-                stopped[family] = (
+                stopped = f"Not run: {where} timed out after {timeout:g} s."
+            elif ended and position != runs[family].last_position:
+                stopped = (
                     f"Not run: the session's {family} process ended in block {block.location}."
                 )
-            yield Result(
-                output=buffer.text(run.scrub),
-                returncode=KILLED_RETURNCODE if returncode is None else returncode,
-                timed_out=timed_out,
-                truncated=buffer.truncated,
-                figures=tuple(Figure(svg) for svg in figures),
-                provenance=provenance(family, started_at, time.monotonic() - started),
-            )
+            yield result
     finally:
         for run in runs.values():
             run.close()

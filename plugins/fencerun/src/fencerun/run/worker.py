@@ -117,12 +117,13 @@ def _preload(names: tuple[str, ...]) -> None:
 
 def _serve(incoming: IO[bytes], outgoing: IO[bytes], ctx: WorkerContext) -> None:
     while isinstance(request := receive(incoming), JobRequest):
-        index = 0
+        sent = 0
         try:
-            for index, result in enumerate(run_job(request.blocks, ctx)):
-                send(outgoing, BlockReply(index, result))
+            for result in run_job(request.blocks, ctx):
+                send(outgoing, BlockReply(sent, result))
+                sent += 1
         except Exception:
-            send(outgoing, JobFailure(index, traceback.format_exc()))
+            send(outgoing, JobFailure(sent, traceback.format_exc()))
 
 
 def main() -> None:
