@@ -90,17 +90,17 @@ def probe(policy: IsolationPolicy, *, pids_cgroup: bool) -> Protections:
     with os.fdopen(read_end, "rb") as pipe:
         raw = pipe.read()
     os.waitpid(pid, 0)
-    report: dict[str, Any] = (
+    found: dict[str, Any] = (
         json.loads(raw) if raw else {"notes": ["namespaces (the probe did not finish)"]}
     )
     namespaces = Namespaces(
-        user=bool(report.get("user")),
-        pid=bool(report.get("pid")),
-        mount=bool(report.get("mount")),
-        network=bool(report.get("network")),
+        user=bool(found.get("user")),
+        pid=bool(found.get("pid")),
+        mount=bool(found.get("mount")),
+        network=bool(found.get("network")),
     )
-    notes = [*report.get("notes", []), *cgroup_note]
-    return Protections(namespaces, bool(report.get("caps")), pids_cgroup, tuple(notes))
+    notes = [str(note) for note in found.get("notes", [])] + cgroup_note
+    return Protections(namespaces, bool(found.get("caps")), pids_cgroup, tuple(notes))
 
 
 def _try_drop_in_child() -> bool:
