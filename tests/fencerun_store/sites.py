@@ -10,15 +10,11 @@ import textwrap
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fencerun.report import REPORT_FILE
-
-# While the executor is not in the package, builds use front's stand-in with its interface.
-FRONT_FAKE_RUN = Path(__file__).resolve().parent.parent / "fencerun_front" / "fake_run"
 
 MKDOCS_YML = """\
 site_name: store test
@@ -31,19 +27,9 @@ plugins:
 """
 
 
-@cache
-def has_real_executor() -> bool:
-    check = "import fencerun.run as r; raise SystemExit(0 if hasattr(r, 'Executor') else 1)"
-    return subprocess.run([sys.executable, "-c", check], capture_output=True).returncode == 0
-
-
 def child_env(extra: Mapping[str, str] = {}) -> dict[str, str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **extra}
     env.pop("FENCERUN_EXECUTE", None)
-    if not has_real_executor():
-        env["PYTHONPATH"] = os.pathsep.join(
-            filter(None, [str(FRONT_FAKE_RUN), env.get("PYTHONPATH")])
-        )
     return env
 
 

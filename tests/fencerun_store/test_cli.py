@@ -19,8 +19,6 @@ from fencerun.store import ResultStore
 
 from tests.fencerun_store.helpers import sample_result
 
-FRONT_FAKE_RUN = Path(__file__).resolve().parent.parent / "fencerun_front" / "fake_run"
-
 MKDOCS_YML = """\
 site_name: cli test
 site_url: !ENV [SITE_URL, "http://127.0.0.1:8000/"]
@@ -64,22 +62,10 @@ class Done:
     stderr: str
 
 
-def has_real_executor() -> bool:
-    check = "import fencerun.run as r; raise SystemExit(0 if hasattr(r, 'Executor') else 1)"
-    return subprocess.run([sys.executable, "-c", check], capture_output=True).returncode == 0
-
-
 def fencerun(project: Path, *arguments: str) -> Done:
-    env = dict(os.environ)
-    if not has_real_executor():
-        # While the executor is not in the package, front's stand-in with its interface.
-        env["PYTHONPATH"] = os.pathsep.join(
-            filter(None, [str(FRONT_FAKE_RUN), env.get("PYTHONPATH")])
-        )
     done = subprocess.run(
         [sys.executable, "-m", "fencerun.cli", *arguments],
         cwd=project,
-        env=env,
         capture_output=True,
         text=True,
         timeout=120,
