@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from fencerun.config import Settings, execute_switch
-from fencerun.engine import Engine, PageSource, frozen_id
+from fencerun.engine import Engine, PageSource, frozen_id, key_environment
 from fencerun.errors import BlockError, FencerunError
 from fencerun.freeze import FrozenResults
 from fencerun.model import Block, Result
@@ -230,6 +230,57 @@ def test_a_display_edit_reuses_the_stored_result_and_a_running_edit_reruns(
     )
     assert executor.jobs == [["x"]]
     assert engine.report.counts()["run"] == 0  # nothing rendered yet
+
+
+def test_the_environment_the_site_gives_blocks_is_part_of_their_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FENCERUN_TEST_TOKEN", "one")
+    source = page("a.md", fence("x"))
+
+    def jobs(extra: dict[str, str] | None = None, passed: tuple[str, ...] = ()) -> list[list[str]]:
+        executor = RecordingExecutor()
+        settings = replace(
+            make_engine(tmp_path, executor).settings, env_extra=extra or {}, env_pass=passed
+        )
+        Engine(settings, executor_factory=lambda _: executor).prepare([source])
+        return executor.jobs
+
+    assert jobs() == [["x"]]
+    assert jobs() == []
+    assert jobs({"GREETING": "hi"}) == [["x"]]
+    assert jobs({"GREETING": "hi"}, ("FENCERUN_TEST_TOKEN",)) == [["x"]]
+    assert jobs({"GREETING": "hi"}, ("FENCERUN_TEST_TOKEN",)) == []
+    monkeypatch.setenv("FENCERUN_TEST_TOKEN", "two")
+    assert jobs({"GREETING": "hi"}, ("FENCERUN_TEST_TOKEN",)) == [["x"]]
+    monkeypatch.setenv("NOT_GIVEN_TO_BLOCKS", "anything")
+    assert jobs({"GREETING": "hi"}, ("FENCERUN_TEST_TOKEN",)) == []
+
+
+def test_a_rebuild_with_another_environment_reruns_blocks(tmp_path: Path) -> None:
+    executor = RecordingExecutor()
+    engine = make_engine(tmp_path, executor)
+    source = page("a.md", fence("x"))
+    engine.prepare([source])
+    engine.start_build(replace(engine.settings, env_extra={"GREETING": "hi"}))
+    engine.prepare([source])
+    assert executor.jobs == [["x"], ["x"]]
+
+
+def test_the_key_environment_is_what_blocks_see_of_the_chosen_variables() -> None:
+    settings = Settings(
+        project_dir=Path("."),
+        cache_dir=Path("cache"),
+        frozen_dir=Path("frozen"),
+        env_extra={"SET": "by config", "BOTH": "config wins"},
+        env_pass=("PASSED", "BOTH", "UNSET"),
+    )
+    environ = {"PASSED": "from build", "BOTH": "from build", "OTHER": "secret", "PATH": "/bin"}
+    assert key_environment(settings, environ) == {
+        "SET": "by config",
+        "BOTH": "config wins",
+        "PASSED": "from build",
+    }
 
 
 def test_finishing_a_build_writes_the_report_and_records_the_keys_it_used(

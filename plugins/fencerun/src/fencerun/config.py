@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fencerun.errors import FencerunError
+from fencerun.isolation.policy import IsolationPolicy
 
 EXECUTE_VARIABLE = "FENCERUN_EXECUTE"
 _ON = frozenset({"1", "true", "on", "yes"})
@@ -26,6 +27,13 @@ class Settings:
     provenance: bool = True  # footer under each output, unless a block says otherwise
     markdown_default: bool = False  # markdown-exec renders output as Markdown by default
     fail_on_error: bool = True  # False under `mkdocs serve`: failures show in the page
+    # What blocks see of the environment beyond the sandbox's fixed allow-list
+    env_extra: Mapping[str, str] = field(default_factory=dict)  # set for every block
+    env_pass: tuple[str, ...] = ()  # names copied from the build's environment when set
+
+    def isolation_policy(self) -> IsolationPolicy:
+        """The executor's policy: its defaults, with this site's environment choices."""
+        return IsolationPolicy(env_extra=dict(self.env_extra), env_pass=self.env_pass)
 
 
 def execute_switch(environ: Mapping[str, str], configured: bool) -> bool:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,6 +33,7 @@ from fencerun.config import Settings
 from fencerun.errors import BlockError, BlockFailure, failure_of
 from fencerun.fences import FoundBlock, PageFences, scan_page
 from fencerun.freeze import FrozenResults
+from fencerun.isolation.environment import block_environment
 from fencerun.keys import BlockKeys
 from fencerun.model import Block, Result
 from fencerun.options import LITERATE
@@ -81,7 +82,7 @@ class Engine:
         self._executor: ExecutorLike | None = None
         self._warn = warn
         self._progress_lines = progress_lines
-        self._keys = BlockKeys.for_settings(settings)
+        self._keys = _block_keys(settings)
         self._lock = threading.Lock()
         self._pages: dict[tuple[str, str, int], PageFences] = {}
         self._key_of: dict[Block, str] = {}
@@ -307,7 +308,10 @@ class Engine:
         if _executor_settings(settings) != _executor_settings(self.settings):
             self.close()
         self._progress.close()
-        self._keys.start_build(settings)
+        if key_environment(settings) != self._keys.environment:
+            self._keys = _block_keys(settings)
+        else:
+            self._keys.start_build(settings)
         with self._lock:
             for slot, (block, future) in list(self._slots.items()):
                 if block.options.freeze or not future.done() or _worth_retrying(block, future):
@@ -326,6 +330,24 @@ class Engine:
         executor, self._executor = self._executor, None
         if executor is not None:
             executor.close()
+
+
+def key_environment(settings: Settings, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """The part of a block's environment the site chooses (variables passed through from the
+    build or set in its config), as the executor gives it to blocks: part of every key.
+
+    The sandbox's fixed allow-list (locale, PATH, a fresh HOME and TMPDIR) stays out: it
+    differs between machines and checkouts only by paths, and keying it would turn a store
+    restored on another machine (CI) into misses.
+    """
+    policy = settings.isolation_policy()
+    chosen = {*policy.env_pass, *policy.env_extra}
+    seen = block_environment(policy, environ, home="", tmp="")
+    return {name: value for name, value in seen.items() if name in chosen}
+
+
+def _block_keys(settings: Settings) -> BlockKeys:
+    return BlockKeys.for_settings(settings, environment=key_environment(settings))
 
 
 def frozen_id(block: Block) -> str:
@@ -369,4 +391,10 @@ def _worth_retrying(block: Block, future: Future[Result]) -> bool:
 
 
 def _executor_settings(settings: Settings) -> tuple[object, ...]:
-    return (settings.project_dir, settings.workers, settings.timeout, settings.max_output_bytes)
+    return (
+        settings.project_dir,
+        settings.workers,
+        settings.timeout,
+        settings.max_output_bytes,
+        settings.isolation_policy(),
+    )

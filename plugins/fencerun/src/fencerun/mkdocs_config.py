@@ -12,6 +12,9 @@ class FencerunConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves 
     timeout = c.Type((int, float), default=30)  # seconds, per block; timeout="N" overrides
     workers = c.Optional(c.Type(int))  # parallel blocks; unset: sized to the machine
     max_output = c.Type(int, default=200_000)  # bytes kept of one block's output
+    # Blocks see none of the build's environment unless named here (a change reruns them)
+    environment = c.DictOfItems(c.Type(str), default={})  # NAME: value, set for every block
+    pass_environment = c.ListOfItems(c.Type(str), default=[])  # names copied from the build
 
     # Showing results
     default_output = c.Choice(("text", "markdown"), default="text")  # markdown: markdown-exec's

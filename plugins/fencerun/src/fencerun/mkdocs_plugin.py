@@ -117,6 +117,8 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
             provenance=self.config.provenance,
             markdown_default=self.config.default_output == "markdown",
             fail_on_error=not self.serving,
+            env_extra=dict(self.config.environment),
+            env_pass=tuple(self.config.pass_environment),
         )
 
     # After static-i18n (-100) and blog-i18n (-110) have settled which pages this language
@@ -256,6 +258,7 @@ def _make_executor(settings: Settings) -> Executor:
         workers=settings.workers,
         default_timeout=settings.timeout,
         max_output_bytes=settings.max_output_bytes,
+        policy=settings.isolation_policy(),
     )
 
 
