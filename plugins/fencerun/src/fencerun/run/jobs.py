@@ -161,12 +161,21 @@ class _FamilyRun:
 
 
 def _run_block(
-    run: _FamilyRun, position: int, block: Block, settings: WorkerSettings
+    run: _FamilyRun,
+    position: int,
+    block: Block,
+    settings: WorkerSettings,
+    started: tuple[str, float],
 ) -> tuple[Result, bool]:
     """Run one block's steps in its family's container: its Result, and whether the
-    container's process ended (by itself, or killed at the timeout)."""
-    started_at, started = now_iso(), time.monotonic()
-    deadline = started + block_timeout(block, settings.default_timeout)
+    container's process ended (by itself, or killed at the timeout).
+
+    `started` (ISO time, monotonic time) is when the block's turn came, before
+    its container was made if it is the first of its family: the timeout covers
+    the sandbox too.
+    """
+    started_at, start = started
+    deadline = start + block_timeout(block, settings.default_timeout)
     buffer = OutputBuffer(settings.max_output_bytes)
     returncode: int | None = 0
     timed_out = ended = False
@@ -189,7 +198,7 @@ def _run_block(
         timed_out=timed_out,
         truncated=buffer.truncated,
         figures=tuple(Figure(svg) for svg in figures),
-        provenance=provenance(family_of(block), started_at, time.monotonic() - started),
+        provenance=provenance(family_of(block), started_at, time.monotonic() - start),
     )
     return result, ended
 
@@ -207,9 +216,10 @@ def run_job(blocks: Sequence[Block], ctx: WorkerContext) -> Iterator[Result]:
                 yield Result(output=stopped + "\n", returncode=NOT_RUN_RETURNCODE)
                 continue
             family = family_of(block)
+            started = (now_iso(), time.monotonic())
             if family not in runs:
                 runs[family] = _FamilyRun(family, by_family[family], ctx)
-            result, ended = _run_block(runs[family], position, block, ctx.settings)
+            result, ended = _run_block(runs[family], position, block, ctx.settings, started)
             if result.timed_out:
                 timeout = block_timeout(block, ctx.settings.default_timeout)
                 where = f"block {block.location} of this session"
