@@ -66,3 +66,24 @@ def test_blocks_after_the_session_shell_exits_are_reported_not_run(executor: Exe
     )
     assert results[0].returncode == 4
     assert "the session's bash process ended in block posts/example.md:10" in results[1].output
+
+
+def test_a_child_forked_by_a_block_ends_with_the_block_code(executor: Executor) -> None:
+    fork_and_wait = (
+        "import os\n"
+        "child = os.fork()\n"
+        "if child == 0:\n"
+        "    os.write(1, b'child\\n')\n"
+        "else:\n"
+        "    os.waitpid(child, 0)\n"
+        "    print('parent')\n"
+    )
+    results = run(
+        executor,
+        block("python", fork_and_wait, session="s", timeout=5),
+        block("python", "print('next')", index=1, session="s"),
+    )
+    assert [(r.output, r.timed_out) for r in results] == [
+        ("child\nparent\n", False),
+        ("next\n", False),
+    ]

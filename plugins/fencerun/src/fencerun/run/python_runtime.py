@@ -130,11 +130,18 @@ def serve(
     sys.argv = [""]
     sys.path.insert(0, "")
     returncode = 0
+    owner = os.getpid()
     for position, step in enumerate(steps):
         if not wait_for_go():
             break
         with _columns(step.columns):
             returncode = _run(step, main)
+        if os.getpid() != owner:
+            # A child the block forked without exiting: like the child of a
+            # script, it ends where the block's code ends, and reports nothing.
+            _flush()
+            libc.flush_c_stdio()
+            os._exit(returncode)
         figures = collect_figures(step.figure_salt)
         if position == len(steps) - 1:
             _shut_down_like_python()
