@@ -14,7 +14,6 @@ from playwright.sync_api import Page
 
 from tests.browser.chromium import Opened, Traffic
 from tests.browser.conftest import DESKTOP, ContextFactory
-from tests.browser.known_bugs import SITEMAP_PROBES, KnownSiteBug, is_sitemap_probe
 from tests.browser.site_pages import (
     DESKTOP_POSTS,
     HOME,
@@ -170,15 +169,12 @@ def test_page_sends_no_request_to_any_host_but_127_0_0_1(visit: Visit) -> None:
     assert visit.traffic.foreign_requests == []
 
 
-@SITEMAP_PROBES
 @pytest.mark.parametrize("visit", PAGES, ids=str, indirect=True)
 def test_page_loads_without_console_errors_or_failed_requests(visit: Visit) -> None:
     traffic = visit.traffic
     assert traffic.page_errors == []
-    assert [entry for entry in traffic.console_errors if not is_sitemap_probe(entry)] == []
-    assert [entry for entry in traffic.failed_requests if not is_sitemap_probe(entry)] == []
-    if traffic.console_errors or traffic.failed_requests:
-        raise KnownSiteBug(f"{visit.page}: {traffic.failed_requests} {traffic.console_errors}")
+    assert traffic.console_errors == []
+    assert traffic.failed_requests == []
 
 
 @pytest.mark.parametrize(("start", "target"), [("ko", "en"), ("en", "ko")])

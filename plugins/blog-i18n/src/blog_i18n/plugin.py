@@ -4,7 +4,8 @@ Upstream the two do not mix (ultrabug/mkdocs-static-i18n#283): the blog looks
 for its posts before static-i18n has sorted files into languages. This plugin
 runs the blog's file resolution after static-i18n's, once per language, with
 the blog pointed at that language's folder; then gives each language its own
-language switcher targets, search index, feed, reading time and 404 page.
+language switcher targets, search index, feed, sitemap, reading time and 404
+page.
 
 static-i18n builds each further language as a nested build() from the default
 language's on_post_build, with the same config and plugin instances: every
@@ -25,7 +26,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from . import alternates, blog_files, search_index
+from . import alternates, blog_files, search_index, sitemap
 from .categories import CategorySlugs
 from .config import BlogI18nConfig
 from .feed import Feed, FeedItem, write_feed
@@ -154,9 +155,10 @@ class BlogI18nPlugin(BasePlugin[BlogI18nConfig]):  # type: ignore[no-untyped-cal
             f.write(search_index.point_search_at_language_root(output_content, self.languages))
         return self.default_not_found
 
-    # Keep this language's search index and write its feed (run after the
-    # search plugin, priority 0, has written the index; before static-i18n,
-    # -100, builds the other languages and merges their indexes).
+    # Keep this language's search index, write its feed and, outside the
+    # root, its sitemap (run after the search plugin, priority 0, has written
+    # the index and MkDocs the sitemap; before static-i18n, -100, builds the
+    # other languages and merges their indexes).
     @event_priority(-90)
     def _on_post_build_per_language(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
@@ -167,6 +169,10 @@ class BlogI18nPlugin(BasePlugin[BlogI18nConfig]):  # type: ignore[no-untyped-cal
             self.default_search_index = index
         if self.config.feed:
             self._write_feed(config)
+        if not self.languages.is_default:
+            sitemap.write_language_sitemap(
+                config.site_dir, config.site_url or "", self.languages.root()
+            )
 
     # Undo static-i18n's merged index (run last, after its -100): the root
     # index is the default language's.
