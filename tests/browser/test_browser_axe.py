@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,15 +10,12 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.chromium import Opened, open_pages
 from tests.browser.conftest import DESKTOP, ContextFactory
-from tests.browser.known_bugs import UNLABELLED_LANDMARKS, KnownSiteBug
 from tests.browser.site_pages import BLOG_INDEX, HOME, LINUX_POST, post_path
 from tests.site.built_site import REPO
 
 pytestmark = pytest.mark.browser
 
 AXE = REPO / "scripts" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-# The navs axe-core finds unlabelled, which only template or bundle changes fix.
-UNLABELLED_NAV = re.compile(r"\.md-post > \.md-nav--primary|\.md-post__authors|\.md-tags")
 
 PAGES = {
     "light": {
@@ -32,8 +28,6 @@ PAGES = {
     # Code colours differ in the dark scheme.
     "dark": {"linux-post-ko": post_path(LINUX_POST, "ko")},
 }
-# Pages where the unlabelled navs above are (posts, blog index).
-WITH_UNLABELLED_NAVS = {"blog-index-ko", "linux-post-ko", "linux-post-en"}
 
 
 def violations(page: Page) -> list[dict[str, Any]]:
@@ -52,17 +46,9 @@ def violations(page: Page) -> list[dict[str, Any]]:
 
 
 def assert_no_violations(found: list[dict[str, Any]]) -> None:
-    known = [
-        v
-        for v in found
-        if v["id"] == "landmark-unique" and all(UNLABELLED_NAV.search(n) for n in v["nodes"])
-    ]
-    others = [v for v in found if v not in known]
-    assert others == [], "\n".join(
-        f"{v['id']} ({v['help']}):\n  " + "\n  ".join(v["nodes"][:5]) for v in others
+    assert found == [], "\n".join(
+        f"{v['id']} ({v['help']}):\n  " + "\n  ".join(v["nodes"][:5]) for v in found
     )
-    if known:
-        raise KnownSiteBug("\n".join(node for v in known for node in v["nodes"]))
 
 
 @pytest.fixture(scope="module")
@@ -82,12 +68,7 @@ def opened(
 @pytest.mark.parametrize(
     ("scheme", "name"),
     [
-        pytest.param(
-            scheme,
-            name,
-            id=f"{name}-{scheme}",
-            marks=[UNLABELLED_LANDMARKS] if name in WITH_UNLABELLED_NAVS else [],
-        )
+        pytest.param(scheme, name, id=f"{name}-{scheme}")
         for scheme, pages in PAGES.items()
         for name in pages
     ],
@@ -98,7 +79,6 @@ def test_page_has_no_accessibility_violations(
     assert_no_violations(violations(opened[scheme, name].page))
 
 
-@UNLABELLED_LANDMARKS
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_search_with_results_open_has_no_accessibility_violations(
     new_context: ContextFactory, site_url: str, scheme: str
