@@ -4,6 +4,8 @@ archive and category pages re-render a post's excerpt, and static-i18n builds ev
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -115,6 +117,22 @@ def test_every_unique_block_ran_exactly_once(built: Build) -> None:
         "post-body-block": 1,
     }
     assert "blocks 4 run, 0 reused, 0 failed" in built.output
+
+
+def test_every_block_starts_before_the_first_page_renders_blog_posts_too(built: Build) -> None:
+    # Progress lines count against the blocks started so far: all 4 were started at once.
+    progress = re.findall(r"fencerun: \d+/(\d+) blocks done", built.output)
+    assert progress and set(progress) == {"4"}, built.output
+
+
+def test_the_report_names_each_block_by_the_line_of_its_fence(built: Build) -> None:
+    report = json.loads((built.project / ".cache/fencerun/last-build-report.json").read_text())
+    locations = [block["location"] for block in report["blocks"]]
+    assert len(locations) == 4
+    for location in locations:
+        page, _, line = location.rpartition(":")
+        fence = (built.project / "docs" / page).read_text().split("\n")[int(line) - 1]
+        assert fence.startswith("```") and 'exec="on"' in fence, location
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
@@ -121,10 +122,20 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
             env_pass=tuple(self.config.pass_environment),
         )
 
-    # After static-i18n (-100) and blog-i18n (-110) have settled which pages this language
-    # builds: every block of every page starts now, in parallel, before any page renders.
+    # The stylesheet joins this language's files after static-i18n (-100) has sorted them.
     @event_priority(-200)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if CSS_PATH not in files.src_uris:
+            css = package_files("fencerun").joinpath(CSS_PATH).read_text(encoding="utf-8")
+            files.append(File.generated(config, CSS_PATH, content=css))
+        return files
+
+    # Once the pages this language builds are settled, and before any page renders, every
+    # block of every page starts, in parallel. Not in on_files: the blog plugin hides its
+    # posts from the page list during on_files (-50) and shows them again in its on_nav
+    # (-50); static-i18n (-100) and blog-i18n (-110) have chosen the pages by now too.
+    @event_priority(-200)
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         engine = self._engine()
         pages = []
         for file in files.documentation_pages():
@@ -142,10 +153,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
             raise PluginError("\n".join(problems))
         for problem in problems:
             log.warning(problem)
-        if CSS_PATH not in files.src_uris:
-            css = package_files("fencerun").joinpath(CSS_PATH).read_text(encoding="utf-8")
-            files.append(File.generated(config, CSS_PATH, content=css))
-        return files
+        return nav
 
     def _read(self, file: File, config: MkDocsConfig) -> PageSource | None:
         try:
@@ -281,10 +289,16 @@ def _indent(line: str, indent: str) -> str:
 
 
 def _first_line(source: str, body: str) -> int:
-    """The line of `source` where `body` (the page without its front matter) starts."""
-    if body and source.endswith(body):
-        return source[: len(source) - len(body)].count("\n") + 1
-    return 1
+    """The line of `source` where `body` (the page without its front matter) starts.
+
+    The body is the source's tail give or take trailing whitespace: the blog plugin hands
+    posts over without their last newline.
+    """
+    tail = body.rstrip()
+    start = source.rfind(tail) if tail else -1
+    if start == -1 or source[start + len(tail) :].strip():
+        return 1
+    return source[:start].count("\n") + 1
 
 
 def _page_path(file: File, config: MkDocsConfig) -> str:
