@@ -1,30 +1,12 @@
-"""The real site, built once per test session for the posts' and knowledge base's tests."""
+"""The real site for the posts and knowledge-base tests (built once in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-from tests.site.built_site import REPO, SITE_URL, BuiltSite, tree
+from tests.site.built_site import BuiltSite
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    docs_before = tree(REPO / "docs")
-    out = tmp_path_factory.mktemp("posts-site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": SITE_URL}
-    env.pop("FENCERUN_EXECUTE", None)  # these tests are about blocks that ran
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(out)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"[-6000:])
-    return BuiltSite(out, docs_before, tree(REPO / "docs"))
+def built(real_site: BuiltSite) -> BuiltSite:
+    return real_site
