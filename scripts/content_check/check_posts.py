@@ -165,7 +165,7 @@ def _check_tags(page: Page, front: FrontMatter) -> Iterator[Finding]:
         yield error(
             page.shown,
             front.line_of("tags"),
-            "tags must be a list of words, e.g. `tags: [linux, process]`",
+            "tags must be a list of words, e.g. `tags: [Linux, Processes]`",
         )
 
 
