@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import re
-
+from bs4 import BeautifulSoup
 from fencerun.fences import find_blocks
 from fencerun.model import Block, Figure, Provenance, Result
 from fencerun.render import render_block
@@ -22,18 +20,141 @@ def render(b: Block, result: Result, *, footer: bool = True, locale: str = "en")
     return render_block(b, result, provenance_footer=footer, locale=locale)
 
 
-def test_figures_become_images_with_alt_text_in_order() -> None:
-    svg = '<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg xmlns="http://www.w3.org/2000/svg"/>'
-    result = Result("", 0, figures=(Figure(svg), Figure(svg)), provenance=PROVENANCE)
-    text = render(block(), result)
-    images = re.findall(
-        r'<img class="fencerun-figure" src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', text
-    )
-    assert [alt for _, alt in images] == [
+MATPLOTLIB_LIKE = """<?xml version="1.0" encoding="utf-8" standalone="no"?>
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"
+  "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+<svg xmlns:xlink="http://www.w3.org/1999/xlink" width="460.8pt" height="345.6pt"
+ viewBox="0 0 460.8 345.6" xmlns="http://www.w3.org/2000/svg" version="1.1">
+ <metadata><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></metadata>
+ <defs><style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style></defs>
+ <g id="figure_1"><g id="axes_1">
+  <g clip-path="url(#p1a2b3c4d5e)"><path id="line2d_1" d="M 0 0 L {n} 10"/></g>
+  <!-- title {n} --><g><use xlink:href="#DejaVuSans-31" x="10"/></g>
+ </g></g>
+ <defs>
+  <clipPath id="p1a2b3c4d5e"><rect x="0" y="0" width="10" height="10"/></clipPath>
+  <path id="DejaVuSans-31" d="M 0 0 z"/>
+ </defs>
+</svg>
+"""
+
+
+def figure(n: int) -> Figure:
+    return Figure(MATPLOTLIB_LIKE.replace("{n}", str(n)))
+
+
+def test_figures_are_inline_svg_in_order_named_for_screen_readers() -> None:
+    result = Result("drawn\n", 0, figures=(figure(1), figure(2)), provenance=PROVENANCE)
+    soup = BeautifulSoup(render(block(), result), "html.parser")
+    svgs = soup.select("div.fencerun-figures > svg.fencerun-figure")
+    assert [svg.select_one("path[id]")["d"] for svg in svgs] == [  # type: ignore[index]
+        "M 0 0 L 1 10",
+        "M 0 0 L 2 10",
+    ]
+    assert [svg["role"] for svg in svgs] == ["img", "img"]
+    assert [svg["aria-label"] for svg in svgs] == [
         "Figure 1 of the python block at p.md:1",
         "Figure 2 of the python block at p.md:1",
     ]
-    assert base64.b64decode(images[0][0]).decode().startswith("<svg")
+    assert svgs[0].title is not None and svgs[0].title.get_text() == svgs[0]["aria-label"]
+    assert svgs[0]["viewbox"] == "0 0 460.8 345.6"
+    # No base64 image of the old kind, no metadata, no comments.
+    assert not soup.find("img") and not soup.find("metadata") and "title 1" not in str(soup)
+
+
+def test_korean_pages_name_figures_in_korean() -> None:
+    result = Result("", 0, figures=(figure(1),), provenance=PROVENANCE)
+    soup = BeautifulSoup(render(block(), result, locale="ko"), "html.parser")
+    assert soup.svg is not None and soup.svg["aria-label"] == "그림 1: p.md:1의 python 블록"
+
+
+def _page_of_figures() -> BeautifulSoup:
+    """Two blocks of one page and one block of another page, two figures each, all on one
+    page, as the excerpts of two posts share a blog index page."""
+    page = '```python exec="on"\nplot()\n```\n\n```python exec="on"\nplot()\n```\n'
+    blocks = [found.block for found in find_blocks(page, "posts/a.md")]
+    blocks.append(find_blocks(page, "posts/b.md")[0].block)
+    html = "\n".join(
+        render(b, Result("", 0, figures=(figure(1), figure(2)), provenance=PROVENANCE))
+        for b in blocks
+    )
+    return BeautifulSoup(html, "html.parser")
+
+
+def test_figure_ids_are_unique_on_a_page_and_every_reference_stays_in_its_figure() -> None:
+    soup = _page_of_figures()
+    svgs = soup.find_all("svg")
+    assert len(svgs) == 6
+    ids = [element["id"] for element in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids)) == 6 * 6  # the root and five ids inside each
+    for svg in svgs:
+        own = {element["id"] for element in svg.find_all(id=True)}
+        references = {
+            value[1:]
+            for tag in svg.find_all(True)
+            for key, value in tag.attrs.items()
+            if key in ("href", "xlink:href")
+        } | {
+            value[5:-1]
+            for tag in svg.find_all(True)
+            for value in tag.attrs.values()
+            if isinstance(value, str) and value.startswith("url(#")
+        }
+        assert references and references <= own
+        # matplotlib's `*{...}` rule would style the whole page; it stays in its figure.
+        assert svg.style is not None
+        assert svg.style.get_text().startswith(f"#{svg['id']} * {{stroke-linejoin: round")
+
+
+def test_the_same_figure_gets_the_same_html_on_every_render() -> None:
+    assert str(_page_of_figures()) == str(_page_of_figures())
+
+
+def test_nothing_scriptable_passes_from_a_figure_into_the_page() -> None:
+    hostile = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+        ' onload="alert(1)"><script>alert(2)</script>'
+        '<g id="g" onclick="alert(3)" ONMOUSEOVER="alert(4)" class="md-header">'
+        '<a href="javascript:alert(5)"><rect width="5" fill="url(http://example.com/x)"/></a>'
+        '<a xlink:href="https://example.com/ok"><rect width="6"/></a>'
+        '<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">html</div></foreignObject>'
+        '<image href="http://example.com/p.png"/><image href="data:image/png;base64,AAAA"/>'
+        '<animate attributeName="href" to="javascript:alert(6)"/>'
+        '<set attributeName="onclick" to="alert(7)"/>'
+        "<style>@import url(http://example.com/a.css); rect{fill:red}</style>"
+        "<style>*{x:1} &lt;/style&gt;&lt;script&gt;alert(8)&lt;/script&gt;</style>"
+        '<rect style="fill:u\\72l(http://example.com)"/>'
+        "</g></svg>"
+    )
+    text = render(block(), Result("", 0, figures=(Figure(hostile),), provenance=PROVENANCE))
+    soup = BeautifulSoup(text, "html.parser")
+    assert soup.svg is not None
+    assert not soup.svg.find_all(["script", "foreignobject", "animate", "set", "div"])
+    attributes = [(key, value) for tag in soup.find_all(True) for key, value in tag.attrs.items()]
+    assert not [key for key, _ in attributes if key.lower().startswith("on")]
+    assert "javascript" not in text and "alert" not in text and "http://example.com" not in text
+    assert [a.get("xlink:href") for a in soup.find_all("a")] == [None, "https://example.com/ok"]
+    assert [image.get("href") for image in soup.find_all("image")] == [
+        None,
+        "data:image/png;base64,AAAA",
+    ]
+    assert [str(g.get("id")) for g in soup.select("g")] == [f"{soup.svg['id'][:-3]}g"]
+    assert not soup.select("g[class]")
+    assert [style.get_text() for style in soup.find_all("style")] == [
+        f"#{soup.svg['id']} rect {{fill:red}}",
+        f"#{soup.svg['id']} * {{x:1}}",
+    ]
+
+
+def test_a_figure_that_is_not_svg_says_why_it_is_missing() -> None:
+    result = Result("", 0, figures=(Figure("<html>nope</html>"), figure(2)), provenance=PROVENANCE)
+    soup = BeautifulSoup(render(block(), result), "html.parser")
+    (note,) = soup.select("p.fencerun-figure-error")
+    assert note.get_text().startswith("Figure 1 of the python block at p.md:1: not shown")
+    assert "not an SVG <svg>" in note.get_text()
+    assert [svg["aria-label"] for svg in soup.find_all("svg")] == [
+        "Figure 2 of the python block at p.md:1"
+    ]
 
 
 def test_frozen_results_are_labelled_recorded_with_their_machine_and_date() -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
+from bs4 import BeautifulSoup
+from fencerun.render import render_block
 from fencerun.run import Executor
 
-from tests.fencerun_run.helpers import block, run, run_one
+from tests.fencerun_run.helpers import PAGE, block, run, run_one
 
 PLOTS = (
     "import matplotlib.pyplot as plt\n"
@@ -53,3 +55,29 @@ def test_a_block_that_draws_nothing_has_no_figures(executor: Executor) -> None:
 def test_hangul_in_figures_needs_no_warning(executor: Executor) -> None:
     result = run_one(executor, "python", PLOTS)
     assert "missing from font" not in result.output
+
+
+def test_figures_show_in_the_page_as_inline_svg_in_order_with_nothing_drawn_lost(
+    executor: Executor,
+) -> None:
+    plots = block("python", PLOTS)
+    (result,) = run(executor, plots)
+    page = render_block(plots, result, provenance_footer=False)
+    soup = BeautifulSoup(page, "html.parser")
+    svgs = soup.select(".fencerun-figures > svg")
+    assert [svg["aria-label"] for svg in svgs] == [
+        f"Figure 1 of the python block at {PAGE}:10",
+        f"Figure 2 of the python block at {PAGE}:10",
+    ]
+    for svg, figure in zip(svgs, result.figures, strict=True):
+        drawn = ElementTree.fromstring(figure.svg)
+        for kind in ("path", "use", "g", "clipPath", "rect"):
+            found = drawn.findall(f".//{{http://www.w3.org/2000/svg}}{kind}")
+            assert len(svg.find_all(kind.lower())) == len(found), kind
+        # Every reference (glyphs, clip paths, markers) finds its target in the same figure.
+        own = {element["id"] for element in svg.find_all(id=True)}
+        links = {str(tag["xlink:href"])[1:] for tag in svg.select("[xlink\\:href]")}
+        clips = {str(tag["clip-path"])[5:-1] for tag in svg.select("[clip-path]")}
+        assert links and clips and links | clips <= own
+    ids = [element["id"] for element in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids))

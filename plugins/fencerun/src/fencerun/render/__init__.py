@@ -50,7 +50,7 @@ def _output(block: Block, result: Result, *, provenance_footer: bool, locale: st
     footer_wanted = recorded or (provenance_footer if chosen is None else chosen)
     text = output_text(block, result)
     body = output_markdown(block, text) if block.options.source != "console" else ""
-    figures = figures_html(block, result.figures)
+    figures = figures_html(block, result.figures, locale)
     notes = notices.truncated_note(locale) if result.truncated else ""
     shows_something = bool(body or figures or block.options.source)
     if footer_wanted and shows_something:

@@ -3,16 +3,14 @@ and the notes under it."""
 
 from __future__ import annotations
 
-import base64
-import re
+import hashlib
 from html import escape
 
 from fencerun.model import Block, Figure, Result
 from fencerun.render.ansi import ansi_to_html
 from fencerun.render.markup import clean, fence, html_fence, markdown_fence
 from fencerun.render.source import console_output
-
-_XML_PROLOGUE_RE = re.compile(r"\A\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.IGNORECASE)
+from fencerun.render.svg import UnsafeFigure, inline_svg
 
 
 def output_text(block: Block, result: Result) -> str:
@@ -49,15 +47,37 @@ def id_prefix(block: Block) -> str:
     return f"exec-{block.index + 1}--"
 
 
-def figures_html(block: Block, figures: tuple[Figure, ...]) -> str:
-    """Figures as images: an SVG in an <img> cannot run scripts or clash with the page's ids."""
-    images = []
+def figures_html(block: Block, figures: tuple[Figure, ...], locale: str = "en") -> str:
+    """Figures as inline SVG, in order, each named for screen readers.
+
+    The ids inside a figure get a prefix made of the block's page, its place on the page and
+    the figure's number: two figures, two blocks, or the excerpts of two posts on one blog
+    page cannot share an id, and the same figure gets the same ids on every build.
+    """
+    korean = locale.lower().startswith("ko")
+    block_key = hashlib.blake2b(
+        f"{block.location.path}:{block.index}".encode(), digest_size=5
+    ).hexdigest()
+    shown = []
     for number, figure in enumerate(figures, start=1):
-        svg = _XML_PROLOGUE_RE.sub("", figure.svg, count=1)
-        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        alt = f"Figure {number} of the {block.language} block at {block.location}"
-        images.append(
-            f'<img class="fencerun-figure" src="data:image/svg+xml;base64,{data}" '
-            f'alt="{escape(alt)}">'
-        )
-    return f'<div class="fencerun-figures">{"".join(images)}</div>' if images else ""
+        if korean:
+            label = f"그림 {number}: {block.location}의 {block.language} 블록"
+        else:
+            label = f"Figure {number} of the {block.language} block at {block.location}"
+        try:
+            shown.append(
+                inline_svg(figure.svg, id_prefix=f"fencerun-{block_key}-{number}-", label=label)
+            )
+        except UnsafeFigure as error:
+            # Visible, not silent: the author learns why the figure is missing.
+            shown.append(
+                f'<p class="fencerun-figure-error">{escape(label)}: '
+                f"{escape(_unshown(korean))} ({escape(str(error))})</p>"
+            )
+    return f'<div class="fencerun-figures">{"".join(shown)}</div>' if shown else ""
+
+
+def _unshown(korean: bool) -> str:
+    if korean:
+        return "SVG 문서가 아니어서 보여 줄 수 없습니다"
+    return "not shown, it is not an SVG document fencerun can inline"
