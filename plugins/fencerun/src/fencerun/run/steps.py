@@ -23,6 +23,8 @@ FAMILIES: dict[str, Family] = {
 }
 
 _PROMPTS = ("$ ", "% ")
+# markdown-exec's marker: a line holding it runs but is not shown.
+HIDE_MARKER = "markdown-exec: hide"
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class Step:
     """Code for the family's process, and what a transcript shows before its output."""
 
     code: str
-    echo: str = ""  # console: the prompt line(s) of this command
+    echo: str = ""  # console: the prompt line(s) of this command, hidden lines left out
 
 
 def family_of(block: Block) -> Family:
@@ -49,7 +51,11 @@ def pycon_source(code: str) -> str:
 
 
 def console_commands(code: str) -> list[Step]:
-    """One step per `$ ` command; a line ending in a backslash continues the command."""
+    """One step per `$ ` command; a line ending in a backslash continues the command.
+
+    A line with the hide marker runs but is left out of the echo, as markdown-exec leaves
+    it out of the source it shows; what the command prints still shows.
+    """
     steps: list[Step] = []
     current: list[str] = []
     echo: list[str] = []
@@ -62,11 +68,16 @@ def console_commands(code: str) -> list[Step]:
         else:
             continue
         if not line.endswith("\\"):
-            steps.append(Step("\n".join(current), "\n".join(echo) + "\n"))
+            steps.append(Step("\n".join(current), _echo(echo)))
             current, echo = [], []
     if current:
-        steps.append(Step("\n".join(current), "\n".join(echo) + "\n"))
+        steps.append(Step("\n".join(current), _echo(echo)))
     return steps
+
+
+def _echo(lines: list[str]) -> str:
+    shown = [line for line in lines if HIDE_MARKER not in line]
+    return "".join(line + "\n" for line in shown)
 
 
 def steps_for(block: Block) -> list[Step]:
