@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fencerun.isolation.scrub import PathScrubber, build_private_paths
 from fencerun.run import Executor
+from fencerun.run.capture import OutputBuffer
 
 from tests.fencerun_run.helpers import run_one
 
@@ -105,3 +107,40 @@ def test_private_paths_are_rewritten_in_output_and_tracebacks(
 
 def test_a_fresh_workdir_is_shown_by_a_neutral_name(executor: Executor) -> None:
     assert run_one(executor, "bash", "pwd; ls -A | wc -l").output == "<workdir>\n0\n"
+
+
+def test_the_system_tmp_is_not_a_private_path(project: Path) -> None:
+    scrub = PathScrubber(build_private_paths(project))
+    text = "TARGET /tmp tmpfs\n/tmp/x /var/tmp\n"
+    assert scrub(text) == text
+    assert scrub(f"{project}/docs") == "<project>/docs"
+
+
+def test_a_private_temp_folder_of_the_build_is_rewritten(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As on CI runners whose TMPDIR is a folder of the runner's own.
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    scrub = PathScrubber(build_private_paths(project))
+    assert scrub(f"{tmp_path}/a.txt /tmp/b.txt") == "<tmp>/a.txt /tmp/b.txt"
+
+
+def test_echoed_commands_are_shown_as_written_and_only_output_is_scrubbed() -> None:
+    scrub = PathScrubber([("/home/builder", "<home>"), ("/tmp", "<tmp>")])
+    buffer = OutputBuffer(1000)
+    buffer.add_verbatim(b"$ ls /home/builder /tmp\n")
+    buffer.add(b"/home/builder/a /tmp/b\n")
+    buffer.add_verbatim(b"$ echo \xea\xb0")  # a character split between echo and output
+    buffer.add(b"\x80 done\n")
+    assert buffer.text(scrub) == "$ ls /home/builder /tmp\n<home>/a <tmp>/b\n$ echo 가 done\n"
+
+
+def test_an_echo_cut_by_the_output_cap_is_kept_as_far_as_it_fits() -> None:
+    buffer = OutputBuffer(10)
+    buffer.add(b"/tmp\n")
+    buffer.add_verbatim(b"$ ls /tmp\n")
+    buffer.add_verbatim(b"$ never kept\n")
+    scrub = PathScrubber([("/tmp", "<tmp>")])
+    assert buffer.text(scrub) == (
+        "<tmp>\n$ ls \n[output truncated: showing the first 10 bytes of 28]\n"
+    )

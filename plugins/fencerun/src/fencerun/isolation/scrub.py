@@ -47,13 +47,26 @@ class PathScrubber:
         return self._pattern.sub(lambda match: self._table[match.group(0)], text)
 
 
+# Temp folders every machine has: naming one in output tells nothing about the build
+# machine, and a block with a mount namespace has a /tmp of its own there.
+_SHARED_TEMP = ("/tmp", "/var/tmp", "/dev/shm")
+
+
 def build_private_paths(project_dir: Path) -> list[tuple[str, str]]:
-    """The build machine's private places, as (path, neutral name)."""
+    """The build machine's private places, as (path, neutral name).
+
+    The system /tmp is not one of them: `findmnt -T /tmp` must print /tmp. A block's own
+    folders under it (home, temp, work) are added per block, and only where they are host
+    folders (no mount namespace). A temp folder of the build's own (TMPDIR set to a
+    private place, as on some CI runners) is.
+    """
     paths = [(str(project_dir), "<project>")]
     if sys.prefix != sys.base_prefix:
         paths.append((sys.prefix, "<venv>"))
     home = os.path.expanduser("~")
     if home not in ("", "/"):
         paths.append((home, "<home>"))
-    paths.append((tempfile.gettempdir(), "<tmp>"))
+    temp = tempfile.gettempdir()
+    if os.path.realpath(temp).rstrip("/") not in _SHARED_TEMP and temp.rstrip("/"):
+        paths.append((temp, "<tmp>"))
     return paths

@@ -22,12 +22,22 @@ class OutputBuffer:
         self.limit = limit
         self.total = 0
         self._kept = bytearray()
+        # (start, end) of kept bytes that are the author's own text (a console block's
+        # echoed commands): shown as written, never rewritten by the path scrubber.
+        self._verbatim: list[tuple[int, int]] = []
 
     def add(self, data: bytes) -> None:
         self.total += len(data)
         room = self.limit - len(self._kept)
         if room > 0:
             self._kept += data[:room]
+
+    def add_verbatim(self, data: bytes) -> None:
+        """Like `add`, for text that must reach the page unscrubbed."""
+        start = len(self._kept)
+        self.add(data)
+        if len(self._kept) > start:
+            self._verbatim.append((start, len(self._kept)))
 
     @property
     def truncated(self) -> bool:
@@ -36,9 +46,15 @@ class OutputBuffer:
     def text(self, scrub: Callable[[str], str]) -> str:
         """UTF-8 with replacement, control characters replaced, private paths rewritten."""
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        # A character cut in half by the cap is dropped, not shown as garbage.
-        text = decoder.decode(bytes(self._kept), final=not self.truncated)
-        text = scrub(_CONTROL.sub("\N{REPLACEMENT CHARACTER}", text))
+        pieces: list[str] = []
+        for start, end, verbatim in self._segments():
+            # A character cut in half by the cap is dropped, not shown as garbage.
+            final = end == len(self._kept) and not self.truncated
+            piece = _CONTROL.sub(
+                "\N{REPLACEMENT CHARACTER}", decoder.decode(self._kept[start:end], final)
+            )
+            pieces.append(piece if verbatim else scrub(piece))
+        text = "".join(pieces)
         if self.truncated:
             if not text.endswith("\n"):
                 text += "\n"
@@ -46,3 +62,16 @@ class OutputBuffer:
                 f"[output truncated: showing the first {self.limit:,} bytes of {self.total:,}]\n"
             )
         return text
+
+    def _segments(self) -> list[tuple[int, int, bool]]:
+        """(start, end, verbatim) spans covering the kept bytes in order; at least one."""
+        segments: list[tuple[int, int, bool]] = []
+        position = 0
+        for start, end in self._verbatim:
+            if start > position:
+                segments.append((position, start, False))
+            segments.append((start, end, True))
+            position = end
+        if position < len(self._kept) or not segments:
+            segments.append((position, len(self._kept), False))
+        return segments
