@@ -9,6 +9,8 @@ from tests.site.built_site import POSTS, REPO, Post
 LANGUAGES = ("ko", "en")
 HOME = {"ko": "/", "en": "/en/"}
 BLOG_INDEX = {"ko": "/blog/", "en": "/en/blog/"}
+# A knowledge-base page: its section has an index page, next to the blog's.
+KB_PAGE = {"ko": "/kb/processes/", "en": "/en/kb/processes/"}
 # The post with code blocks, Korean prose and a translation: the one most tests read.
 LINUX_POST = next(post for post in POSTS if post.slug == "linux-and-containers-for-new-engineers")
 XOR_POST = next(post for post in POSTS if post.slug == "xor-swap-experiment")
@@ -25,6 +27,7 @@ def desktop_paths() -> list[str]:
     return [
         *HOME.values(),
         BLOG_INDEX["ko"],
+        KB_PAGE["en"],
         *(post_path(post, language) for post in DESKTOP_POSTS for language in LANGUAGES),
     ]
 

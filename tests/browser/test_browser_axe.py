@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.chromium import Opened, open_pages
 from tests.browser.conftest import DESKTOP, ContextFactory
-from tests.browser.site_pages import BLOG_INDEX, HOME, LINUX_POST, post_path
+from tests.browser.site_pages import BLOG_INDEX, HOME, KB_PAGE, LINUX_POST, post_path
 from tests.site.built_site import REPO
 
 pytestmark = pytest.mark.browser
@@ -22,6 +22,7 @@ PAGES = {
         "home-ko": HOME["ko"],
         "home-en": HOME["en"],
         "blog-index-ko": BLOG_INDEX["ko"],
+        "kb-page-en": KB_PAGE["en"],
         "linux-post-ko": post_path(LINUX_POST, "ko"),
         "linux-post-en": post_path(LINUX_POST, "en"),
     },
