@@ -253,3 +253,17 @@ def test_korean_failure_box_explains_in_korean() -> None:
 def test_a_duration_reads_the_same_after_the_store_keeps_it_in_milliseconds() -> None:
     for seconds in (0.01549, 0.0125, 9.9951, 12.3456):
         assert format_duration(seconds) == format_duration(round(seconds, 3))
+
+
+def test_a_failing_console_block_shows_each_command_with_its_output_in_the_failure_box() -> None:
+    code = "$ cd /srv  # markdown-exec: hide\n$ ls missing\n$ echo after"
+    b = block('source="console"', code=code, language="console")
+    transcript = "ls: cannot access 'missing': No such file or directory\n$ echo after\nafter\n"
+    soup = BeautifulSoup(render(b, Result("$ ls missing\n" + transcript, 2)), "html.parser")
+    assert soup.select_one(".fencerun-failure pre") is not None
+    assert soup.select_one(".fencerun-failure pre").get_text() == (  # type: ignore[union-attr]
+        "$ ls missing\n" + transcript.rstrip("\n")
+    )
+    text = str(soup)
+    assert "exited with 2, expected 0" in text and "markdown-exec" not in text
+    assert text.rstrip().endswith("```console\n$ ls missing\n$ echo after\n```")
