@@ -12,6 +12,7 @@ it), and CSS rules scoped to the figure.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html import escape
 from xml.etree import ElementTree
 
@@ -44,6 +45,8 @@ class UnsafeFigure(ValueError):
     """The figure is not an SVG document this module can pass on."""
 
 
+# The blog renders a post's excerpt again on its index, archive and category pages.
+@lru_cache(maxsize=32)
 def inline_svg(document: str, *, id_prefix: str, label: str) -> str:
     """The figure as an <svg> element for an HTML page, named `label` for screen readers.
 
