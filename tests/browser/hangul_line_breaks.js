@@ -1,11 +1,12 @@
 // Where the lines of a page's Korean text break, as Chromium laid them out.
-// Called with no argument in the page; returns
+// Called in the page with the selector of the parts to measure (the article
+// when none is given); returns
 //   {blocks, words, notKeepAll: [...], midWord: [...]}
 // notKeepAll: elements holding Korean text whose word-break is not keep-all.
 // midWord: breaks inside a space-separated word with a letter or digit on
 // both sides and Hangul on at least one (리|눅스, endbr64|가). Breaks after a
 // hyphen, slash, bracket or other punctuation are not counted.
-() => {
+(roots) => {
   const HANGUL = /[\uac00-\ud7a3]/;
   const LETTER = /[\p{L}\p{N}]/u;
   const BLOCKS = "p, li, h1, h2, h3, h4, h5, h6, td, th, dt, dd, figcaption, summary";
@@ -23,7 +24,8 @@
     return [...range.getClientRects()].find((r) => r.width > 0 && r.height > 0) || null;
   }
 
-  const blocks = [...document.querySelectorAll(".md-content .md-typeset")]
+  // Playwright passes null, not undefined, when given no argument.
+  const blocks = [...document.querySelectorAll(roots || ".md-content .md-typeset")]
     .flatMap((typeset) => [...typeset.querySelectorAll(BLOCKS)])
     .filter((block) => !block.closest(SKIPPED) && block.getClientRects().length > 0);
   const notKeepAll = new Map();

@@ -6,6 +6,9 @@ from pathlib import Path
 
 from tests.site.built_site import POSTS, REPO, Post
 
+# Measures where Korean text breaks into lines; evaluate it in a page, with
+# the selector of the parts to measure or none for the article.
+HANGUL_LINE_BREAKS = Path(__file__).with_name("hangul_line_breaks.js").read_text(encoding="utf-8")
 LANGUAGES = ("ko", "en")
 HOME = {"ko": "/", "en": "/en/"}
 BLOG_INDEX = {"ko": "/blog/", "en": "/en/blog/"}
@@ -27,7 +30,7 @@ def desktop_paths() -> list[str]:
     return [
         *HOME.values(),
         BLOG_INDEX["ko"],
-        KB_PAGE["en"],
+        *KB_PAGE.values(),
         *(post_path(post, language) for post in DESKTOP_POSTS for language in LANGUAGES),
     ]
 

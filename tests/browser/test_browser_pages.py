@@ -16,7 +16,9 @@ from tests.browser.chromium import Opened, Traffic
 from tests.browser.conftest import DESKTOP, ContextFactory
 from tests.browser.site_pages import (
     DESKTOP_POSTS,
+    HANGUL_LINE_BREAKS,
     HOME,
+    KB_PAGE,
     LANGUAGES,
     LINUX_POST,
     home_source,
@@ -191,3 +193,19 @@ def test_language_switcher_opens_the_same_post_in_the_other_language(
     assert page.evaluate("document.documentElement.lang") == target
     heading = page.locator("article h1").first.inner_text()
     assert heading.startswith(markdown_title(post_source(LINUX_POST, target)))
+
+
+@pytest.mark.parametrize(
+    "path", [*(str(page) for page in KOREAN_PAGES if page.is_post), KB_PAGE["ko"]]
+)
+def test_korean_words_in_the_sidebars_are_not_broken_across_lines(
+    on_desktop: dict[str, Opened], path: str
+) -> None:
+    # The navigation and the table of contents are narrow columns: long
+    # Korean headings wrap there first.
+    measured: dict[str, Any] = on_desktop[path].page.evaluate(
+        HANGUL_LINE_BREAKS, ".md-sidebar .md-nav"
+    )
+    assert measured["words"] > 0, f"{path}: no Korean words found in the sidebars"
+    assert measured["notKeepAll"] == [], f"{path}: sidebar text without word-break: keep-all"
+    assert measured["midWord"] == [], f"{path}: Korean words broken across lines in a sidebar"

@@ -10,7 +10,15 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.browser.chromium import Opened, open_pages
-from tests.browser.site_pages import BLOG_INDEX, HOME, LANGUAGES, LINUX_POST, XOR_POST, post_path
+from tests.browser.site_pages import (
+    BLOG_INDEX,
+    HANGUL_LINE_BREAKS,
+    HOME,
+    LANGUAGES,
+    LINUX_POST,
+    XOR_POST,
+    post_path,
+)
 from tests.site.built_site import POSTS
 
 pytestmark = pytest.mark.browser
@@ -22,7 +30,6 @@ PHONE: dict[str, Any] = {
     "is_mobile": True,
     "has_touch": True,
 }
-LINE_BREAKS = Path(__file__).with_name("hangul_line_breaks.js").read_text(encoding="utf-8")
 # Every Korean page kind; the English pages with the widest content (code, tables).
 PAGES = {
     "ko": [HOME["ko"], BLOG_INDEX["ko"], "/about/", *(post_path(post, "ko") for post in POSTS)],
@@ -59,7 +66,7 @@ def test_page_does_not_scroll_sideways_on_a_phone(on_phone: dict[str, Opened], p
 def test_korean_words_are_not_broken_across_lines_on_a_phone(
     on_phone: dict[str, Opened], path: str
 ) -> None:
-    measured: dict[str, Any] = on_phone[path].page.evaluate(LINE_BREAKS)
+    measured: dict[str, Any] = on_phone[path].page.evaluate(HANGUL_LINE_BREAKS)
     assert measured["words"] > 0, f"{path}: no Korean words found to measure"
     assert measured["notKeepAll"] == [], f"{path}: Korean text without word-break: keep-all"
     assert measured["midWord"] == [], f"{path}: Korean words broken across lines"
