@@ -124,6 +124,20 @@ def mount_setattr(
     _check(result, f"mount_setattr {path}")
 
 
+def plain_fork() -> int:
+    """fork(2) without Python's after-fork handlers, for a single-threaded caller.
+
+    `os.fork` also resets the locks and thread records of the threading module in
+    the child, which writes to a few hundred pages that the child then owns as
+    copies. With no other thread there is nothing to reset; the caller reseeds
+    `random` itself if it needs to.
+    """
+    pid = int(_libc.fork())
+    if pid < 0:
+        _check(pid, "fork")
+    return pid
+
+
 def prctl(option: int, argument: int = 0) -> None:
     _check(int(_libc.prctl(option, argument, 0, 0, 0)), f"prctl {option}")
 

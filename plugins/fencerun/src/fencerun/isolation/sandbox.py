@@ -1,7 +1,7 @@
 """Turn a freshly forked process into a small container.
 
 A new PID namespace only applies to the children of the process that creates
-it, so the worker makes it (`PidNamespaceFactory`) around the fork of the
+it, so the fork server makes it (`PidNamespaceFactory`) around the fork of the
 block's first process; that process, PID 1 of the new namespace, then calls
 `enter_namespaces` and `build_filesystem` before any code of the block runs.
 """
@@ -53,7 +53,7 @@ class Namespaces:
     def own_flags(self) -> int:
         """What the block's first process unshares for itself.
 
-        The PID namespace is made by the worker, since it applies only to
+        The PID namespace is made by the fork server, since it applies only to
         children. As root, the network namespace is one per worker, shared by
         its blocks in turn (it holds nothing but loopback, and a block leaves no
         process behind to listen on it): making one per block costs more than
@@ -211,9 +211,14 @@ def offline_network_namespace() -> int:
     Made by a short-lived child; the namespace lives on as long as the fd.
     """
     ready_read, ready_write = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:
         try:
+            # It holds the build's stderr: it must not outlive a worker stopped mid-way.
+            libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() != parent:
+                os._exit(1)
             os.close(ready_read)
             libc.unshare(libc.CLONE_NEWNET)
             bring_up_loopback()

@@ -2,16 +2,17 @@
 
 Process tree for one job (one block, or the blocks of one session):
 
-    worker ── first process of the block (PID 1 of its own PID namespace)
-                 └── whatever the block starts
+    worker ── fork server ── first process of the block (PID 1 of its own PID namespace)
+                                └── whatever the block starts
 
-The worker gives the fork its own PID namespace where the kernel allows it;
-the first process then starts its own session and process group, joins the
-block's pids cgroup, becomes a child subreaper, unshares its mount and
-network namespaces, builds its read-only view, sets its limits and drops its
-capabilities before any code of the block runs. When the first process ends,
-the kernel kills what is left in its PID namespace; without one, what is left
-is re-parented to the worker (a subreaper too), which kills it.
+The worker's fork server (run/spawner.py) gives the fork its own PID namespace
+where the kernel allows it; the first process then starts its own session and
+process group, joins the block's pids cgroup, becomes a child subreaper,
+unshares its mount and network namespaces, builds its read-only view, sets its
+limits and drops its capabilities before any code of the block runs. When the
+first process ends, the kernel kills what is left in its PID namespace; without
+one, what is left is re-parented to the fork server (a subreaper too), which
+kills it.
 
 The worker talks to the block through three pipes: output (fds 1 and 2 of
 the block, one pipe so that the order is kept), commands (one "go" per step)
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import gc
 import json
 import os
 import select
@@ -36,10 +36,8 @@ from typing import NoReturn
 from fencerun.isolation import libc
 from fencerun.isolation.limits import PidsCgroup, apply_rlimits
 from fencerun.isolation.policy import IsolationPolicy
-from fencerun.isolation.reaper import kill_descendants
 from fencerun.isolation.sandbox import (
     Namespaces,
-    PidNamespaceFactory,
     bring_up_loopback,
     build_filesystem,
     drop_privileges,
@@ -47,13 +45,10 @@ from fencerun.isolation.sandbox import (
 )
 from fencerun.run.python_runtime import PythonStep, serve
 from fencerun.run.shell_runtime import COMMAND_FD, CONTROL_FD, ShellStep, exec_shell
+from fencerun.run.spawner import Spawner, SpawnError
 
 _READ_SIZE = 65536
 _SETUP_FAILED = 70
-
-# First processes of the containers alive in this worker: everything else
-# among the worker's children is a leftover to kill.
-_live: set[int] = set()
 
 
 @dataclass(frozen=True)
@@ -74,7 +69,7 @@ class ContainerSpec:
     cpu_seconds: int
     process_limit: int | None  # RLIMIT_NPROC, where no pids cgroup does the job
     cgroup: str | None
-    worker_pid: int
+    parent_pid: int  # the fork server's
     worker_mount_namespace: str
     last_capability: int
 
@@ -94,29 +89,24 @@ class ContainerSetupError(RuntimeError):
 class Container:
     """A running container; steps are run one at a time with `run_step`."""
 
-    def __init__(self, spec: ContainerSpec, pid_namespaces: PidNamespaceFactory | None) -> None:
+    def __init__(self, spec: ContainerSpec, spawner: Spawner) -> None:
         self._cgroup = PidsCgroup(Path(spec.cgroup)) if spec.cgroup else None
+        self._spawner = spawner
         output_read, output_write = os.pipe()
         command_read, command_write = os.pipe()
         control_read, control_write = os.pipe()
-        if pid_namespaces is not None:
-            pid_namespaces.before_fork()
-        # Objects the collector never visits are never written to, so the
-        # fork shares their pages instead of copying them.
-        gc.freeze()
-        pid = os.fork()
-        if pid == 0:
-            _first_process(spec, output_write, command_read, control_write)
-        if pid_namespaces is not None:
-            pid_namespaces.after_fork()
+        try:
+            self.pid, self._pidfd = spawner.spawn(spec, (output_write, command_read, control_write))
+        except SpawnError as error:
+            for fd in (output_read, output_write, command_read, command_write, control_read):
+                os.close(fd)
+            os.close(control_write)
+            raise ContainerSetupError(str(error)) from None
         for fd in (output_write, command_read, control_write):
             os.close(fd)
-        self.pid = pid
-        _live.add(pid)
         self._output = output_read
         self._commands = command_write
         self._control = control_read
-        self._pidfd = os.pidfd_open(pid)
         for fd in (output_read, control_read):
             os.set_blocking(fd, False)
         self._poll = select.poll()
@@ -124,7 +114,8 @@ class Container:
             self._poll.register(fd, select.POLLIN)
         self._control_buffer = b""
         self._reported: list[StepOutcome] = []  # steps that reported, not yet collected
-        self.exit_code: int | None = None
+        self._status: int | None = None
+        self._status_known = False
         self.ended = False
 
     def run_step(self, sink: Callable[[bytes], None], deadline: float) -> StepOutcome:
@@ -138,7 +129,7 @@ class Container:
                 return self._reported.pop(0)
             if self.ended:
                 self._drain(sink)
-                return StepOutcome(returncode=self.exit_code, ended=True)
+                return StepOutcome(returncode=self.exit_code(), ended=True)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.kill()
@@ -209,20 +200,26 @@ class Container:
                 self._reported.append(outcome)
 
     def _reap(self) -> None:
-        """The first process ended: collect its status, then whatever it left behind."""
-        with contextlib.suppress(ChildProcessError):
-            _, status = os.waitpid(self.pid, 0)
-            self.exit_code = os.waitstatus_to_exitcode(status)
+        """The first process ended: its status, once the fork server has reaped it (and
+        killed whatever it left behind)."""
         self._ended()
         while self._control in {fd for fd, _ in self._poll.poll(0)}:
             self._read_control()
 
     def _ended(self) -> None:
-        _live.discard(self.pid)
         self._forget(self._pidfd)
         self.ended = True
-        # Without a PID namespace, leftovers were re-parented to this worker.
-        kill_descendants(keep=_live)
+        if not self._spawner.pid_namespaces:
+            # The server kills what the block left behind before it says how it ended;
+            # with a PID namespace the kernel has done so before the pidfd reported.
+            self.exit_code()
+
+    def exit_code(self) -> int | None:
+        """How the first process ended (None: unknown), asked of the fork server once."""
+        if not self._status_known:
+            self._status_known = True
+            self._status = self._spawner.wait_status(self.pid)
+        return None if self._status is None else os.waitstatus_to_exitcode(self._status)
 
     def kill(self) -> None:
         """Kill the block and every process it started, wherever they went."""
@@ -231,11 +228,10 @@ class Container:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.pid, signal.SIGKILL)
         with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)  # in case it left its process group
+            # In case it left its process group; the pidfd cannot name another process.
+            signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
         if self._cgroup is not None:
             self._cgroup.kill_all()
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(self.pid, 0)
         self._ended()
 
     def _forget(self, fd: int) -> None:
@@ -244,6 +240,8 @@ class Container:
 
     def close(self) -> None:
         self.kill()
+        if not self._status_known:
+            self._spawner.forget(self.pid)
         for fd in (self._output, self._commands, self._control, self._pidfd):
             with contextlib.suppress(OSError):
                 os.close(fd)
@@ -282,9 +280,9 @@ def _arrange_fds(output: int, commands: int, control: int) -> None:
     os.closerange(CONTROL_FD + 1, 1 << 20)
 
 
-def _first_process(spec: ContainerSpec, output: int, commands: int, control: int) -> NoReturn:
-    """The block's first process: build the sandbox, then become the block. Never returns
-    into the worker's code, whatever fails."""
+def first_process(spec: ContainerSpec, output: int, commands: int, control: int) -> NoReturn:
+    """The block's first process, in a fork of the fork server: build the sandbox, then
+    become the block. Never returns into the server's code, whatever fails."""
     try:
         _become_block(spec, output, commands, control)
     finally:
@@ -295,10 +293,11 @@ def _become_block(spec: ContainerSpec, output: int, commands: int, control: int)
     control_fd = control
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        # Dies with the worker; without a PID namespace, a worker that is
-        # already gone cannot be noticed by the signal, hence the check.
+        # Dies with the fork server, which dies with the worker; without a PID
+        # namespace, a server already gone cannot be noticed by the signal,
+        # hence the check.
         libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getpid() != 1 and os.getppid() != spec.worker_pid:
+        if os.getpid() != 1 and os.getppid() != spec.parent_pid:
             os._exit(_SETUP_FAILED)
         os.setsid()
         libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
@@ -338,12 +337,3 @@ def _become_block(spec: ContainerSpec, output: int, commands: int, control: int)
         wait_for_go=lambda: bool(command_pipe.readline()),
         report=_write_record,
     )
-
-
-def sweep_leftovers() -> None:
-    """Kill whatever is left among this worker's children (at shutdown)."""
-    for pid in list(_live):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(pid, signal.SIGKILL)
-    kill_descendants(keep=())
-    _live.clear()

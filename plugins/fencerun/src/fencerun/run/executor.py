@@ -13,6 +13,7 @@ that name them.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import os
@@ -51,6 +52,7 @@ from fencerun.run.protocol import (
     JobFailure,
     JobRequest,
     WorkerSettings,
+    encode,
     receive,
     send,
 )
@@ -76,6 +78,24 @@ class _Job:
     futures: tuple[Future[Result], ...]
 
 
+@dataclass
+class _Sent:
+    """A job in a worker's hands: its request, which futures still wait, how many replied."""
+
+    job: _Job
+    request: bytes
+    live: list[bool]
+    replied: int = 0
+
+
+# Jobs a worker holds at once: the one it runs and the next ones, already in its pipe, so
+# that it never waits for the build thread that feeds it (which needs the GIL, held for
+# up to a switch interval by the thread rendering pages). Requests queue up in the pipe
+# only while they fit in it together, so writing one never blocks.
+_BACKLOG = 3
+_QUEUED_BYTES = 48 * 1024
+
+
 class _WorkerSlot:
     """One thread of the build feeding one worker process, restarting it if it dies."""
 
@@ -92,6 +112,7 @@ class _WorkerSlot:
         self._process: subprocess.Popen[bytes] | None = None
         self._stopping = False
         self._lock = threading.Lock()
+        self._sent: collections.deque[_Sent] = collections.deque()
         self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
         self._thread.start()
 
@@ -138,37 +159,96 @@ class _WorkerSlot:
                 self._hello.set_exception(error)
             with self._lock:
                 self._process = None
-        while (job := self._jobs.get()) is not None:
-            self._run(job)
+        closing = False
+        while not closing or self._sent:
+            while not closing and self._has_room():
+                # Wait for work only when the worker has none.
+                try:
+                    job = self._jobs.get() if not self._sent else self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is None:
+                    closing = True
+                else:
+                    self._send(job)
+            if self._sent:
+                self._collect_one_reply()
 
-    def _run(self, job: _Job) -> None:
+    def _has_room(self) -> bool:
+        if not self._sent:
+            return True
+        # The first job was read by the worker; the others wait in its pipe.
+        waiting = sum(len(sent.request) for sent in list(self._sent)[1:])
+        return len(self._sent) < _BACKLOG and waiting < _QUEUED_BYTES
+
+    def _send(self, job: _Job) -> None:
         if self._stopping:
             for future in job.futures:
                 future.cancel()
             return
-        live = [future.set_running_or_notify_cancel() for future in job.futures]
+        # The futures stay pending until their results come: a job still waiting in the
+        # worker's pipe can be cancelled.
+        live = [not future.cancelled() for future in job.futures]
         if not any(live):
             return
+        sent = _Sent(job, encode(JobRequest(job.blocks)), live)
+        if self._sent and len(sent.request) >= _QUEUED_BYTES:
+            # Too big to wait in the pipe: hand it over once the worker is free.
+            while self._sent:
+                self._collect_one_reply()
         try:
             process = self._process or self._start_process()
-            send(self._stdin(process), JobRequest(job.blocks))
-            for _ in job.blocks:
-                reply = receive(self._stdout(process))
-                if isinstance(reply, BlockReply):
-                    if live[reply.index]:
-                        job.futures[reply.index].set_result(reply.result)
-                elif isinstance(reply, JobFailure):
-                    raise WorkerFailure(reply.message)
-                else:
-                    self._discard_process()
-                    raise WorkerFailure("the fencerun worker running it exited unexpectedly")
+            self._sent.append(sent)
+            send(self._stdin(process), sent.request)
         except (OSError, WorkerFailure) as error:
-            if isinstance(error, OSError):
+            self._fail_sent(error)
+
+    def _collect_one_reply(self) -> None:
+        process = self._process
+        try:
+            if process is None:
+                raise WorkerFailure("the fencerun worker running it exited unexpectedly")
+            reply = receive(self._stdout(process))
+            first = self._sent[0]
+            if isinstance(reply, BlockReply):
+                if first.live[reply.index]:
+                    with contextlib.suppress(InvalidStateError):  # cancelled meanwhile
+                        first.job.futures[reply.index].set_result(reply.result)
+                first.replied += 1
+            elif isinstance(reply, JobFailure):
+                self._sent.popleft()
+                _fail(first, WorkerFailure(reply.message))
+                return
+            else:
+                raise WorkerFailure("the fencerun worker running it exited unexpectedly")
+        except (OSError, WorkerFailure) as error:
+            self._fail_sent(error)
+            return
+        if first.replied == len(first.job.blocks):
+            self._sent.popleft()
+
+    def _fail_sent(self, error: Exception) -> None:
+        """The worker died: its current job fails; the jobs waiting behind it go to a new one."""
+        self._discard_process()
+        if not self._sent:
+            return
+        _fail(self._sent.popleft(), error)
+        waiting, self._sent = list(self._sent), collections.deque()
+        if self._stopping:
+            for sent in waiting:
+                for future in sent.job.futures:
+                    future.cancel()
+            return
+        for sent in waiting:
+            try:
+                process = self._process or self._start_process()
+                self._sent.append(sent)
+                send(self._stdin(process), sent.request)
+            except (OSError, WorkerFailure) as again:
                 self._discard_process()
-            failure = WorkerFailure(f"fencerun could not run {job.blocks[0].location}: {error}")
-            for future, alive in zip(job.futures, live, strict=True):
-                if alive and not future.done():
-                    future.set_exception(failure)
+                if self._sent:
+                    self._sent.pop()
+                _fail(sent, again)
 
     def _discard_process(self) -> None:
         with self._lock:
@@ -184,6 +264,14 @@ class _WorkerSlot:
         if process is not None:
             _stop_process(process)
         self._thread.join(_STOP_GRACE_S)
+
+
+def _fail(sent: _Sent, error: Exception) -> None:
+    failure = WorkerFailure(f"fencerun could not run {sent.job.blocks[0].location}: {error}")
+    for future, alive in zip(sent.job.futures, sent.live, strict=True):
+        if alive:
+            with contextlib.suppress(InvalidStateError):
+                future.set_exception(failure)
 
 
 def _stop_process(process: subprocess.Popen[bytes]) -> None:

@@ -20,12 +20,7 @@ from pathlib import Path
 from fencerun.isolation.environment import block_environment
 from fencerun.isolation.limits import PidsCgroup
 from fencerun.isolation.probe import Protections
-from fencerun.isolation.sandbox import (
-    PRIVATE_HOME,
-    PRIVATE_TMP,
-    PRIVATE_WORK,
-    PidNamespaceFactory,
-)
+from fencerun.isolation.sandbox import PRIVATE_HOME, PRIVATE_TMP, PRIVATE_WORK
 from fencerun.isolation.scrub import PathScrubber
 from fencerun.model import Block, Figure, Result
 from fencerun.run.capture import OutputBuffer
@@ -34,6 +29,7 @@ from fencerun.run.protocol import WorkerSettings
 from fencerun.run.provenance import now_iso, provenance
 from fencerun.run.python_runtime import PythonStep
 from fencerun.run.shell_runtime import ShellStep
+from fencerun.run.spawner import Spawner
 from fencerun.run.steps import Family, Step, family_of, steps_for
 
 NOT_RUN_RETURNCODE = -1
@@ -52,7 +48,7 @@ class WorkerContext:
     last_capability: int
     visible_under_tmp: tuple[str, ...]
     process_limit: int | None  # RLIMIT_NPROC where there is no pids cgroup
-    pid_namespaces: PidNamespaceFactory | None
+    spawner: Spawner  # the fork server containers are forked from
     network_fd: int | None  # offline network namespace the blocks of this worker join
     _sequence: Iterator[int] = field(default_factory=itertools.count)
 
@@ -143,11 +139,11 @@ class _FamilyRun:
             cpu_seconds=policy.cpu_seconds or math.ceil(timeouts) + 1,
             process_limit=None if self._cgroup else ctx.process_limit,
             cgroup=str(self._cgroup.path) if self._cgroup else None,
-            worker_pid=os.getpid(),
+            parent_pid=ctx.spawner.pid,
             worker_mount_namespace=ctx.worker_mount_namespace,
             last_capability=ctx.last_capability,
         )
-        self.container = Container(spec, ctx.pid_namespaces)
+        self.container = Container(spec, ctx.spawner)
 
     def steps_of(self, position: int) -> list[Step]:
         return self._steps[position]

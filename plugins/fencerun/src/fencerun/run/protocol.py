@@ -62,9 +62,14 @@ class JobFailure:
     message: str
 
 
-def send(stream: IO[bytes], message: object) -> None:
+def encode(message: object) -> bytes:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_HEADER.pack(len(data)) + data)
+    return _HEADER.pack(len(data)) + data
+
+
+def send(stream: IO[bytes], message: object | bytes) -> None:
+    """Write one message, or one that `encode` already made."""
+    stream.write(message if isinstance(message, bytes) else encode(message))
     stream.flush()
 
 

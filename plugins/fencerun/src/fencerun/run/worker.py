@@ -24,14 +24,10 @@ from typing import IO
 from fencerun.isolation import libc
 from fencerun.isolation.environment import worker_environment
 from fencerun.isolation.probe import probe
-from fencerun.isolation.sandbox import (
-    PRIVATE_TMP,
-    PidNamespaceFactory,
-    last_capability,
-    offline_network_namespace,
-)
+from fencerun.isolation.reaper import kill_descendants
+from fencerun.isolation.sandbox import PRIVATE_TMP, last_capability, offline_network_namespace
 from fencerun.isolation.scrub import PathScrubber
-from fencerun.run.container import sweep_leftovers
+from fencerun.run.container import first_process
 from fencerun.run.figures import add_hangul_fallback
 from fencerun.run.jobs import WorkerContext, run_job
 from fencerun.run.protocol import (
@@ -43,6 +39,7 @@ from fencerun.run.protocol import (
     receive,
     send,
 )
+from fencerun.run.spawner import Spawner
 
 # Imported here once so that no block pays for them.
 _RUNTIME_MODULES = ("traceback", "linecache", "json", "codecs", "fencerun.run.python_runtime")
@@ -79,10 +76,17 @@ def _visible_under_tmp(settings: WorkerSettings) -> tuple[str, ...]:
 
 
 def _context(settings: WorkerSettings) -> WorkerContext:
+    """What every job needs; last, the fork server, which gets all this process imported."""
     protections = probe(settings.policy, pids_cgroup=settings.cgroup_root is not None)
     namespaces = protections.namespaces
     path = worker_environment(settings.build_env)["PATH"]
     shells = {name: found for name in ("bash", "sh") if (found := shutil.which(name, path=path))}
+    network_fd = offline_network_namespace() if namespaces.network and not namespaces.user else None
+    spawner = Spawner(
+        first_process,
+        pid_namespaces=namespaces.pid,
+        keep_fds=() if network_fd is None else (network_fd,),
+    )
     return WorkerContext(
         settings=settings,
         protections=protections,
@@ -92,10 +96,8 @@ def _context(settings: WorkerSettings) -> WorkerContext:
         last_capability=last_capability(),
         visible_under_tmp=_visible_under_tmp(settings),
         process_limit=_process_limit(settings.policy.max_processes),
-        pid_namespaces=PidNamespaceFactory() if namespaces.pid else None,
-        network_fd=offline_network_namespace()
-        if namespaces.network and not namespaces.user
-        else None,
+        spawner=spawner,
+        network_fd=network_fd,
     )
 
 
@@ -136,12 +138,14 @@ def main() -> None:
     settings = receive(incoming)
     if not isinstance(settings, WorkerSettings):
         return
-    ctx = _context(settings)
     _preload(settings.preload)
+    ctx = _context(settings)
     send(outgoing, Hello(ctx.protections))
     try:
         _serve(incoming, outgoing, ctx)
     except (BrokenPipeError, EOFError):
         pass  # the build went away
     finally:
-        sweep_leftovers()
+        ctx.spawner.close()
+        # Without PID namespaces, what blocks left came back here when the server died.
+        kill_descendants()

@@ -1,0 +1,235 @@
+"""A fork server: the idle process that containers are forked from.
+
+Forking copies nothing at first; a page is copied when either side writes to it
+while both still share it. If the worker forked containers itself, every page
+it wrote while a block ran (polling, reading output, building the result) would
+be copied again for every block. So the worker forks this server once, after
+its imports; the server sits idle in `recvmsg` while a block runs, forks the
+next container on request and reports how each one ended. Containers are the
+server's children: it reaps them and, where there is no PID namespace to do
+it, kills what they left behind.
+
+    worker ── fork server ── first process of a block ── whatever the block starts
+
+Requests and replies go over a Unix socket; the pipes of a block travel with
+its request as file descriptors, and the server answers with a pidfd of the
+new process, which stays valid whoever reaps it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import pickle
+import select
+import signal
+import socket
+import struct
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn, TypeVar
+
+from fencerun.isolation import libc
+from fencerun.isolation.reaper import kill_descendants
+from fencerun.isolation.sandbox import PidNamespaceFactory
+
+Spec = TypeVar("Spec")
+
+# Replies of the server: (kind, pid, wait status or errno)
+_REPLY = struct.Struct("=Bii")
+_SPAWNED, _ENDED, _FAILED = 1, 2, 3
+_LENGTH = struct.Struct("=Q")
+_MAX_FDS = 8
+
+
+class SpawnError(RuntimeError):
+    """The fork server could not start a container, or is gone."""
+
+
+class Spawner:
+    """The worker's handle on its fork server."""
+
+    def __init__(
+        self,
+        first_process: Callable[..., NoReturn],
+        *,
+        pid_namespaces: bool,
+        keep_fds: Sequence[int] = (),
+    ) -> None:
+        """Fork the server now: the containers get everything this process has imported.
+
+        The server keeps stdin, stdout, stderr and `keep_fds` (which the containers'
+        specs name) open, and nothing else of this process's.
+        """
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                ours.close()
+                _close_all_but({0, 1, 2, theirs.fileno(), *keep_fds})
+                # Objects the collector never visits are never written to, so each
+                # fork shares their pages instead of copying them.
+                gc.freeze()
+                _serve(theirs, first_process, parent, pid_namespaces)
+            finally:
+                os._exit(0)
+        theirs.close()
+        self.pid = pid
+        self.pid_namespaces = pid_namespaces
+        self._socket = ours
+        self._ended: dict[int, int] = {}  # pid -> wait status, reported but not yet asked for
+        self._unwanted: set[int] = set()  # pids whose status nobody will ask for
+
+    def spawn(self, spec: object, fds: Sequence[int]) -> tuple[int, int]:
+        """Start a container's first process with these pipe ends: (pid, pidfd)."""
+        data = pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            socket.send_fds(self._socket, [_LENGTH.pack(len(data))], list(fds))
+            self._socket.sendall(data)
+            while True:
+                kind, pid, value, received = self._reply()
+                if kind == _SPAWNED and received:
+                    return pid, received[0]
+                if kind == _FAILED:
+                    raise SpawnError(f"could not fork the block's process: {os.strerror(value)}")
+        except OSError as error:
+            raise SpawnError(f"the fork server is gone: {error}") from None
+
+    def wait_status(self, pid: int) -> int | None:
+        """The wait status of a container that ended (blocks until the server reaps it);
+        None if the server is gone."""
+        try:
+            while pid not in self._ended:
+                self._reply()
+        except OSError:
+            return None
+        return self._ended.pop(pid)
+
+    def forget(self, pid: int) -> None:
+        """Nobody will ask how this container ended."""
+        if self._ended.pop(pid, None) is None:
+            self._unwanted.add(pid)
+
+    def _reply(self) -> tuple[int, int, int, list[int]]:
+        data, fds, _, _ = socket.recv_fds(self._socket, _REPLY.size, 1)
+        while data and len(data) < _REPLY.size:
+            data += self._socket.recv(_REPLY.size - len(data))
+        if len(data) < _REPLY.size:
+            raise ConnectionResetError("the fork server exited")
+        kind, pid, value = _REPLY.unpack(data)
+        if kind == _ENDED:
+            if pid in self._unwanted:
+                self._unwanted.discard(pid)
+            else:
+                self._ended[pid] = value
+        return kind, pid, value, fds
+
+    def close(self) -> None:
+        """Stop the server; containers still running die with it (their parent-death signal)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+        self._socket.close()
+
+
+def _close_all_but(keep: set[int]) -> None:
+    for name in os.listdir("/proc/self/fd"):
+        if int(name) not in keep:
+            with contextlib.suppress(OSError):
+                os.close(int(name))
+
+
+def _serve(
+    channel: socket.socket,
+    first_process: Callable[..., NoReturn],
+    worker: int,
+    pid_namespaces: bool,
+) -> None:
+    # Dies with the worker, and so do the containers, which die with it.
+    libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != worker:
+        return
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Orphans of blocks come back here, where they are killed.
+    libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
+    factory = PidNamespaceFactory() if pid_namespaces else None
+    running: dict[int, int] = {}  # pidfd -> pid
+    poll = select.poll()
+    poll.register(channel, select.POLLIN)
+    while True:
+        for fd, _ in poll.poll():
+            if fd == channel.fileno():
+                request = _read_request(channel)
+                if request is None:
+                    return  # the worker went away
+                started = _start(channel, request, first_process, factory)
+                if started is not None:
+                    pid, pidfd = started
+                    running[pidfd] = pid
+                    poll.register(pidfd, select.POLLIN)
+            else:
+                pid = running.pop(fd)
+                poll.unregister(fd)
+                os.close(fd)
+                _, status = os.waitpid(pid, 0)
+                if factory is None:
+                    kill_descendants(keep=set(running.values()))
+                channel.sendall(_REPLY.pack(_ENDED, pid, status))
+
+
+def _reseed_random() -> None:
+    """What `os.fork` would do for `random`: blocks must not share one sequence."""
+    module = sys.modules.get("random")
+    if module is not None:
+        module.seed()
+
+
+def _read_request(channel: socket.socket) -> tuple[object, list[int]] | None:
+    header, fds, _, _ = socket.recv_fds(channel, _LENGTH.size, _MAX_FDS)
+    while header and len(header) < _LENGTH.size:
+        header += channel.recv(_LENGTH.size - len(header))
+    if len(header) < _LENGTH.size:
+        return None
+    (size,) = _LENGTH.unpack(header)
+    data = bytearray()
+    while len(data) < size:
+        chunk = channel.recv(size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return pickle.loads(data), fds
+
+
+def _start(
+    channel: socket.socket,
+    request: tuple[object, list[int]],
+    first_process: Callable[..., NoReturn],
+    factory: PidNamespaceFactory | None,
+) -> tuple[int, int] | None:
+    """Fork the container's first process: (pid, pidfd), or None if the fork failed."""
+    spec, fds = request
+    if factory is not None:
+        factory.before_fork()
+    try:
+        pid = libc.plain_fork()
+    except OSError as error:
+        pid = -error.errno if error.errno else -1
+    if pid == 0:
+        _reseed_random()
+        channel.close()
+        first_process(spec, *fds)
+    if factory is not None:
+        factory.after_fork()
+    if pid < 0:
+        for fd in fds:
+            os.close(fd)
+        channel.sendall(_REPLY.pack(_FAILED, 0, -pid))
+        return None
+    for fd in fds:
+        os.close(fd)
+    pidfd = os.pidfd_open(pid)
+    socket.send_fds(channel, [_REPLY.pack(_SPAWNED, pid, 0)], [pidfd])
+    return pid, pidfd
