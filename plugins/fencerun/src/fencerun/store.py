@@ -20,11 +20,11 @@ Usage::
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
 import re
-import tempfile
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -132,17 +132,29 @@ def write_atomically(path: Path, text: str) -> None:
     """Replace `path` with `text` in one step: readers see the old file or the new one.
 
     No fsync: an entry a crash cuts short fails to parse and is rebuilt, which costs less
-    than syncing every entry of every build.
+    than syncing every entry of every build. Few system calls: results are written from
+    the executor's threads, and each call hands the GIL back and forth with the thread
+    rendering pages.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    data = text.encode("utf-8")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}-{next(_temporary_numbers)}.tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        handle = os.open(temporary, _NEW_FILE, 0o666)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(temporary, _NEW_FILE, 0o666)
+    try:
+        with os.fdopen(handle, "wb", buffering=0) as stream:
+            stream.write(data)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+# Unique within the process; the pid in the name keeps two builds apart.
+_temporary_numbers = itertools.count()
 
 
 class ResultStore:
@@ -150,6 +162,7 @@ class ResultStore:
         self.folder = folder
         self.results = folder / "results"
         self.builds = folder / "builds"
+        self._marked = False  # .gitignore known to be there
 
     def entry_path(self, key: str) -> Path:
         if not _KEY_RE.fullmatch(key):
@@ -211,9 +224,12 @@ class ResultStore:
 
     def _mark_ignored(self) -> None:
         # The store is a cache: version control and backup tools should leave it alone.
+        if self._marked:
+            return
         ignore = self.folder / ".gitignore"
         if not ignore.exists():
             write_atomically(ignore, "# Written by fencerun: a cache, never committed.\n*\n")
+        self._marked = True
 
     def stored_keys(self) -> set[str]:
         """Every key that has an entry."""

@@ -329,11 +329,20 @@ def _become_block(spec: ContainerSpec, output: int, commands: int, control: int)
             message = f"could not start the block's sandbox: {error!r}"
             _write_record({"failed": message}, control_fd)
         os._exit(_SETUP_FAILED)
-    os.environ.clear()
-    os.environ.update(spec.env)
+    _replace_environment(spec.env)
     command_pipe = os.fdopen(COMMAND_FD, "rb", buffering=0)
     serve(
         spec.python_steps,
         wait_for_go=lambda: bool(command_pipe.readline()),
         report=_write_record,
     )
+
+
+def _replace_environment(env: dict[str, str]) -> None:
+    """Make os.environ exactly `env`, touching only what differs: most of it is already
+    the worker's, and each change is a putenv call."""
+    for name in [name for name in os.environ if name not in env]:
+        del os.environ[name]
+    for name, value in env.items():
+        if os.environ.get(name) != value:
+            os.environ[name] = value
