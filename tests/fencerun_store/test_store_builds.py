@@ -128,8 +128,10 @@ def test_a_damaged_cache_entry_is_reported_by_file_and_rebuilt(tmp_path: Path) -
     [key] = store.stored_keys()
     store.entry_path(key).write_text('{"kind": "fencerun-result", "version": 1, "ke')
     healed = build(tmp_path)
+    # A cache mending itself is worth a line that reads like MkDocs' own warnings, but
+    # not a failed --strict build.
     assert healed.returncode == 0, healed.output
-    assert f"ignoring cache entry {store.entry_path(key)}" in healed.output
+    assert f"WARNING -  fencerun: ignoring cache entry {store.entry_path(key)}" in healed.output
     assert "other page output" in healed.html("other/index.html")
     assert healed.counts() == {"run": 1}
     assert store.get(key) is not None
@@ -185,3 +187,17 @@ def test_a_frozen_block_keeps_its_recording_until_refreshed(tmp_path: Path) -> N
     )
     assert refreshed.returncode == 0, refreshed.stderr
     assert "live-v2" in build(tmp_path).html()
+
+
+def test_a_damaged_recording_fails_a_strict_build_with_a_mkdocs_warning(tmp_path: Path) -> None:
+    write_site(tmp_path, {"index.md": FROZEN_PAGE})
+    (tmp_path / "machine").mkdir()
+    (tmp_path / "machine" / "version.txt").write_text("recorded-v1\n")
+    require_store(build(tmp_path))
+    recording = tmp_path / "frozen" / "index.md" / "version.yml"
+    recording.write_text("result: [unclosed\n", encoding="utf-8")
+    damaged = build(tmp_path)
+    # The recording is the author's, committed with the site: a strict build stops.
+    assert damaged.returncode != 0, damaged.output
+    assert f"WARNING -  fencerun: ignoring the recorded output {recording}" in damaged.output
+    assert "Aborted with 1 warnings in strict mode" in damaged.output

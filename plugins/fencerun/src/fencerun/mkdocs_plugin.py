@@ -8,6 +8,7 @@ build starts and ends; the engine's memo lives as long as the plugin.
 
 from __future__ import annotations
 
+import logging
 import os
 from importlib.resources import files as package_files
 from pathlib import Path
@@ -35,6 +36,30 @@ from fencerun.run import Executor, WorkerFailure
 
 log = get_plugin_logger("fencerun")
 
+
+class _EngineLogToMkdocs(logging.Handler):
+    """The engine logs to "fencerun" (it knows nothing of MkDocs); under MkDocs its
+    warnings go through the plugin's logger, so they read like MkDocs' own and count
+    under --strict, except the cache's notes on mending itself, which only look alike."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._uncounted = logging.StreamHandler()
+        self._uncounted.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, "self_healing", False):
+            self._uncounted.emit(record)
+        else:
+            log.log(record.levelno, record.getMessage().removeprefix("fencerun: "))
+
+
+def _route_engine_log() -> None:
+    engine_log = logging.getLogger("fencerun")
+    if not any(isinstance(handler, _EngineLogToMkdocs) for handler in engine_log.handlers):
+        engine_log.addHandler(_EngineLogToMkdocs())
+
+
 SUPERFENCES = "pymdownx.superfences"
 EXTENSION = "fencerun.markdown_ext"
 CSS_PATH = "assets/fencerun.css"
@@ -52,6 +77,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Under `mkdocs serve` a failing block must not stop the server: it shows in the page.
         self.serving = command == "serve"
+        _route_engine_log()
 
     # Last, after static-i18n (-100) has set this language's settings.
     @event_priority(-200)

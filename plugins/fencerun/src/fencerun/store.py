@@ -34,6 +34,9 @@ from typing import Any, TypeVar
 from fencerun.model import Figure, Origin, Provenance, Result
 
 log = logging.getLogger("fencerun")
+# Marks a warning about the cache mending itself: worth seeing, not a fault of the site
+# (a build that treats warnings as errors goes on).
+SELF_HEALING = {"self_healing": True}
 
 ENTRY_KIND = "fencerun-result"
 ENTRY_VERSION = 1
@@ -209,6 +212,7 @@ class ResultStore:
             "fencerun: ignoring cache entry %s: it %s; removing it, the block will run again",
             path,
             problem,
+            extra=SELF_HEALING,
         )
         path.unlink(missing_ok=True)
 
@@ -298,7 +302,9 @@ class ResultStore:
                 if manifest.get("kind") != MANIFEST_KIND:
                     raise EntryError("is not a fencerun build record")
             except (OSError, ValueError) as error:
-                log.warning("fencerun: ignoring build record %s: %s", path, error)
+                log.warning(
+                    "fencerun: ignoring build record %s: %s", path, error, extra=SELF_HEALING
+                )
                 continue
             used.update(key for key in keys if isinstance(key, str))
             finished = _mtime(path)
