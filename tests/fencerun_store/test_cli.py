@@ -194,3 +194,27 @@ def test_a_malformed_block_stops_freeze_with_its_file_and_line(project: Path) ->
     done = fencerun(project, "freeze")
     assert done.returncode == 1
     assert "pages/ko/broken.md:3" in done.stderr
+
+
+def test_freeze_refresh_runs_blocks_with_the_sites_environment_settings(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + "      environment:\n        GREETING: 안녕\n      pass_environment: [FROM_BUILD]\n",
+        encoding="utf-8",
+    )
+    (project / "pages" / "ko" / "index.md").write_text(
+        '# Env\n\n```bash exec="on" freeze="on" id="env"\necho "$GREETING $FROM_BUILD"\n```\n',
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "fencerun.cli", "freeze", "--refresh"],
+        cwd=project,
+        env={**os.environ, "FROM_BUILD": "passed"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    frozen = FrozenResults(project / "recorded").get("ko/index.md", "env")
+    assert frozen is not None and frozen.output == "안녕 passed\n"

@@ -90,6 +90,17 @@ def load_project(config_file: Path) -> Project:
         given["max_output_bytes"] = int(options["max_output"])
     if options.get("workers") is not None:
         given["workers"] = int(options["workers"])
+    # What blocks see decides what they print: a refreshed recording must see what the
+    # build's blocks see.
+    environment = options.get("environment") or {}
+    passed = options.get("pass_environment") or []
+    if not isinstance(environment, dict) or not isinstance(passed, list):
+        raise CommandError(
+            f"{config_file}: fencerun's environment must be a mapping and pass_environment "
+            "a list of variable names"
+        )
+    given["env_extra"] = {str(name): str(value) for name, value in environment.items()}
+    given["env_pass"] = tuple(str(name) for name in passed)
     settings = Settings(
         project_dir=project_dir,
         cache_dir=project_dir / str(options.get("cache_dir", DEFAULT_CACHE_DIR)),
@@ -252,6 +263,7 @@ def _executor(settings: Settings) -> Any:
         workers=settings.workers,
         default_timeout=settings.timeout,
         max_output_bytes=settings.max_output_bytes,
+        policy=settings.isolation_policy(),
     )
 
 
