@@ -400,7 +400,11 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.quick:
         arguments.runs, arguments.pages, arguments.posts = 1, 40, 3
     chosen = set(arguments.only or ("warm", "cold-200", "slow-40", "blog-i18n"))
-    root = arguments.keep or Path(tempfile.mkdtemp(prefix="fencerun-bench-"))
+    # Under the project, not /tmp: blocks get a private /tmp, and a project living under
+    # the machine's /tmp costs each block extra mounts that a real site does not pay.
+    scratch = Path(__file__).resolve().parent.parent / ".cache"
+    scratch.mkdir(parents=True, exist_ok=True)
+    root = arguments.keep or Path(tempfile.mkdtemp(prefix="fencerun-bench-", dir=scratch))
     root.mkdir(parents=True, exist_ok=True)
     print(
         f"fencerun benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
