@@ -144,3 +144,11 @@ def test_an_echo_cut_by_the_output_cap_is_kept_as_far_as_it_fits() -> None:
     assert buffer.text(scrub) == (
         "<tmp>\n$ ls \n[output truncated: showing the first 10 bytes of 28]\n"
     )
+
+
+def test_a_console_command_shows_as_written_while_its_output_hides_private_paths(
+    executor: Executor, project: Path
+) -> None:
+    # The author wrote the path in the command; what the machine printed back is scrubbed.
+    result = run_one(executor, "console", f"$ echo {project}/docs")
+    assert result.output.splitlines() == [f"$ echo {project}/docs", "<project>/docs"]

@@ -177,7 +177,7 @@ def _run_block(
     timed_out = ended = False
     figures: list[str] = []
     for step in run.steps_of(position):
-        buffer.add(step.echo.encode())
+        buffer.add_verbatim(step.echo.encode())
         outcome = run.container.run_step(buffer.add, deadline)
         figures += outcome.figures
         timed_out, ended = outcome.timed_out, outcome.ended
