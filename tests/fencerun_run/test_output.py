@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fencerun.isolation import IsolationPolicy
 from fencerun.isolation.scrub import PathScrubber, build_private_paths
 from fencerun.run import Executor
 from fencerun.run.capture import OutputBuffer
@@ -97,7 +98,9 @@ def test_private_paths_are_rewritten_in_output_and_tracebacks(
     )
     result = run_one(executor, "python", code, workdir="docs/examples")
     lines = result.output.splitlines()
-    assert lines[:3] == ["<project>", "<project>/docs/examples", "<home> <tmp>"]
+    # A private /tmp (mount namespace) holds nothing of the build machine: shown as it is.
+    own = "/tmp/home /tmp" if private_tmp(executor) else "<home> <tmp>"
+    assert lines[:3] == ["<project>", "<project>/docs/examples", own]
     if sys.prefix != sys.base_prefix:
         assert lines[3] == "<venv>"
     assert 'File "<project>/docs/examples/helper.py", line 2, in shout' in result.output
@@ -105,8 +108,38 @@ def test_private_paths_are_rewritten_in_output_and_tracebacks(
     assert os.path.expanduser("~") + "/" not in result.output
 
 
-def test_a_fresh_workdir_is_shown_by_a_neutral_name(executor: Executor) -> None:
-    assert run_one(executor, "bash", "pwd; ls -A | wc -l").output == "<workdir>\n0\n"
+def private_tmp(executor: Executor) -> bool:
+    return "mount namespace" in executor.protections_summary().split("; not available:")[0]
+
+
+def test_a_fresh_workdir_is_shown_as_its_private_path_or_by_a_neutral_name(
+    executor: Executor,
+) -> None:
+    workdir = "/tmp/work" if private_tmp(executor) else "<workdir>"
+    assert run_one(executor, "bash", "pwd; ls -A | wc -l").output == f"{workdir}\n0\n"
+
+
+@pytest.fixture(scope="module")
+def host_folders_executor(project: Path) -> Iterator[Executor]:
+    """Blocks without namespaces: their folders are host folders under the build's temp."""
+    with Executor(project_dir=project, workers=1, policy=IsolationPolicy(namespaces=False)) as pool:
+        yield pool
+
+
+def test_without_a_private_tmp_the_blocks_host_folders_are_rewritten_and_tmp_is_not(
+    host_folders_executor: Executor,
+) -> None:
+    result = run_one(host_folders_executor, "bash", "echo $HOME $TMPDIR /tmp; pwd")
+    assert result.output == "<home> <tmp> /tmp\n<workdir>\n"
+
+
+def test_echoed_console_commands_keep_tmp_in_both_modes(
+    executor: Executor, host_folders_executor: Executor, project: Path
+) -> None:
+    code = f"$ findmnt -n -o TARGET -T /tmp >/dev/null; echo /tmp {project}\n"
+    for pool in (executor, host_folders_executor):
+        result = run_one(pool, "console", code)
+        assert result.output == f"{code}/tmp <project>\n"
 
 
 def test_the_system_tmp_is_not_a_private_path(project: Path) -> None:

@@ -102,9 +102,10 @@ class _FamilyRun:
         self.last_position = blocks[-1][0]
         self._steps = {position: steps_for(block) for position, block in blocks}
         self._folder, (home, tmp, work) = _fresh_folders(ctx)
-        self.scrub = ctx.scrubber.with_paths(
-            ((work, "<workdir>"), (home, "<home>"), (tmp, "<tmp>"))
-        )
+        # With a mount namespace these are the container's own paths under its private
+        # /tmp, the same on every machine: only host folders are private.
+        own = ((work, "<workdir>"), (home, "<home>"), (tmp, "<tmp>")) if self._folder else ()
+        self.scrub = ctx.scrubber.with_paths(own)
         workdirs = [block_workdir(block, settings.project_dir) for _, block in blocks]
         python_steps: list[PythonStep] = []
         shell_steps: list[ShellStep] = []
