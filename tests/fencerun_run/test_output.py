@@ -185,3 +185,10 @@ def test_a_console_command_shows_as_written_while_its_output_hides_private_paths
     # The author wrote the path in the command; what the machine printed back is scrubbed.
     result = run_one(executor, "console", f"$ echo {project}/docs")
     assert result.output.splitlines() == [f"$ echo {project}/docs", "<project>/docs"]
+
+
+def test_the_next_console_prompt_starts_its_own_line_after_unfinished_output(
+    executor: Executor,
+) -> None:
+    result = run_one(executor, "console", "$ printf unfinished\n$ echo next")
+    assert result.output == "$ printf unfinished\nunfinished\n$ echo next\nnext\n"

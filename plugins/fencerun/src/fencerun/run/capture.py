@@ -39,6 +39,11 @@ class OutputBuffer:
         if len(self._kept) > start:
             self._verbatim.append((start, len(self._kept)))
 
+    def start_line(self) -> None:
+        """End the last line if something unfinished is on it (before a console echo)."""
+        if self._kept and not self._kept.endswith(b"\n"):
+            self.add(b"\n")
+
     @property
     def truncated(self) -> bool:
         return self.total > self.limit

@@ -178,7 +178,10 @@ def _run_block(
     timed_out = ended = False
     figures: list[str] = []
     for step in run.steps_of(position):
-        buffer.add_verbatim(step.echo.encode())
+        if step.echo:
+            # A command whose output ends mid-line must not share it with the next prompt.
+            buffer.start_line()
+            buffer.add_verbatim(step.echo.encode())
         outcome = run.container.run_step(buffer.add, deadline)
         figures += outcome.figures
         timed_out, ended = outcome.timed_out, outcome.ended
