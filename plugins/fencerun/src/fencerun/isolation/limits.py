@@ -87,7 +87,7 @@ class PidsCgroup:
         return cls(parent / name)
 
     def child(self, name: str, max_processes: int) -> PidsCgroup:
-        (self.path / name).mkdir()
+        (self.path / name).mkdir(exist_ok=True)
         (self.path / name / "pids.max").write_text(str(max_processes))
         return PidsCgroup(self.path / name)
 

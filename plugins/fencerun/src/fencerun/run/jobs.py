@@ -7,7 +7,6 @@ session, and the blocks after it are reported as not run, with the reason.
 
 from __future__ import annotations
 
-import itertools
 import math
 import os
 import shutil
@@ -50,10 +49,22 @@ class WorkerContext:
     process_limit: int | None  # RLIMIT_NPROC where there is no pids cgroup
     spawner: Spawner  # the fork server containers are forked from
     network_fd: int | None  # offline network namespace the blocks of this worker join
-    _sequence: Iterator[int] = field(default_factory=itertools.count)
+    _cgroups: dict[Family, PidsCgroup] = field(default_factory=dict)
 
-    def next_name(self) -> str:
-        return f"w{os.getpid()}-{next(self._sequence)}"
+    def block_cgroup(self, family: Family) -> PidsCgroup | None:
+        """The pids cgroup this worker's containers of one family join, one at a time.
+
+        Made once and kept: a container leaves nothing in it (the PID namespace or the
+        fork server kills what is left), and making one per block costs a mkdir, a
+        write and an rmdir each time.
+        """
+        if self.settings.cgroup_root is None:
+            return None
+        if family not in self._cgroups:
+            self._cgroups[family] = PidsCgroup(Path(self.settings.cgroup_root)).child(
+                f"w{os.getpid()}-{family}", self.settings.policy.max_processes
+            )
+        return self._cgroups[family]
 
 
 def block_workdir(block: Block, project_dir: str) -> str | None:
@@ -120,11 +131,7 @@ class _FamilyRun:
                 else:
                     shell_steps.append(ShellStep(step.code, here, block.options.width))
         timeouts = sum(block_timeout(block, settings.default_timeout) for _, block in blocks)
-        self._cgroup: PidsCgroup | None = None
-        if settings.cgroup_root is not None:
-            self._cgroup = PidsCgroup(Path(settings.cgroup_root)).child(
-                ctx.next_name(), policy.max_processes
-            )
+        self._cgroup = ctx.block_cgroup(family)
         spec = ContainerSpec(
             python_steps=tuple(python_steps),
             shell_steps=tuple(shell_steps),
@@ -151,8 +158,6 @@ class _FamilyRun:
 
     def close(self) -> None:
         self.container.close()
-        if self._cgroup is not None:
-            self._cgroup.remove()
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
 
