@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
 
@@ -72,7 +72,10 @@ def running_options(options: BlockOptions, *, default_timeout: float) -> dict[st
     someone decides otherwise.
     """
     running = {
-        name: value for name, value in asdict(options).items() if name not in DISPLAY_ONLY_OPTIONS
+        # Shallow: every option is a plain value (asdict's deep copy costs more than the rest).
+        option.name: getattr(options, option.name)
+        for option in fields(options)
+        if option.name not in DISPLAY_ONLY_OPTIONS
     }
     # A block's session name does not change its output; being in one does (state carries).
     running["session"] = bool(options.session)
