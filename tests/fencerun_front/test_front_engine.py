@@ -392,3 +392,29 @@ def test_literate_markdown_is_never_submitted_and_is_its_own_output(
     assert engine.result_for(found.block, source).output == "**hi**"
     assert executor.jobs == []
     assert engine.report.counts()["run"] == 0
+
+
+@pytest.mark.parametrize(
+    ("execute", "stored", "started"),
+    [(True, False, True), (True, True, False), (False, False, False)],
+)
+def test_workers_start_early_only_when_every_block_will_run(
+    tmp_path: Path, execute: bool, stored: bool, started: bool
+) -> None:
+    made: list[RecordingExecutor] = []
+
+    def factory(_: Settings) -> RecordingExecutor:
+        made.append(RecordingExecutor())
+        return made[-1]
+
+    settings = Settings(
+        project_dir=tmp_path, cache_dir=tmp_path / "cache", frozen_dir=tmp_path, execute=execute
+    )
+    if stored:
+        ResultStore(settings.cache_dir).put("a" * 64, Result(output="kept\n", returncode=0))
+    engine = Engine(settings, executor_factory=factory)
+    engine.start_workers_if_cold()
+    assert len(made) == (1 if started else 0)
+    engine.prepare([page("a.md", fence("one"))])
+    # Started early or not, a build uses one executor.
+    assert len(made) == (1 if execute else 0)

@@ -321,6 +321,13 @@ class Engine:
                     self._slots[slot] = (block, _done(_reused(future.result())))
         self._open_build(settings)
 
+    def start_workers_if_cold(self) -> None:
+        """With execution on and nothing stored yet, every block will run: start the
+        workers now, while MkDocs reads the site, so that they are ready when the first
+        page needs its blocks. Otherwise they start with the first block that runs."""
+        if self._executor is None and self.settings.execute and not self._store.has_results():
+            self._executor = self._executor_factory(self.settings)
+
     def protections_summary(self) -> str:
         return self._executor.protections_summary() if self._executor else ""
 

@@ -127,6 +127,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         else:
             self.engine.start_build(settings)
         self.sources.clear()
+        self.engine.start_workers_if_cold()
 
     def _warn(self, problem: BlockError) -> None:
         log.warning(problem.describe(self.docs_label))

@@ -235,6 +235,14 @@ class ResultStore:
             write_atomically(ignore, "# Written by fencerun: a cache, never committed.\n*\n")
         self._marked = True
 
+    def has_results(self) -> bool:
+        """Whether any entry is stored (cheap: stops at the first)."""
+        try:
+            with os.scandir(self.results) as entries:
+                return any(entry.name.endswith(".json") for entry in entries)
+        except OSError:
+            return False
+
     def stored_keys(self) -> set[str]:
         """Every key that has an entry."""
         if not self.results.is_dir():
