@@ -102,7 +102,7 @@ def test_post_dates_are_korean_on_korean_pages_and_english_on_english_pages(
 
 
 @pytest.mark.parametrize(
-    ("language", "pattern"), [("ko", r"읽는시간 \d+분"), ("en", r"\d+ min read")]
+    ("language", "pattern"), [("ko", r"읽는 데 \d+분"), ("en", r"\d+ min read")]
 )
 def test_posts_show_reading_time_in_their_language(
     site: BuiltSite, language: str, pattern: str
@@ -110,6 +110,18 @@ def test_posts_show_reading_time_in_their_language(
     for post in POSTS:
         meta = one(site.page(post.url(language)), ".md-post__meta").get_text(" ", strip=True)
         assert re.search(pattern, meta), f"/{post.url(language)}: no reading time in {meta!r}"
+
+
+def test_korean_reading_time_and_category_labels_read_naturally(site: BuiltSite) -> None:
+    # Material's Korean runs "읽는시간" together and puts a bare "카테고리"
+    # before the name; overrides/partials/language.html words them.
+    pages = [post.url("ko") for post in POSTS] + ["blog/"]
+    for url in pages:
+        for meta in site.page(url).select(".md-post__meta"):
+            text = meta.get_text(" ", strip=True)
+            assert "읽는시간" not in text, f"/{url}: Material's wording in {text!r}"
+            assert re.search(r"카테고리: \S", text), f"/{url}: no '카테고리: ' label in {text!r}"
+            assert re.search(r"읽는 데 \d+분", text), f"/{url}: no '읽는 데 N분' in {text!r}"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
