@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.browser.chromium import Opened, open_pages
+from tests.browser.conftest import ContextFactory
 from tests.browser.site_pages import (
     BLOG_INDEX,
     HANGUL_LINE_BREAKS,
@@ -19,7 +20,7 @@ from tests.browser.site_pages import (
     XOR_POST,
     post_path,
 )
-from tests.site.built_site import POSTS
+from tests.site.built_site import POSTS, Post
 
 pytestmark = pytest.mark.browser
 
@@ -70,3 +71,35 @@ def test_korean_words_are_not_broken_across_lines_on_a_phone(
     assert measured["words"] > 0, f"{path}: no Korean words found to measure"
     assert measured["notKeepAll"] == [], f"{path}: Korean text without word-break: keep-all"
     assert measured["midWord"] == [], f"{path}: Korean words broken across lines"
+
+
+@pytest.mark.parametrize("post", POSTS, ids=lambda post: post.slug)
+def test_post_date_shows_under_its_title_on_a_phone(
+    on_phone: dict[str, Opened], post: Post
+) -> None:
+    # Material moves the post sidebar (date, category, reading time) under
+    # the whole article on small screens; blog-post.html repeats it under the title.
+    page = on_phone[post_path(post, "ko")].page
+    year, month, day = (int(part) for part in post.date.split("/"))
+    date = page.locator(".md-content h1 + .site-post-meta--title time")
+    assert date.is_visible(), f"{post.slug}: no date visible under the title on a phone"
+    assert date.inner_text().strip() == f"{year}년 {month}월 {day}일"
+    title_box = page.locator(".md-content h1").bounding_box()
+    date_box = date.bounding_box()
+    assert title_box is not None and date_box is not None
+    assert title_box["y"] + title_box["height"] <= date_box["y"], f"{post.slug}: date above title"
+    first_screen = PHONE["viewport"]["height"]
+    assert date_box["y"] + date_box["height"] <= first_screen, f"{post.slug}: date below the fold"
+    # Shown once: the sidebar's copy under the article is hidden on a phone.
+    assert not page.locator(".md-sidebar--post .site-post-meta--sidebar").is_visible()
+
+
+def test_post_meta_shows_once_beside_the_article_on_a_desktop(
+    new_context: ContextFactory,
+) -> None:
+    # From Material's 76.25em (1220 px) breakpoint up the sidebar shows it.
+    context, _ = new_context(viewport={"width": 1220, "height": 800})
+    page = context.new_page()
+    page.goto(post_path(LINUX_POST, "ko"))
+    assert page.locator(".md-sidebar--post .site-post-meta--sidebar time").is_visible()
+    assert not page.locator(".site-post-meta--title").is_visible()

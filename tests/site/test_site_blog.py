@@ -125,6 +125,26 @@ def test_korean_reading_time_and_category_labels_read_naturally(site: BuiltSite)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("post", POSTS, ids=lambda post: post.slug)
+def test_post_meta_follows_the_title_as_in_the_sidebar(
+    site: BuiltSite, post: Post, language: str
+) -> None:
+    # On a phone the sidebar sits under the article; this copy is what a
+    # reader sees first (site.css shows one or the other by screen width).
+    page = site.page(post.url(language))
+    title = one(page, ".md-content h1")
+    under_title = title.find_next_sibling()
+    assert under_title is not None
+    assert "site-post-meta--title" in under_title.get_attribute_list("class")
+    sidebar = one(page, ".md-sidebar--post .site-post-meta--sidebar")
+    for selector in ("time", "a"):
+        assert one(under_title, selector).get_text(strip=True) == one(sidebar, selector).get_text(
+            strip=True
+        )
+    assert one(under_title, "a").get_text(strip=True) == post.category[language]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_each_language_has_an_rss_feed_of_its_own_posts(site: BuiltSite, language: str) -> None:
     feed = ET.parse(site.file(f"{ROOTS[language]}feed.xml")).getroot()
     assert feed.findtext("channel/language") == language
