@@ -114,8 +114,7 @@ class Container:
             self._poll.register(fd, select.POLLIN)
         self._control_buffer = b""
         self._reported: list[StepOutcome] = []  # steps that reported, not yet collected
-        self._status: int | None = None
-        self._status_known = False
+        self.exit_code: int | None = None  # how the first process ended, once it has
         self.ended = False
 
     def run_step(self, sink: Callable[[bytes], None], deadline: float) -> StepOutcome:
@@ -129,7 +128,7 @@ class Container:
                 return self._reported.pop(0)
             if self.ended:
                 self._drain(sink)
-                return StepOutcome(returncode=self.exit_code(), ended=True)
+                return StepOutcome(returncode=self.exit_code, ended=True)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.kill()
@@ -209,17 +208,12 @@ class Container:
     def _ended(self) -> None:
         self._forget(self._pidfd)
         self.ended = True
-        if not self._spawner.pid_namespaces:
-            # The server kills what the block left behind before it says how it ended;
-            # with a PID namespace the kernel has done so before the pidfd reported.
-            self.exit_code()
-
-    def exit_code(self) -> int | None:
-        """How the first process ended (None: unknown), asked of the fork server once."""
-        if not self._status_known:
-            self._status_known = True
-            self._status = self._spawner.wait_status(self.pid)
-        return None if self._status is None else os.waitstatus_to_exitcode(self._status)
+        # Once the server says how it ended, the first process is reaped and whatever it
+        # left is gone (killed by the kernel with its PID namespace, or by the server):
+        # a result never arrives while a process of its block, even a zombie, remains.
+        status = self._spawner.wait_status(self.pid)
+        if status is not None:
+            self.exit_code = os.waitstatus_to_exitcode(status)
 
     def kill(self) -> None:
         """Kill the block and every process it started, wherever they went."""
@@ -240,8 +234,6 @@ class Container:
 
     def close(self) -> None:
         self.kill()
-        if not self._status_known:
-            self._spawner.forget(self.pid)
         for fd in (self._output, self._commands, self._control, self._pidfd):
             with contextlib.suppress(OSError):
                 os.close(fd)

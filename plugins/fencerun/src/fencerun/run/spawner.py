@@ -77,10 +77,8 @@ class Spawner:
                 os._exit(0)
         theirs.close()
         self.pid = pid
-        self.pid_namespaces = pid_namespaces
         self._socket = ours
         self._ended: dict[int, int] = {}  # pid -> wait status, reported but not yet asked for
-        self._unwanted: set[int] = set()  # pids whose status nobody will ask for
 
     def spawn(self, spec: object, fds: Sequence[int]) -> tuple[int, int]:
         """Start a container's first process with these pipe ends: (pid, pidfd)."""
@@ -107,11 +105,6 @@ class Spawner:
             return None
         return self._ended.pop(pid)
 
-    def forget(self, pid: int) -> None:
-        """Nobody will ask how this container ended."""
-        if self._ended.pop(pid, None) is None:
-            self._unwanted.add(pid)
-
     def _reply(self) -> tuple[int, int, int, list[int]]:
         data, fds, _, _ = socket.recv_fds(self._socket, _REPLY.size, 1)
         while data and len(data) < _REPLY.size:
@@ -120,10 +113,7 @@ class Spawner:
             raise ConnectionResetError("the fork server exited")
         kind, pid, value = _REPLY.unpack(data)
         if kind == _ENDED:
-            if pid in self._unwanted:
-                self._unwanted.discard(pid)
-            else:
-                self._ended[pid] = value
+            self._ended[pid] = value
         return kind, pid, value, fds
 
     def close(self) -> None:
