@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from concurrent.futures import CancelledError
 from pathlib import Path
@@ -66,3 +68,31 @@ def test_close_kills_running_blocks_and_cancels_queued_ones(project: Path) -> No
     assert running.done()
     with pytest.raises(RuntimeError, match="closed"):
         pool.submit([block("bash", "true")])
+
+
+STOPPED_AT_EXIT = """
+import atexit, os, signal, sys, time
+from fencerun.run import worker
+worker._worker_pid = os.getpid()
+signal.signal(signal.SIGTERM, worker._terminate)
+atexit.register(time.sleep, 30)
+print("ready", flush=True)
+"""
+
+
+def test_a_worker_stopped_anywhere_leaves_quietly() -> None:
+    # The build stops workers whatever they are doing: still importing, or already
+    # shutting down because the build closed their pipe. Here the signal lands in the
+    # interpreter's exit, where raising SystemExit would print a traceback into the log.
+    child = subprocess.Popen(
+        [sys.executable, "-c", STOPPED_AT_EXIT],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stdout.readline() == "ready\n"
+    time.sleep(0.3)  # into the atexit sleep
+    child.terminate()
+    _, errors = child.communicate(timeout=20)
+    assert "Traceback" not in errors, errors
+    assert child.returncode == 0

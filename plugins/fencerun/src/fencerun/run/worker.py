@@ -128,11 +128,32 @@ def _serve(incoming: IO[bytes], outgoing: IO[bytes], ctx: WorkerContext) -> None
             send(outgoing, JobFailure(sent, traceback.format_exc()))
 
 
+# This worker and its fork server, for the SIGTERM handler.
+_worker_pid = 0
+_spawner: Spawner | None = None
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """The build stops this worker: clean up and leave at once, wherever it is.
+
+    Raising SystemExit instead would surface wherever the signal lands (an import, the
+    interpreter's own shutdown) and print a traceback into the build's log. Children
+    forked before they set their own handler leave quietly too.
+    """
+    if os.getpid() == _worker_pid:
+        if _spawner is not None:
+            _spawner.close()
+        kill_descendants()
+    os._exit(0)
+
+
 def main() -> None:
+    global _worker_pid, _spawner
+    _worker_pid = os.getpid()
+    signal.signal(signal.SIGTERM, _terminate)
     incoming, outgoing = _claim_protocol_pipes()
     # Orphans of blocks come back to this process, which kills them.
     libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     for name in _RUNTIME_MODULES:
         importlib.import_module(name)
     settings = receive(incoming)
@@ -140,6 +161,7 @@ def main() -> None:
         return
     _preload(settings.preload)
     ctx = _context(settings)
+    _spawner = ctx.spawner
     send(outgoing, Hello(ctx.protections))
     try:
         _serve(incoming, outgoing, ctx)
