@@ -33,6 +33,7 @@ _SYS_MOUNT_SETATTR = 442  # x86_64 and arm64 alike (the unified syscall table)
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
+PR_CAPBSET_READ = 23
 PR_CAPBSET_DROP = 24
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_CHILD_SUBREAPER = 36
@@ -136,6 +137,14 @@ def plain_fork() -> int:
     if pid < 0:
         _check(pid, "fork")
     return pid
+
+
+def in_bounding_set(capability: int) -> bool:
+    """Whether the capability is still in this process's bounding set."""
+    result = int(_libc.prctl(PR_CAPBSET_READ, capability, 0, 0, 0))
+    if result < 0:
+        _check(result, "prctl PR_CAPBSET_READ")
+    return result == 1
 
 
 def prctl(option: int, argument: int = 0) -> None:

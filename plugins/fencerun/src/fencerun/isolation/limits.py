@@ -91,9 +91,10 @@ class PidsCgroup:
         (self.path / name / "pids.max").write_text(str(max_processes))
         return PidsCgroup(self.path / name)
 
-    def join(self) -> None:
-        """Move the calling process into this cgroup; its children follow."""
-        (self.path / "cgroup.procs").write_text("0")
+    def add(self, pid: int) -> None:
+        """Move a process into this cgroup; the children it starts afterwards follow."""
+        with contextlib.suppress(ProcessLookupError):
+            (self.path / "cgroup.procs").write_text(str(pid))
 
     def members(self) -> list[int]:
         try:

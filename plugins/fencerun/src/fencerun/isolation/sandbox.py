@@ -163,6 +163,7 @@ def build_filesystem(
     read_only: bool,
     tmp_bytes: int,
     mount_proc: bool,
+    base_prepared: bool = False,
 ) -> None:
     """Read-only view of the machine, `writable` folders writable, a private /tmp.
 
@@ -173,7 +174,8 @@ def build_filesystem(
     # Never change a mount in a namespace shared with the machine.
     if os.readlink("/proc/self/ns/mnt") == worker_mount_namespace:
         raise RuntimeError("refusing to remount: the block has no mount namespace of its own")
-    _make_private_and_read_only(read_only)
+    if not base_prepared:  # else copied from the fork server's (prepare_fork_server)
+        _make_private_and_read_only(read_only)
     writable = sorted({os.path.realpath(path) for path in writable})
     hidden = sorted(
         path
@@ -246,6 +248,34 @@ def bring_up_loopback() -> None:
         fcntl.ioctl(sock, _SIOCSIFFLAGS, struct.pack("16sh22x", b"lo", flags | _IFF_UP))
 
 
+def drop_bounding_set(last_capability: int) -> bool:
+    """Empty the bounding set (what execve may grant); False where that is not permitted.
+
+    The capabilities held now stay: a fork server does this once, and the containers it
+    forks inherit the empty set while keeping what they need to build their sandbox.
+    """
+    try:
+        for capability in range(last_capability + 1):
+            libc.prctl(libc.PR_CAPBSET_DROP, capability)
+    except OSError:
+        return False
+    return True
+
+
+def prepare_fork_server(*, private_mounts: bool, read_only: bool, last_capability: int) -> None:
+    """Work every container would otherwise repeat, done once in its fork server.
+
+    With `private_mounts` the server takes a mount namespace of its own, private and (with
+    `read_only`) read-only: each container's copy of it starts that way, where making it so
+    costs a recursive walk of every mount per block. Only as root: without a user
+    namespace, which the containers make for themselves, the server cannot unshare.
+    """
+    if private_mounts:
+        libc.unshare(libc.CLONE_NEWNS)
+        _make_private_and_read_only(read_only)
+    drop_bounding_set(last_capability)
+
+
 def drop_privileges(last_capability: int) -> bool:
     """Give up every capability for good; returns False where that is not permitted.
 
@@ -255,8 +285,10 @@ def drop_privileges(last_capability: int) -> bool:
     """
     libc.prctl(libc.PR_SET_NO_NEW_PRIVS, 1)
     try:
-        for capability in range(last_capability + 1):
-            libc.prctl(libc.PR_CAPBSET_DROP, capability)
+        # Emptied once by the fork server where it could: then nothing is left to drop.
+        if libc.in_bounding_set(last_capability):
+            for capability in range(last_capability + 1):
+                libc.prctl(libc.PR_CAPBSET_DROP, capability)
         libc.prctl(libc.PR_CAP_AMBIENT, libc.PR_CAP_AMBIENT_CLEAR_ALL)
         libc.clear_capabilities()
     except OSError:

@@ -70,6 +70,7 @@ class ContainerSpec:
     process_limit: int | None  # RLIMIT_NPROC, where no pids cgroup does the job
     cgroup: str | None
     parent_pid: int  # the fork server's
+    mounts_prepared: bool  # the mounts copied from the server are private and read-only
     worker_mount_namespace: str
     last_capability: int
 
@@ -104,6 +105,10 @@ class Container:
             raise ContainerSetupError(str(error)) from None
         for fd in (output_write, command_read, control_write):
             os.close(fd)
+        # Moved in by the worker: its view of the cgroup folder is writable, the block's is
+        # not. The block's code starts only at the first "go", after this.
+        if self._cgroup is not None:
+            self._cgroup.add(self.pid)
         self._output = output_read
         self._commands = command_write
         self._control = control_read
@@ -297,8 +302,6 @@ def _become_block(spec: ContainerSpec, output: int, commands: int, control: int)
             libc.setns(spec.network_fd, libc.CLONE_NEWNET)
         _arrange_fds(output, commands, control)
         control_fd = CONTROL_FD
-        if spec.cgroup is not None:
-            PidsCgroup(Path(spec.cgroup)).join()
         enter_namespaces(spec.namespaces)
         if spec.namespaces.mount:
             build_filesystem(
@@ -308,6 +311,7 @@ def _become_block(spec: ContainerSpec, output: int, commands: int, control: int)
                 read_only=spec.policy.read_only_filesystem,
                 tmp_bytes=spec.policy.tmp_bytes,
                 mount_proc=spec.namespaces.pid,
+                base_prepared=spec.mounts_prepared,
             )
         if spec.namespaces.own_flags & libc.CLONE_NEWNET:
             bring_up_loopback()

@@ -48,6 +48,7 @@ class WorkerContext:
     visible_under_tmp: tuple[str, ...]
     process_limit: int | None  # RLIMIT_NPROC where there is no pids cgroup
     spawner: Spawner  # the fork server containers are forked from
+    mounts_prepared: bool  # the server's mount namespace is private and read-only already
     network_fd: int | None  # offline network namespace the blocks of this worker join
     _cgroups: dict[Family, PidsCgroup] = field(default_factory=dict)
 
@@ -148,6 +149,7 @@ class _FamilyRun:
             process_limit=None if self._cgroup else ctx.process_limit,
             cgroup=str(self._cgroup.path) if self._cgroup else None,
             parent_pid=ctx.spawner.pid,
+            mounts_prepared=ctx.mounts_prepared,
             worker_mount_namespace=ctx.worker_mount_namespace,
             last_capability=ctx.last_capability,
         )

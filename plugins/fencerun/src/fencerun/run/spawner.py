@@ -56,11 +56,13 @@ class Spawner:
         *,
         pid_namespaces: bool,
         keep_fds: Sequence[int] = (),
+        prepare: Callable[[], None] | None = None,
     ) -> None:
         """Fork the server now: the containers get everything this process has imported.
 
         The server keeps stdin, stdout, stderr and `keep_fds` (which the containers'
-        specs name) open, and nothing else of this process's.
+        specs name) open, and nothing else of this process's. `prepare` runs in the server
+        before its first fork: what every container would otherwise do for itself.
         """
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         parent = os.getpid()
@@ -72,7 +74,7 @@ class Spawner:
                 # Objects the collector never visits are never written to, so each
                 # fork shares their pages instead of copying them.
                 gc.freeze()
-                _serve(theirs, first_process, parent, pid_namespaces)
+                _serve(theirs, first_process, parent, pid_namespaces, prepare)
             finally:
                 os._exit(0)
         theirs.close()
@@ -137,6 +139,7 @@ def _serve(
     first_process: Callable[..., NoReturn],
     worker: int,
     pid_namespaces: bool,
+    prepare: Callable[[], None] | None,
 ) -> None:
     # Dies with the worker, and so do the containers, which die with it.
     libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -145,6 +148,8 @@ def _serve(
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # Orphans of blocks come back here, where they are killed.
     libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
+    if prepare is not None:
+        prepare()
     factory = PidNamespaceFactory() if pid_namespaces else None
     running: dict[int, int] = {}  # pidfd -> pid
     poll = select.poll()

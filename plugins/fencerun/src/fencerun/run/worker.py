@@ -12,6 +12,7 @@ workers stay lean, because every module a worker holds makes each fork slower.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import os
 import shutil
@@ -25,7 +26,12 @@ from fencerun.isolation import libc
 from fencerun.isolation.environment import worker_environment
 from fencerun.isolation.probe import probe
 from fencerun.isolation.reaper import kill_descendants
-from fencerun.isolation.sandbox import PRIVATE_TMP, last_capability, offline_network_namespace
+from fencerun.isolation.sandbox import (
+    PRIVATE_TMP,
+    last_capability,
+    offline_network_namespace,
+    prepare_fork_server,
+)
 from fencerun.isolation.scrub import PathScrubber
 from fencerun.run.container import first_process
 from fencerun.run.figures import add_hangul_fallback
@@ -82,10 +88,17 @@ def _context(settings: WorkerSettings) -> WorkerContext:
     path = worker_environment(settings.build_env)["PATH"]
     shells = {name: found for name in ("bash", "sh") if (found := shutil.which(name, path=path))}
     network_fd = offline_network_namespace() if namespaces.network and not namespaces.user else None
+    mounts_prepared = namespaces.mount and not namespaces.user
     spawner = Spawner(
         first_process,
         pid_namespaces=namespaces.pid,
         keep_fds=() if network_fd is None else (network_fd,),
+        prepare=functools.partial(
+            prepare_fork_server,
+            private_mounts=mounts_prepared,
+            read_only=settings.policy.read_only_filesystem,
+            last_capability=last_capability(),
+        ),
     )
     return WorkerContext(
         settings=settings,
@@ -97,6 +110,7 @@ def _context(settings: WorkerSettings) -> WorkerContext:
         visible_under_tmp=_visible_under_tmp(settings),
         process_limit=_process_limit(settings.policy.max_processes),
         spawner=spawner,
+        mounts_prepared=mounts_prepared,
         network_fd=network_fd,
     )
 
