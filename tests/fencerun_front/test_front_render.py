@@ -267,3 +267,15 @@ def test_a_failing_console_block_shows_each_command_with_its_output_in_the_failu
     text = str(soup)
     assert "exited with 2, expected 0" in text and "markdown-exec" not in text
     assert text.rstrip().endswith("```console\n$ ls missing\n$ echo after\n```")
+
+
+def test_a_console_transcript_with_ansi_result_shows_colours_not_escape_codes() -> None:
+    b = block('source="console" result="ansi" title="ls"', code="$ ls --color", language="console")
+    text = render(b, Result("$ ls --color\n\x1b[34mdocs\x1b[0m <b>\n", 0), footer=False)
+    assert "\x1b" not in text and "[34m" not in text
+    soup = BeautifulSoup(text, "html.parser")
+    code = soup.select_one(".fencerun-ansi pre code")
+    assert code is not None and code.get_text() == "$ ls --color\ndocs <b>"
+    assert code.find("span", style=True) is not None
+    filename = soup.select_one(".fencerun-ansi .filename")
+    assert filename is not None and filename.get_text() == "ls"

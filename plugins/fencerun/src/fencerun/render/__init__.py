@@ -10,7 +10,7 @@ from fencerun.errors import failure_of
 from fencerun.model import Block, Result
 from fencerun.render import notices
 from fencerun.render.markup import fence, fence_header, html_fence, join, tabbed
-from fencerun.render.output import figures_html, output_markdown, output_text
+from fencerun.render.output import ansi_block, figures_html, output_markdown, output_text
 from fencerun.render.source import shown_source
 
 __all__ = ["plain_fence_header", "render_block"]
@@ -67,6 +67,9 @@ def _place_source(block: Block, result: Result, output: str) -> str:
         if result.origin == "not-executed":
             return join(fence(options.result or block.language, source, title=title), output)
         combined = _console_transcript(block, result, source)
+        if options.result == "ansi":
+            # Colours of the commands' output, as result="ansi" shows them elsewhere.
+            return join(ansi_block(combined, title), output)
         return join(fence(options.result or block.language, combined, title=title), output)
     source_block = fence(block.language, source, title=title)
     if options.source == "above":

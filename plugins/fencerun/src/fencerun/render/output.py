@@ -30,11 +30,17 @@ def output_markdown(block: Block, text: str) -> str:
     if options.markdown:
         return markdown_fence(text, idprefix=id_prefix(block), toc=options.updatetoc)
     if options.result == "ansi":
-        return html_fence(
-            '<div class="highlight fencerun-ansi"><pre><code>'
-            f"{ansi_to_html(clean(text))}</code></pre></div>"
-        )
+        return ansi_block(text)
     return fence(options.result or "text", text.rstrip("\n"))
+
+
+def ansi_block(text: str, title: str | None = None) -> str:
+    """Text with ANSI colour codes as a coloured code block (Material's title markup)."""
+    heading = f'<span class="filename">{escape(title)}</span>' if title else ""
+    return html_fence(
+        f'<div class="highlight fencerun-ansi">{heading}<pre><code>'
+        f"{ansi_to_html(clean(text))}</code></pre></div>"
+    )
 
 
 def id_prefix(block: Block) -> str:
