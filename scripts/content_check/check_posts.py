@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -205,3 +205,25 @@ def _check_body(page: Page, front: FrontMatter) -> Iterator[Finding]:
             f"post has no `{EXCERPT_SEPARATOR}` line; put it on its own line after the lead "
             "paragraph so the blog index shows only the lead",
         )
+
+
+def tag_spellings(pages: Iterable[Page]) -> Iterator[Finding]:
+    """A tag written two ways within one language (Linux, linux): the tags page would list
+    them as two tags. Each later spelling is named with the first one seen."""
+    first_seen: dict[tuple[str, str], tuple[str, str, int]] = {}
+    for page in sorted(pages, key=lambda page: page.shown):
+        front = page.front_matter
+        if not is_post(page) or front is None or page.language is None:
+            continue
+        for index, tag in enumerate(_string_list(front.values.get("tags")) or []):
+            line = front.line_of_item("tags", index)
+            spelled = first_seen.setdefault(
+                (page.language, tag.casefold()), (tag, page.shown, line)
+            )
+            if spelled[0] != tag:
+                yield error(
+                    page.shown,
+                    line,
+                    f"tag {tag!r} is written {spelled[0]!r} in {spelled[1]}:{spelled[2]}; "
+                    "use one spelling, or the tags page lists them as two tags",
+                )

@@ -8,7 +8,7 @@ from pathlib import Path
 from .anchors import Anchors, page_anchors
 from .authors import KnownAuthors, known_authors
 from .check_links import check_page_links
-from .check_posts import check_post, is_post
+from .check_posts import check_post, is_post, tag_spellings
 from .check_translations import missing_translations, shared_post_fields
 from .findings import Finding, error
 from .markdown_source import Page, read_page
@@ -47,6 +47,7 @@ def check_site(site: Site, pages: list[Page]) -> list[Finding]:
     for page in pages:
         findings.extend(_check_page(page, site, authors, anchors))
     findings.extend(shared_post_fields(by_path, site))
+    findings.extend(tag_spellings(pages))
     findings.extend(missing_translations(pages, site))
     return sorted(findings)
 

@@ -337,3 +337,23 @@ def test_without_site_settings_the_built_in_categories_and_default_author_apply(
     assert f"{EN_POST}:4: error: author 'lina' is unknown" in run.output
     assert "use one of: linus" in run.output
     assert len(errors_of(run)) == 2, run.output
+
+
+def test_a_tag_written_two_ways_in_one_language_is_refused_with_both_places(
+    site: SiteTree, check_content: Check
+) -> None:
+    second = "docs/en/blog/posts/second.md"
+    site.write(
+        second,
+        (site.root / EN_POST)
+        .read_text(encoding="utf-8")
+        .replace("slug: xor-swap", "slug: second")
+        .replace("tags: [python, benchmark]", "tags: [Python, notes]"),
+    )
+    run = check_content(site.root)
+    assert run.returncode != 0, run.output
+    assert (
+        f"{EN_POST}:6: error: tag 'python' is written 'Python' in {second}:6; use one spelling"
+    ) in run.output
+    # The same word in the other language's posts is that language's business.
+    assert "'파이썬'" not in run.output
