@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 HERE = Path(__file__).resolve().parent
 
@@ -96,3 +96,15 @@ def build_pages(
 
 def text_of(soup: BeautifulSoup, selector: str) -> list[str]:
     return [element.get_text() for element in soup.select(selector)]
+
+
+def section(soup: BeautifulSoup, heading_id: str) -> list[Tag]:
+    """The elements between a heading and the next heading of the same level or higher."""
+    heading = soup.find(id=heading_id)
+    assert isinstance(heading, Tag), heading_id
+    elements = []
+    for sibling in heading.find_next_siblings():
+        if sibling.name in {"h1", "h2"}:
+            break
+        elements.append(sibling)
+    return elements

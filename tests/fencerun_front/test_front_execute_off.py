@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup
 
-from tests.fencerun_front.conftest import build, write_project
+from tests.fencerun_front.conftest import build, section, write_project
 
 PAGE = """
 # Page
@@ -103,14 +103,7 @@ print("never-stored")
 
 
 def section_html(soup: BeautifulSoup, heading_id: str) -> str:
-    heading = soup.find(id=heading_id)
-    assert isinstance(heading, Tag), heading_id
-    parts = []
-    for sibling in heading.find_next_siblings():
-        if sibling.name in {"h1", "h2"}:
-            break
-        parts.append(str(sibling))
-    return "\n".join(parts)
+    return "\n".join(str(element) for element in section(soup, heading_id))
 
 
 def test_without_execution_stored_results_show_as_built_and_new_blocks_get_the_notice(

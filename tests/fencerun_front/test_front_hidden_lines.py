@@ -4,9 +4,9 @@ in any layout; commands continued over lines; a declared failure; figures inline
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup
 
-from tests.fencerun_front.conftest import Build, build_pages
+from tests.fencerun_front.conftest import Build, build_pages, section
 
 CONSOLE = """\
 $ echo shown-one
@@ -72,22 +72,11 @@ def soup(tmp_path_factory: pytest.TempPathFactory) -> BeautifulSoup:
     return built.soup()
 
 
-def _elements(soup: BeautifulSoup, heading_id: str) -> list[Tag]:
-    heading = soup.find(id=heading_id)
-    assert isinstance(heading, Tag), heading_id
-    elements = []
-    for sibling in heading.find_next_siblings():
-        if sibling.name in {"h1", "h2"}:
-            break
-        elements.append(sibling)
-    return elements
-
-
 def _code(soup: BeautifulSoup, heading_id: str) -> list[str]:
     """The text of each code block under the heading, in order."""
     return [
         pre.get_text().strip("\n")
-        for element in _elements(soup, heading_id)
+        for element in section(soup, heading_id)
         for pre in element.select("pre")
     ]
 
@@ -146,9 +135,7 @@ def test_figures_are_inline_svg_in_order_with_ids_unique_on_the_page(
     soup: BeautifulSoup,
 ) -> None:
     figures = [
-        svg
-        for element in _elements(soup, "figures")
-        for svg in element.select("svg.fencerun-figure")
+        svg for element in section(soup, "figures") for svg in element.select("svg.fencerun-figure")
     ]
     first, second = FIGURE_LINES
     assert [svg["aria-label"] for svg in figures] == [

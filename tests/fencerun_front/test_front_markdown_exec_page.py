@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup
 
-from tests.fencerun_front.conftest import HERE, Build, build_pages
+from tests.fencerun_front.conftest import HERE, Build, build_pages, section
 
 PAGE = (HERE / "pages" / "markdown_exec_modes.md").read_text(encoding="utf-8")
 
@@ -24,18 +24,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Build:
 @pytest.fixture(scope="module")
 def soup(built: Build) -> BeautifulSoup:
     return built.soup()
-
-
-def section(soup: BeautifulSoup, heading_id: str) -> list[Tag]:
-    """The elements between a heading and the next heading of the same level or higher."""
-    heading = soup.find(id=heading_id)
-    assert isinstance(heading, Tag), heading_id
-    elements = []
-    for sibling in heading.find_next_siblings():
-        if sibling.name in {"h1", "h2"}:
-            break
-        elements.append(sibling)
-    return elements
 
 
 def section_text(soup: BeautifulSoup, heading_id: str) -> str:

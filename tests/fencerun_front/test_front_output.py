@@ -13,6 +13,7 @@ from tests.fencerun_front.conftest import (
     Build,
     build,
     build_pages,
+    section,
     write_project,
 )
 
@@ -109,17 +110,6 @@ def soup(built: Build) -> BeautifulSoup:
 
 def classes(element: Tag) -> list[str]:
     return list(element.get("class") or [])
-
-
-def section(soup: BeautifulSoup, heading_id: str) -> list[Tag]:
-    heading = soup.find(id=heading_id)
-    assert isinstance(heading, Tag), heading_id
-    elements = []
-    for sibling in heading.find_next_siblings():
-        if sibling.name in {"h1", "h2"}:
-            break
-        elements.append(sibling)
-    return elements
 
 
 def test_text_output_is_escaped_and_not_markdown(soup: BeautifulSoup) -> None:
