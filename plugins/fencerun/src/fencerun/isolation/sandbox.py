@@ -248,18 +248,16 @@ def bring_up_loopback() -> None:
         fcntl.ioctl(sock, _SIOCSIFFLAGS, struct.pack("16sh22x", b"lo", flags | _IFF_UP))
 
 
-def drop_bounding_set(last_capability: int) -> bool:
-    """Empty the bounding set (what execve may grant); False where that is not permitted.
+def drop_bounding_set(last_capability: int) -> None:
+    """Empty the bounding set (what execve may grant); OSError where that is not permitted.
 
     The capabilities held now stay: a fork server does this once, and the containers it
     forks inherit the empty set while keeping what they need to build their sandbox.
     """
-    try:
+    # Dropped in order: with the last one gone, the set is empty already.
+    if libc.in_bounding_set(last_capability):
         for capability in range(last_capability + 1):
             libc.prctl(libc.PR_CAPBSET_DROP, capability)
-    except OSError:
-        return False
-    return True
 
 
 def prepare_fork_server(*, private_mounts: bool, read_only: bool, last_capability: int) -> None:
@@ -273,7 +271,8 @@ def prepare_fork_server(*, private_mounts: bool, read_only: bool, last_capabilit
     if private_mounts:
         libc.unshare(libc.CLONE_NEWNS)
         _make_private_and_read_only(read_only)
-    drop_bounding_set(last_capability)
+    with contextlib.suppress(OSError):  # each container then tries, and reports it
+        drop_bounding_set(last_capability)
 
 
 def drop_privileges(last_capability: int) -> bool:
@@ -286,9 +285,7 @@ def drop_privileges(last_capability: int) -> bool:
     libc.prctl(libc.PR_SET_NO_NEW_PRIVS, 1)
     try:
         # Emptied once by the fork server where it could: then nothing is left to drop.
-        if libc.in_bounding_set(last_capability):
-            for capability in range(last_capability + 1):
-                libc.prctl(libc.PR_CAPBSET_DROP, capability)
+        drop_bounding_set(last_capability)
         libc.prctl(libc.PR_CAP_AMBIENT, libc.PR_CAP_AMBIENT_CLEAR_ALL)
         libc.clear_capabilities()
     except OSError:

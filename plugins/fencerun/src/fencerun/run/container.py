@@ -96,15 +96,16 @@ class Container:
         output_read, output_write = os.pipe()
         command_read, command_write = os.pipe()
         control_read, control_write = os.pipe()
+        theirs = (output_write, command_read, control_write)
         try:
-            self.pid, self._pidfd = spawner.spawn(spec, (output_write, command_read, control_write))
+            self.pid, self._pidfd = spawner.spawn(spec, theirs)
         except SpawnError as error:
-            for fd in (output_read, output_write, command_read, command_write, control_read):
+            for fd in (output_read, command_write, control_read):
                 os.close(fd)
-            os.close(control_write)
             raise ContainerSetupError(str(error)) from None
-        for fd in (output_write, command_read, control_write):
-            os.close(fd)
+        finally:
+            for fd in theirs:  # the server has sent its copies on
+                os.close(fd)
         # Moved in by the worker: its view of the cgroup folder is writable, the block's is
         # not. The block's code starts only at the first "go", after this.
         if self._cgroup is not None:

@@ -108,9 +108,7 @@ class Spawner:
         return self._ended.pop(pid)
 
     def _reply(self) -> tuple[int, int, int, list[int]]:
-        data, fds, _, _ = socket.recv_fds(self._socket, _REPLY.size, 1)
-        while data and len(data) < _REPLY.size:
-            data += self._socket.recv(_REPLY.size - len(data))
+        data, fds = _receive(self._socket, _REPLY.size, max_fds=1)
         if len(data) < _REPLY.size:
             raise ConnectionResetError("the fork server exited")
         kind, pid, value = _REPLY.unpack(data)
@@ -183,19 +181,28 @@ def _reseed_random() -> None:
 
 
 def _read_request(channel: socket.socket) -> tuple[object, list[int]] | None:
-    header, fds, _, _ = socket.recv_fds(channel, _LENGTH.size, _MAX_FDS)
-    while header and len(header) < _LENGTH.size:
-        header += channel.recv(_LENGTH.size - len(header))
+    header, fds = _receive(channel, _LENGTH.size, max_fds=_MAX_FDS)
     if len(header) < _LENGTH.size:
         return None
     (size,) = _LENGTH.unpack(header)
-    data = bytearray()
+    data, _ = _receive(channel, size)
+    if len(data) < size:
+        return None
+    return pickle.loads(data), fds
+
+
+def _receive(channel: socket.socket, size: int, *, max_fds: int = 0) -> tuple[bytes, list[int]]:
+    """`size` bytes and the descriptors sent with the first of them; fewer bytes at EOF."""
+    data: bytes = b""
+    fds: list[int] = []
+    if max_fds:
+        data, fds, _, _ = socket.recv_fds(channel, size, max_fds)
     while len(data) < size:
         chunk = channel.recv(size - len(data))
         if not chunk:
-            return None
+            break
         data += chunk
-    return pickle.loads(data), fds
+    return data, fds
 
 
 def _start(
