@@ -197,11 +197,15 @@ class _WorkerSlot:
             while self._sent:
                 self._collect_one_reply()
         try:
-            process = self._process or self._start_process()
-            self._sent.append(sent)
-            send(self._stdin(process), sent.request)
+            self._hand_over(sent)
         except (OSError, WorkerFailure) as error:
             self._fail_sent(error)
+
+    def _hand_over(self, sent: _Sent) -> None:
+        """Into the worker's pipe, starting a worker if there is none; raises if it cannot."""
+        process = self._process or self._start_process()
+        self._sent.append(sent)
+        send(self._stdin(process), sent.request)
 
     def _collect_one_reply(self) -> None:
         process = self._process
@@ -241,12 +245,10 @@ class _WorkerSlot:
             return
         for sent in waiting:
             try:
-                process = self._process or self._start_process()
-                self._sent.append(sent)
-                send(self._stdin(process), sent.request)
+                self._hand_over(sent)
             except (OSError, WorkerFailure) as again:
                 self._discard_process()
-                if self._sent:
+                if self._sent and self._sent[-1] is sent:
                     self._sent.pop()
                 _fail(sent, again)
 
