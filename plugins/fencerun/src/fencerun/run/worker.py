@@ -89,6 +89,7 @@ def _context(settings: WorkerSettings) -> WorkerContext:
     shells = {name: found for name in ("bash", "sh") if (found := shutil.which(name, path=path))}
     network_fd = offline_network_namespace() if namespaces.network and not namespaces.user else None
     mounts_prepared = namespaces.mount and not namespaces.user
+    capabilities = last_capability()
     spawner = Spawner(
         first_process,
         pid_namespaces=namespaces.pid,
@@ -97,7 +98,7 @@ def _context(settings: WorkerSettings) -> WorkerContext:
             prepare_fork_server,
             private_mounts=mounts_prepared,
             read_only=settings.policy.read_only_filesystem,
-            last_capability=last_capability(),
+            last_capability=capabilities,
         ),
     )
     return WorkerContext(
@@ -106,7 +107,7 @@ def _context(settings: WorkerSettings) -> WorkerContext:
         scrubber=PathScrubber(settings.private_paths),
         shells=shells,
         worker_mount_namespace=os.readlink("/proc/self/ns/mnt"),
-        last_capability=last_capability(),
+        last_capability=capabilities,
         visible_under_tmp=_visible_under_tmp(settings),
         process_limit=_process_limit(settings.policy.max_processes),
         spawner=spawner,
@@ -155,10 +156,16 @@ def _terminate(signum: int, frame: object) -> None:
     forked before they set their own handler leave quietly too.
     """
     if os.getpid() == _worker_pid:
-        if _spawner is not None:
-            _spawner.close()
-        kill_descendants()
+        _clean_up()
     os._exit(0)
+
+
+def _clean_up() -> None:
+    """Stop the fork server; without PID namespaces, what blocks left came back here when
+    the server died, and is killed."""
+    if _spawner is not None:
+        _spawner.close()
+    kill_descendants()
 
 
 def main() -> None:
@@ -182,6 +189,4 @@ def main() -> None:
     except (BrokenPipeError, EOFError):
         pass  # the build went away
     finally:
-        ctx.spawner.close()
-        # Without PID namespaces, what blocks left came back here when the server died.
-        kill_descendants()
+        _clean_up()
