@@ -147,7 +147,7 @@ def write_atomically(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = os.open(temporary, _NEW_FILE, 0o666)
     try:
-        with os.fdopen(handle, "wb", buffering=0) as stream:
+        with os.fdopen(handle, "wb") as stream:  # buffered: writes the whole entry
             stream.write(data)
         os.replace(temporary, path)
     except BaseException:
