@@ -4,8 +4,10 @@ rerun only what they change, builds can share a cache, damage heals, frozen outp
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -74,6 +76,14 @@ def test_a_warm_rebuild_reuses_every_result_and_renders_the_same_pages(
         assert rebuilt.html(page) == cold.html(page)
 
 
+def test_a_finished_build_leaves_the_store_as_one_file(warm: tuple[Build, Build]) -> None:
+    # What a CI cache saves after the build: the database, no journal beside it.
+    _cold, rebuilt = warm
+    cache = rebuilt.project / ".cache/fencerun"
+    names = sorted(path.name for path in cache.iterdir() if path.is_file())
+    assert names == [".gitignore", "last-build-report.json", "results.sqlite"]
+
+
 def test_a_prose_edit_reruns_no_block(tmp_path: Path) -> None:
     write_site(tmp_path, {"index.md": SESSION_PAGE})
     require_store(build(tmp_path))
@@ -113,12 +123,12 @@ def test_two_builds_sharing_one_cache_at_once_both_succeed(tmp_path: Path) -> No
         assert built.returncode == 0, built.output
         assert "ignoring cache entry" not in built.output
         assert "shared block 5" in built.html("page5/index.html")
-    if not (shared / "results").is_dir():
+    if not (shared / "results.sqlite").is_file():
         pytest.skip("the fencerun plugin does not write its result store yet")
-    store = ResultStore(shared)
-    assert len(store.stored_keys()) == 6
-    assert all(store.get(key) is not None for key in store.stored_keys())
-    assert not list((shared / "results").glob("*.tmp"))
+    with ResultStore(shared) as store:
+        assert len(store.stored_keys()) == 6
+        assert all(store.get(key) is not None for key in store.stored_keys())
+    assert not list(shared.glob("results.sqlite-*"))
 
 
 def test_a_damaged_cache_entry_is_reported_by_file_and_rebuilt(tmp_path: Path) -> None:
@@ -126,15 +136,33 @@ def test_a_damaged_cache_entry_is_reported_by_file_and_rebuilt(tmp_path: Path) -
     require_store(build(tmp_path))
     store = ResultStore(tmp_path / ".cache/fencerun")
     [key] = store.stored_keys()
-    store.entry_path(key).write_text('{"kind": "fencerun-result", "version": 1, "ke')
+    with closing(sqlite3.connect(store.path)) as db, db:
+        db.execute(
+            "UPDATE results SET entry = ?", ('{"kind": "fencerun-result", "version": 1, "ke',)
+        )
     healed = build(tmp_path)
     # A cache mending itself is worth a line that reads like MkDocs' own warnings, but
     # not a failed --strict build.
     assert healed.returncode == 0, healed.output
-    assert f"WARNING -  fencerun: ignoring cache entry {store.entry_path(key)}" in healed.output
+    assert f"WARNING -  fencerun: ignoring cache entry {key} in {store.path}" in healed.output
     assert "other page output" in healed.html("other/index.html")
     assert healed.counts() == {"run": 1}
     assert store.get(key) is not None
+
+
+def test_a_store_file_that_is_no_database_is_replaced_and_the_build_goes_on(
+    tmp_path: Path,
+) -> None:
+    write_site(tmp_path, {"other.md": OTHER_PAGE, "index.md": "# Home\n"})
+    require_store(build(tmp_path))
+    database = tmp_path / ".cache/fencerun/results.sqlite"
+    database.write_bytes(b"\x00 not a database \xff" * 500)
+    healed = build(tmp_path)
+    assert healed.returncode == 0, healed.output
+    assert f"WARNING -  fencerun: ignoring the result store {database}" in healed.output
+    assert "other page output" in healed.html("other/index.html")
+    assert healed.counts() == {"run": 1}
+    assert build(tmp_path).counts() == {"reused": 1}
 
 
 def test_prune_removes_results_of_deleted_pages_and_keeps_the_rest(tmp_path: Path) -> None:

@@ -127,15 +127,20 @@ def _plugin_options(plugins: object) -> dict[str, Any]:
 
 
 def prune(project: Project, *, builds: int) -> int:
-    store = ResultStore(project.settings.cache_dir)
-    if not store.build_records():
-        raise CommandError(
-            f"no finished build is recorded in {store.builds}: build the site first "
-            "(mkdocs build), then prune"
-        )
-    keep, since = store.keys_of_recent_builds(builds)
-    before = len(store.stored_keys())
-    removed = store.prune(keep, keep_newer_than=since)
+    with ResultStore(project.settings.cache_dir) as store:
+        if not store.build_records():
+            raise CommandError(
+                f"no finished build is recorded in {store.builds}: build the site first "
+                "(mkdocs build), then prune"
+            )
+        keep, since = store.keys_of_recent_builds(builds)
+        try:
+            before = len(store.stored_keys())
+            removed = store.prune(keep, keep_newer_than=since)
+        except OSError as error:
+            raise CommandError(
+                f"{error}: make cache_dir writable, or try again once no build runs"
+            ) from None
     which = "the last build" if builds == 1 else f"the last {builds} builds"
     print(f"removed {removed} of {before} stored results; kept those {which} used")
     return 0
