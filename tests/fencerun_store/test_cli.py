@@ -107,6 +107,16 @@ def test_prune_without_a_recorded_build_refuses_and_says_what_to_do(project: Pat
     assert ResultStore(project / "build-cache").stored_keys() == {"a" * 64}
 
 
+def test_prune_on_a_store_it_cannot_open_says_which_file_and_what_to_do(project: Path) -> None:
+    store = ResultStore(project / "build-cache")
+    store.record_build(["a" * 64])
+    store.path.mkdir()  # a folder where the database should be
+    done = fencerun(project, "prune")
+    assert done.returncode == 1
+    assert str(store.path) in done.stderr and "make cache_dir writable" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_report_prints_the_last_build_report(project: Path) -> None:
     report = BuildReport()
     report.finish()
