@@ -323,6 +323,45 @@ def test_a_result_that_cannot_be_stored_is_a_warning_not_a_crash(tmp_path: Path)
     assert "cannot be kept or read between builds" in warnings[-1].message
 
 
+def journal_files(cache: Path) -> list[str]:
+    """SQLite's -wal and -shm files beside the store: there while it is open."""
+    return sorted(path.name for path in cache.glob("results.sqlite-*"))
+
+
+def test_a_finished_build_leaves_the_store_as_one_file(tmp_path: Path) -> None:
+    engine = make_engine(tmp_path, RecordingExecutor())
+    source = page("a.md", fence("x"))
+    engine.prepare([source])
+    (found,) = engine.plan(source).blocks
+    engine.result_for(found.block, source)
+    assert journal_files(tmp_path / "cache") != []
+    engine.finish_build(succeeded=True)
+    # The engine lives on (`mkdocs serve`), the store is closed: a copy taken now is whole.
+    assert journal_files(tmp_path / "cache") == []
+    assert stored_outputs(tmp_path) == ["x"]
+
+
+def test_a_block_ending_after_its_failed_build_is_stored_and_closed_with_the_engine(
+    tmp_path: Path,
+) -> None:
+    pending: list[Future[Result]] = []
+
+    class PendingExecutor(RecordingExecutor):
+        def submit(self, job: Sequence[Block]) -> list[Future[Result]]:
+            pending.extend(Future() for _ in job)
+            return pending[-len(job) :]
+
+    engine = make_engine(tmp_path, PendingExecutor())
+    engine.prepare([page("a.md", fence("late"))])
+    engine.finish_build(succeeded=False)  # a build stopped by another page's failure
+    engine.start_build(engine.settings)  # and `mkdocs serve` has begun the next one
+    pending[0].set_result(Result("late", 0))
+    assert journal_files(tmp_path / "cache") != []  # the store opened again to keep it
+    engine.close()
+    assert journal_files(tmp_path / "cache") == []
+    assert stored_outputs(tmp_path) == ["late"]
+
+
 def test_close_stops_the_executor_and_a_later_build_gets_a_new_one(tmp_path: Path) -> None:
     made: list[RecordingExecutor] = []
 

@@ -88,12 +88,17 @@ class Engine:
         self._key_of: dict[Block, str] = {}
         # Every result known to this engine, by slot (see _slot), across builds.
         self._slots: dict[str, tuple[Block, Future[Result]]] = {}
+        self._store = ResultStore(settings.cache_dir)
         self._open_build(settings)
 
     def _open_build(self, settings: Settings) -> None:
         """The state of one top-level build."""
         self.settings = settings
-        self._store = ResultStore(settings.cache_dir)
+        # One store object per folder for the engine's life: a block of an earlier build
+        # that ends late stores its result through it, and `close` closes it.
+        if self._store.folder != settings.cache_dir:
+            self._store.close()
+            self._store = ResultStore(settings.cache_dir)
         self._frozen = FrozenResults(settings.frozen_dir)
         self._used: set[str] = set()  # slots this build asked for
         self._counted: set[str] = set()  # slots already in the report
@@ -297,9 +302,14 @@ class Engine:
             if future.done() and not future.cancelled() and future.exception() is None:
                 self._count(slot, block, future.result())
         self.report.finish()
-        self.report.write(self.settings.cache_dir / REPORT_FILE)
-        if succeeded:
-            self._store.record_build(self.report.keys())
+        try:
+            self.report.write(self.settings.cache_dir / REPORT_FILE)
+            if succeeded:
+                self._store.record_build(self.report.keys())
+        finally:
+            # The store's journal files go with the last connection: between builds the
+            # folder holds one consistent file (a CI cache saves it after the build).
+            self._store.close()
         return self.report
 
     def start_build(self, settings: Settings) -> None:
@@ -337,6 +347,8 @@ class Engine:
         executor, self._executor = self._executor, None
         if executor is not None:
             executor.close()
+        # After the executor: a block that ended meanwhile may have opened the store again.
+        self._store.close()
 
 
 def key_environment(settings: Settings, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
