@@ -162,8 +162,12 @@ def flush_c_stdio() -> None:
     _libc.fflush(None)
 
 
+# capset's arguments for "no capabilities", made once: a container that made them itself
+# would pay for the pages that writes to.
+_CAPSET_HEADER = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
+_CAPSET_EMPTY = (_CapData * 2)()
+
+
 def clear_capabilities() -> None:
     """Empty the effective, permitted and inheritable sets of this process."""
-    header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
-    data = (_CapData * 2)()
-    _check(int(_libc.capset(ctypes.byref(header), data)), "capset")
+    _check(int(_libc.capset(ctypes.byref(_CAPSET_HEADER), _CAPSET_EMPTY)), "capset")

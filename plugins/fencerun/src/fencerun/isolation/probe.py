@@ -23,6 +23,7 @@ from fencerun.isolation.sandbox import (
     enter_namespaces,
     last_capability,
     offline_network_namespace,
+    plan_filesystem,
 )
 
 
@@ -139,14 +140,14 @@ def _probe_here(policy: IsolationPolicy) -> dict[str, object]:
             notes.append(f"{name} namespace ({error.strerror})")
     if report.get("mount"):
         try:
-            build_filesystem(
-                worker_mount_namespace=worker_mount_namespace,
+            plan = plan_filesystem(
                 writable=[],
                 visible_under_tmp=[],
                 read_only=policy.read_only_filesystem,
                 tmp_bytes=policy.tmp_bytes,
                 mount_proc=False,
             )
+            build_filesystem(plan, worker_mount_namespace=worker_mount_namespace)
         except (OSError, RuntimeError) as error:
             report["mount"] = False
             notes.append(f"mount namespace ({error})")

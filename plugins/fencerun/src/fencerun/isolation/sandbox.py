@@ -155,41 +155,70 @@ def _under(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
-def build_filesystem(
+@dataclass(frozen=True)
+class FilesystemPlan:
+    """The mounts of one container's view, decided outside it (`plan_filesystem`): the
+    path lookups cost the worker little, and each would cost the fresh fork pages."""
+
+    writable: tuple[str, ...]  # real paths, made writable in the read-only view
+    reshown: tuple[str, ...]  # real paths under /tmp shown again in the private /tmp
+    read_only: bool
+    tmp_bytes: int
+    own_dev_shm: bool  # a private /dev/shm, where the machine has one
+    mount_proc: bool
+
+
+def plan_filesystem(
     *,
-    worker_mount_namespace: str,
     writable: Sequence[str],
     visible_under_tmp: Sequence[str],
     read_only: bool,
     tmp_bytes: int,
     mount_proc: bool,
-    base_prepared: bool = False,
-) -> None:
+) -> FilesystemPlan:
     """Read-only view of the machine, `writable` folders writable, a private /tmp.
 
     `visible_under_tmp` are paths the block still needs that live under the
     machine's /tmp (a project or venv checked out there), shown again inside
     the private /tmp that would hide them.
     """
+    real_writable = sorted({os.path.realpath(path) for path in writable})
+    reshown = sorted(
+        path
+        for path in {*real_writable, *(os.path.realpath(p) for p in visible_under_tmp)}
+        if _under(path, PRIVATE_TMP) and os.path.exists(path)
+    )
+    return FilesystemPlan(
+        writable=tuple(real_writable),
+        reshown=tuple(reshown),
+        read_only=read_only,
+        tmp_bytes=tmp_bytes,
+        own_dev_shm=os.path.isdir("/dev/shm"),
+        mount_proc=mount_proc,
+    )
+
+
+def build_filesystem(
+    plan: FilesystemPlan, *, worker_mount_namespace: str, base_prepared: bool = False
+) -> None:
+    """Mount the planned view, in a mount namespace of the caller's own."""
     # Never change a mount in a namespace shared with the machine.
     if os.readlink("/proc/self/ns/mnt") == worker_mount_namespace:
         raise RuntimeError("refusing to remount: the block has no mount namespace of its own")
     if not base_prepared:  # else copied from the fork server's (prepare_fork_server)
-        _make_private_and_read_only(read_only)
-    writable = sorted({os.path.realpath(path) for path in writable})
-    hidden = sorted(
-        path
-        for path in {*writable, *(os.path.realpath(p) for p in visible_under_tmp)}
-        if _under(path, PRIVATE_TMP) and os.path.exists(path)
-    )
+        _make_private_and_read_only(plan.read_only)
     # Handles on what the private /tmp is about to cover, to mount it again on top.
-    handles = {path: os.open(path, os.O_PATH | os.O_CLOEXEC) for path in hidden}
-    for folder in writable:
+    handles = {path: os.open(path, os.O_PATH | os.O_CLOEXEC) for path in plan.reshown}
+    for folder in plan.writable:
         if folder not in handles:
             libc.mount(folder, folder, None, libc.MS_BIND | libc.MS_REC)
             _make_writable(folder)
     libc.mount(
-        "tmpfs", PRIVATE_TMP, "tmpfs", libc.MS_NOSUID | libc.MS_NODEV, f"size={tmp_bytes},mode=1777"
+        "tmpfs",
+        PRIVATE_TMP,
+        "tmpfs",
+        libc.MS_NOSUID | libc.MS_NODEV,
+        f"size={plan.tmp_bytes},mode=1777",
     )
     for folder in (PRIVATE_HOME, PRIVATE_WORK):
         os.mkdir(folder, 0o700)
@@ -197,13 +226,13 @@ def build_filesystem(
         os.makedirs(path, exist_ok=True)
         libc.mount(f"/proc/self/fd/{handle}", path, None, libc.MS_BIND | libc.MS_REC)
         os.close(handle)
-        if path in writable:
+        if path in plan.writable:
             _make_writable(path)
-    if os.path.isdir("/dev/shm"):
+    if plan.own_dev_shm:
         libc.mount(
             "tmpfs", "/dev/shm", "tmpfs", libc.MS_NOSUID | libc.MS_NODEV, "size=64m,mode=1777"
         )
-    if mount_proc:
+    if plan.mount_proc:
         libc.mount("proc", "/proc", "proc", libc.MS_NOSUID | libc.MS_NODEV | libc.MS_NOEXEC)
 
 
@@ -260,17 +289,25 @@ def drop_bounding_set(last_capability: int) -> None:
             libc.prctl(libc.PR_CAPBSET_DROP, capability)
 
 
-def prepare_fork_server(*, private_mounts: bool, read_only: bool, last_capability: int) -> None:
+def prepare_fork_server(
+    *, private_mounts: bool, read_only: bool, last_capability: int, network_fd: int | None
+) -> None:
     """Work every container would otherwise repeat, done once in its fork server.
 
     With `private_mounts` the server takes a mount namespace of its own, private and (with
     `read_only`) read-only: each container's copy of it starts that way, where making it so
     costs a recursive walk of every mount per block. Only as root: without a user
     namespace, which the containers make for themselves, the server cannot unshare.
+    The server also joins the worker's offline network namespace (`network_fd`), which
+    its containers then start in, and takes on no_new_privs, which they inherit.
     """
     if private_mounts:
         libc.unshare(libc.CLONE_NEWNS)
         _make_private_and_read_only(read_only)
+    if network_fd is not None:
+        libc.setns(network_fd, libc.CLONE_NEWNET)
+        os.close(network_fd)
+    libc.prctl(libc.PR_SET_NO_NEW_PRIVS, 1)
     with contextlib.suppress(OSError):  # each container then tries, and reports it
         drop_bounding_set(last_capability)
 

@@ -30,13 +30,13 @@ import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import NoReturn
 
 from fencerun.isolation import libc
 from fencerun.isolation.limits import PidsCgroup, apply_rlimits
 from fencerun.isolation.policy import IsolationPolicy
 from fencerun.isolation.sandbox import (
+    FilesystemPlan,
     Namespaces,
     bring_up_loopback,
     build_filesystem,
@@ -52,27 +52,31 @@ _SETUP_FAILED = 70
 
 
 @dataclass(frozen=True)
+class SandboxPlan:
+    """What every container of one worker shares, bound into its fork server once."""
+
+    namespaces: Namespaces
+    policy: IsolationPolicy
+    mounts_prepared: bool  # the mounts copied from the server are private and read-only
+    worker_mount_namespace: str
+    last_capability: int
+
+
+@dataclass(frozen=True)
 class ContainerSpec:
-    """Everything the block's first process needs, decided by the worker."""
+    """What one container's first process needs, decided by the worker for each."""
 
     python_steps: tuple[PythonStep, ...]
     shell_steps: tuple[ShellStep, ...]
     shell: str  # path of bash or sh, for shell steps
     shell_name: str
     workdir: str
-    env: dict[str, str]
-    namespaces: Namespaces
-    network_fd: int | None  # the worker's offline network namespace, to join
-    writable: tuple[str, ...]
-    visible_under_tmp: tuple[str, ...]
-    policy: IsolationPolicy
+    # None: the same as the previous container's. The fork server takes it on itself
+    # (`adopt_environment`), so that a container inherits it instead of setting it.
+    env: dict[str, str] | None
+    filesystem: FilesystemPlan | None  # None without a mount namespace
     cpu_seconds: int
     process_limit: int | None  # RLIMIT_NPROC, where no pids cgroup does the job
-    cgroup: str | None
-    parent_pid: int  # the fork server's
-    mounts_prepared: bool  # the mounts copied from the server are private and read-only
-    worker_mount_namespace: str
-    last_capability: int
 
 
 @dataclass
@@ -90,8 +94,8 @@ class ContainerSetupError(RuntimeError):
 class Container:
     """A running container; steps are run one at a time with `run_step`."""
 
-    def __init__(self, spec: ContainerSpec, spawner: Spawner) -> None:
-        self._cgroup = PidsCgroup(Path(spec.cgroup)) if spec.cgroup else None
+    def __init__(self, spec: ContainerSpec, spawner: Spawner, cgroup: PidsCgroup | None) -> None:
+        self._cgroup = cgroup
         self._spawner = spawner
         output_read, output_write = os.pipe()
         command_read, command_write = os.pipe()
@@ -278,68 +282,73 @@ def _arrange_fds(output: int, commands: int, control: int) -> None:
     os.closerange(CONTROL_FD + 1, 1 << 20)
 
 
-def first_process(spec: ContainerSpec, output: int, commands: int, control: int) -> NoReturn:
+def adopt_environment(spec: ContainerSpec) -> None:
+    """In the fork server, before it forks the container: make os.environ the block's."""
+    if spec.env is None:
+        return
+    for name in [name for name in os.environ if name not in spec.env]:
+        del os.environ[name]
+    for name, value in spec.env.items():
+        if os.environ.get(name) != value:
+            os.environ[name] = value
+
+
+def first_process(
+    plan: SandboxPlan,
+    spec: ContainerSpec,
+    server_pid: int,
+    output: int,
+    commands: int,
+    control: int,
+) -> NoReturn:
     """The block's first process, in a fork of the fork server: build the sandbox, then
     become the block. Never returns into the server's code, whatever fails."""
     try:
-        _become_block(spec, output, commands, control)
+        _become_block(plan, spec, server_pid, (output, commands, control))
     finally:
         os._exit(_SETUP_FAILED)
 
 
-def _become_block(spec: ContainerSpec, output: int, commands: int, control: int) -> None:
-    control_fd = control
+def _become_block(
+    plan: SandboxPlan, spec: ContainerSpec, server_pid: int, pipes: tuple[int, int, int]
+) -> None:
+    # What the fork server did once is not repeated here: SIGTERM's default action, the
+    # offline network namespace, no_new_privs, the bounding set (prepare_fork_server), the
+    # environment (adopt_environment), Python's std streams (prepare_in_fork_server).
+    control_fd = pipes[2]
     try:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         # Dies with the fork server, which dies with the worker; without a PID
         # namespace, a server already gone cannot be noticed by the signal,
         # hence the check.
         libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getpid() != 1 and os.getppid() != spec.parent_pid:
+        if os.getpid() != 1 and os.getppid() != server_pid:
             os._exit(_SETUP_FAILED)
         os.setsid()
         libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
-        if spec.network_fd is not None:
-            libc.setns(spec.network_fd, libc.CLONE_NEWNET)
-        _arrange_fds(output, commands, control)
+        _arrange_fds(*pipes)
         control_fd = CONTROL_FD
-        enter_namespaces(spec.namespaces)
-        if spec.namespaces.mount:
+        enter_namespaces(plan.namespaces)
+        if spec.filesystem is not None:
             build_filesystem(
-                worker_mount_namespace=spec.worker_mount_namespace,
-                writable=spec.writable,
-                visible_under_tmp=spec.visible_under_tmp,
-                read_only=spec.policy.read_only_filesystem,
-                tmp_bytes=spec.policy.tmp_bytes,
-                mount_proc=spec.namespaces.pid,
-                base_prepared=spec.mounts_prepared,
+                spec.filesystem,
+                worker_mount_namespace=plan.worker_mount_namespace,
+                base_prepared=plan.mounts_prepared,
             )
-        if spec.namespaces.own_flags & libc.CLONE_NEWNET:
+        if plan.namespaces.own_flags & libc.CLONE_NEWNET:
             bring_up_loopback()
         os.chdir(spec.workdir)
-        apply_rlimits(spec.policy, cpu_seconds=spec.cpu_seconds, processes=spec.process_limit)
-        drop_privileges(spec.last_capability)
+        apply_rlimits(plan.policy, cpu_seconds=spec.cpu_seconds, processes=spec.process_limit)
+        drop_privileges(plan.last_capability)
         if spec.shell_steps:
-            exec_shell(spec.shell, spec.shell_name, spec.shell_steps, spec.env)
+            exec_shell(spec.shell, spec.shell_name, spec.shell_steps)
     except BaseException as error:
         with contextlib.suppress(BaseException):
             message = f"could not start the block's sandbox: {error!r}"
             _write_record({"failed": message}, control_fd)
         os._exit(_SETUP_FAILED)
-    _replace_environment(spec.env)
     command_pipe = os.fdopen(COMMAND_FD, "rb", buffering=0)
     serve(
         spec.python_steps,
         wait_for_go=lambda: bool(command_pipe.readline()),
         report=_write_record,
     )
-
-
-def _replace_environment(env: dict[str, str]) -> None:
-    """Make os.environ exactly `env`, touching only what differs: most of it is already
-    the worker's, and each change is a putenv call."""
-    for name in [name for name in os.environ if name not in env]:
-        del os.environ[name]
-    for name, value in env.items():
-        if os.environ.get(name) != value:
-            os.environ[name] = value

@@ -19,11 +19,11 @@ from pathlib import Path
 from fencerun.isolation.environment import block_environment
 from fencerun.isolation.limits import PidsCgroup
 from fencerun.isolation.probe import Protections
-from fencerun.isolation.sandbox import PRIVATE_HOME, PRIVATE_TMP, PRIVATE_WORK
+from fencerun.isolation.sandbox import PRIVATE_HOME, PRIVATE_TMP, PRIVATE_WORK, plan_filesystem
 from fencerun.isolation.scrub import PathScrubber
 from fencerun.model import Block, Figure, Result
 from fencerun.run.capture import OutputBuffer
-from fencerun.run.container import Container, ContainerSpec
+from fencerun.run.container import Container, ContainerSpec, SandboxPlan
 from fencerun.run.protocol import WorkerSettings
 from fencerun.run.provenance import now_iso, provenance
 from fencerun.run.python_runtime import PythonStep
@@ -43,14 +43,19 @@ class WorkerContext:
     protections: Protections
     scrubber: PathScrubber
     shells: dict[str, str]  # family -> path of the shell
-    worker_mount_namespace: str
-    last_capability: int
+    plan: SandboxPlan  # what the fork server knows of every container
     visible_under_tmp: tuple[str, ...]
     process_limit: int | None  # RLIMIT_NPROC where there is no pids cgroup
     spawner: Spawner  # the fork server containers are forked from
-    mounts_prepared: bool  # the server's mount namespace is private and read-only already
-    network_fd: int | None  # offline network namespace the blocks of this worker join
     _cgroups: dict[Family, PidsCgroup] = field(default_factory=dict)
+    _sent_env: dict[str, str] | None = None  # the environment the fork server has
+
+    def env_to_send(self, env: dict[str, str]) -> dict[str, str] | None:
+        """`env`, or None when the fork server has it already (from the last container)."""
+        if env == self._sent_env:
+            return None
+        self._sent_env = env
+        return env
 
     def block_cgroup(self, family: Family) -> PidsCgroup | None:
         """The pids cgroup this worker's containers of one family join, one at a time.
@@ -133,27 +138,27 @@ class _FamilyRun:
                     shell_steps.append(ShellStep(step.code, here, block.options.width))
         timeouts = sum(block_timeout(block, settings.default_timeout) for _, block in blocks)
         self._cgroup = ctx.block_cgroup(family)
+        writable = tuple(path for path in workdirs if path is not None)
         spec = ContainerSpec(
             python_steps=tuple(python_steps),
             shell_steps=tuple(shell_steps),
             shell=ctx.shells.get(family, ""),
             shell_name=family,
             workdir=workdirs[0] or work,
-            env=block_environment(policy, settings.build_env, home=home, tmp=tmp),
-            namespaces=ctx.protections.namespaces,
-            network_fd=ctx.network_fd,
-            writable=tuple(path for path in workdirs if path is not None),
-            visible_under_tmp=ctx.visible_under_tmp,
-            policy=policy,
+            env=ctx.env_to_send(block_environment(policy, settings.build_env, home=home, tmp=tmp)),
+            filesystem=plan_filesystem(
+                writable=writable,
+                visible_under_tmp=ctx.visible_under_tmp,
+                read_only=policy.read_only_filesystem,
+                tmp_bytes=policy.tmp_bytes,
+                mount_proc=ctx.plan.namespaces.pid,
+            )
+            if ctx.plan.namespaces.mount
+            else None,
             cpu_seconds=policy.cpu_seconds or math.ceil(timeouts) + 1,
             process_limit=None if self._cgroup else ctx.process_limit,
-            cgroup=str(self._cgroup.path) if self._cgroup else None,
-            parent_pid=ctx.spawner.pid,
-            mounts_prepared=ctx.mounts_prepared,
-            worker_mount_namespace=ctx.worker_mount_namespace,
-            last_capability=ctx.last_capability,
         )
-        self.container = Container(spec, ctx.spawner)
+        self.container = Container(spec, ctx.spawner, self._cgroup)
 
     def steps_of(self, position: int) -> list[Step]:
         return self._steps[position]

@@ -16,7 +16,7 @@ import os
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import NoReturn
@@ -34,16 +34,53 @@ class PythonStep:
     figure_salt: str
 
 
-def _fresh_std_streams() -> None:
-    """Unbuffered text streams on fds 0-2, so stdout and stderr keep their order in the pipe."""
+@dataclass(frozen=True)
+class _Prepared:
+    """What every Python block starts with, made once in the fork server."""
+
+    stdin: io.TextIOWrapper
+    stdout: io.TextIOWrapper
+    stderr: io.TextIOWrapper
+    main: ModuleType
+
+
+_prepared: _Prepared | None = None
+
+
+def prepare_in_fork_server() -> _Prepared:
+    """Make the block's std streams and its empty `__main__` before any fork.
+
+    Each container gets its own copy of them with the fork, as fresh as if it had made
+    them itself; made there, they would cost every block the pages the making writes to.
+    The streams are unbuffered text on fds 0-2 (which the container points at its pipes),
+    so stdout and stderr keep their order in the pipe.
+    """
+    global _prepared
 
     def writer(fd: int, errors: str) -> io.TextIOWrapper:
         raw = io.FileIO(fd, "wb", closefd=False)
         return io.TextIOWrapper(raw, encoding="utf-8", errors=errors, write_through=True)
 
-    sys.stdin = io.TextIOWrapper(io.FileIO(0, "rb", closefd=False), "utf-8")
-    sys.stdout = writer(1, "strict")
-    sys.stderr = writer(2, "backslashreplace")
+    main = ModuleType("__main__")
+    main.__dict__["__builtins__"] = builtins
+    _prepared = _Prepared(
+        stdin=io.TextIOWrapper(io.FileIO(0, "rb", closefd=False), "utf-8"),
+        stdout=writer(1, "strict"),
+        stderr=writer(2, "backslashreplace"),
+        main=main,
+    )
+    libc.unbuffer_c_stdio()
+    return _prepared
+
+
+def _install_prepared() -> ModuleType:
+    """The prepared streams and `__main__` in place (made here if no server made them)."""
+    prepared = _prepared or prepare_in_fork_server()
+    sys.stdin, sys.stdout, sys.stderr = prepared.stdin, prepared.stdout, prepared.stderr
+    sys.modules["__main__"] = prepared.main
+    sys.argv = [""]
+    sys.path.insert(0, "")
+    return prepared.main
 
 
 def _exit_code(exit_request: SystemExit) -> int:
@@ -64,23 +101,6 @@ def _print_exception(error: BaseException) -> None:
     traceback.print_exception(type(error), error, tb, file=sys.stderr)
 
 
-@contextlib.contextmanager
-def _columns(width: int | None) -> Iterator[None]:
-    """COLUMNS set for the block's duration, as markdown-exec does for its width option."""
-    if width is None:
-        yield
-        return
-    saved = os.environ.get("COLUMNS")
-    os.environ["COLUMNS"] = str(width)
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("COLUMNS", None)
-        else:
-            os.environ["COLUMNS"] = saved
-
-
 def _run(step: PythonStep, main: ModuleType) -> int:
     linecache.cache[step.filename] = (
         len(step.code),
@@ -88,6 +108,10 @@ def _run(step: PythonStep, main: ModuleType) -> int:
         step.code.splitlines(keepends=True),
         step.filename,
     )
+    # COLUMNS for the block's duration, as markdown-exec does for its width option.
+    saved_columns = os.environ.get("COLUMNS")
+    if step.columns is not None:
+        os.environ["COLUMNS"] = str(step.columns)
     try:
         if step.workdir is not None:
             os.chdir(step.workdir)
@@ -98,7 +122,17 @@ def _run(step: PythonStep, main: ModuleType) -> int:
     except BaseException as error:
         _print_exception(error)
         return 1
+    finally:
+        if step.columns is not None:
+            _restore_columns(saved_columns)
     return 0
+
+
+def _restore_columns(saved: str | None) -> None:
+    if saved is None:
+        os.environ.pop("COLUMNS", None)
+    else:
+        os.environ["COLUMNS"] = saved
 
 
 def _shut_down_like_python() -> None:
@@ -122,20 +156,13 @@ def serve(
     report: Callable[[dict[str, object]], None],
 ) -> NoReturn:
     """Run each step when told to, report its return code and figures; exit after the last."""
-    _fresh_std_streams()
-    libc.unbuffer_c_stdio()
-    main = ModuleType("__main__")
-    main.__dict__["__builtins__"] = builtins
-    sys.modules["__main__"] = main
-    sys.argv = [""]
-    sys.path.insert(0, "")
+    main = _install_prepared()
     returncode = 0
     owner = os.getpid()
     for position, step in enumerate(steps):
         if not wait_for_go():
             break
-        with _columns(step.columns):
-            returncode = _run(step, main)
+        returncode = _run(step, main)
         if os.getpid() != owner:
             # A child the block forked without exiting: like the child of a
             # script, it ends where the block's code ends, and reports nothing.

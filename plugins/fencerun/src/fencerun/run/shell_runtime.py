@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import shlex
 import signal
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -50,9 +50,8 @@ def driver_script(steps: Sequence[ShellStep], shell_name: str) -> str:
     return "; ".join(lines) + "\n"
 
 
-def exec_shell(
-    shell: str, name: str, steps: Sequence[ShellStep], env: Mapping[str, str]
-) -> NoReturn:
+def exec_shell(shell: str, name: str, steps: Sequence[ShellStep]) -> NoReturn:
+    """Replace this process with the shell, in this process's environment."""
     for number, step in enumerate(steps):
         code = os.memfd_create(f"fencerun-step-{number}", 0)
         os.write(code, step.code.encode())
@@ -64,4 +63,4 @@ def exec_shell(
     # (`yes | head` must end quietly).
     for number in (signal.SIGPIPE, signal.SIGXFSZ):
         signal.signal(number, signal.SIG_DFL)
-    os.execve(shell, [name, "-c", driver_script(steps, name), name], dict(env))
+    os.execv(shell, [name, "-c", driver_script(steps, name), name])

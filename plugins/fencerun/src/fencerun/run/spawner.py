@@ -28,13 +28,11 @@ import socket
 import struct
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn
 
 from fencerun.isolation import libc
 from fencerun.isolation.reaper import kill_descendants
 from fencerun.isolation.sandbox import PidNamespaceFactory
-
-Spec = TypeVar("Spec")
 
 # Replies of the server: (kind, pid, wait status or errno)
 _REPLY = struct.Struct("=Bii")
@@ -57,12 +55,15 @@ class Spawner:
         pid_namespaces: bool,
         keep_fds: Sequence[int] = (),
         prepare: Callable[[], None] | None = None,
+        before_fork: Callable[[Any], None] | None = None,
     ) -> None:
         """Fork the server now: the containers get everything this process has imported.
 
-        The server keeps stdin, stdout, stderr and `keep_fds` (which the containers'
-        specs name) open, and nothing else of this process's. `prepare` runs in the server
-        before its first fork: what every container would otherwise do for itself.
+        The server keeps stdin, stdout, stderr and `keep_fds` open, and nothing else of
+        this process's. `prepare` runs in the server before its first fork: what every
+        container would otherwise do for itself; `before_fork` runs there with each spec,
+        before its container is forked. A container runs
+        `first_process(spec, server_pid, *fds)`.
         """
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         parent = os.getpid()
@@ -71,10 +72,7 @@ class Spawner:
             try:
                 ours.close()
                 _close_all_but({0, 1, 2, theirs.fileno(), *keep_fds})
-                # Objects the collector never visits are never written to, so each
-                # fork shares their pages instead of copying them.
-                gc.freeze()
-                _serve(theirs, first_process, parent, pid_namespaces, prepare)
+                _serve(theirs, first_process, parent, pid_namespaces, prepare, before_fork)
             finally:
                 os._exit(0)
         theirs.close()
@@ -138,6 +136,7 @@ def _serve(
     worker: int,
     pid_namespaces: bool,
     prepare: Callable[[], None] | None,
+    before_fork: Callable[[Any], None] | None,
 ) -> None:
     # Dies with the worker, and so do the containers, which die with it.
     libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -149,6 +148,9 @@ def _serve(
     if prepare is not None:
         prepare()
     factory = PidNamespaceFactory() if pid_namespaces else None
+    # Objects the collector never visits are never written to, so each fork shares
+    # their pages instead of copying them.
+    gc.freeze()
     running: dict[int, int] = {}  # pidfd -> pid
     poll = select.poll()
     poll.register(channel, select.POLLIN)
@@ -158,7 +160,7 @@ def _serve(
                 request = _read_request(channel)
                 if request is None:
                     return  # the worker went away
-                started = _start(channel, request, first_process, factory)
+                started = _start(channel, request, first_process, factory, before_fork)
                 if started is not None:
                     pid, pidfd = started
                     running[pidfd] = pid
@@ -210,9 +212,16 @@ def _start(
     request: tuple[object, list[int]],
     first_process: Callable[..., NoReturn],
     factory: PidNamespaceFactory | None,
+    before_fork: Callable[[Any], None] | None,
 ) -> tuple[int, int] | None:
     """Fork the container's first process: (pid, pidfd), or None if the fork failed."""
     spec, fds = request
+    server_pid = os.getpid()
+    if before_fork is not None:
+        before_fork(spec)
+    # Here rather than in the container: each inherits a sequence of its own, and the
+    # pages the reseeding writes are written once, not once more in every container.
+    _reseed_random()
     if factory is not None:
         factory.before_fork()
     try:
@@ -220,9 +229,8 @@ def _start(
     except OSError as error:
         pid = -error.errno if error.errno else -1
     if pid == 0:
-        _reseed_random()
         channel.close()
-        first_process(spec, *fds)
+        first_process(spec, server_pid, *fds)
     if factory is not None:
         factory.after_fork()
     if pid < 0:

@@ -33,7 +33,7 @@ from fencerun.isolation.sandbox import (
     prepare_fork_server,
 )
 from fencerun.isolation.scrub import PathScrubber
-from fencerun.run.container import first_process
+from fencerun.run.container import SandboxPlan, adopt_environment, first_process
 from fencerun.run.figures import add_hangul_fallback
 from fencerun.run.jobs import WorkerContext, run_job
 from fencerun.run.protocol import (
@@ -45,6 +45,7 @@ from fencerun.run.protocol import (
     receive,
     send,
 )
+from fencerun.run.python_runtime import prepare_in_fork_server
 from fencerun.run.spawner import Spawner
 
 # Imported here once so that no block pays for them.
@@ -90,30 +91,50 @@ def _context(settings: WorkerSettings) -> WorkerContext:
     network_fd = offline_network_namespace() if namespaces.network and not namespaces.user else None
     mounts_prepared = namespaces.mount and not namespaces.user
     capabilities = last_capability()
+    plan = SandboxPlan(
+        namespaces=namespaces,
+        policy=settings.policy,
+        mounts_prepared=mounts_prepared,
+        worker_mount_namespace=os.readlink("/proc/self/ns/mnt"),
+        last_capability=capabilities,
+    )
     spawner = Spawner(
-        first_process,
+        functools.partial(first_process, plan),
         pid_namespaces=namespaces.pid,
         keep_fds=() if network_fd is None else (network_fd,),
         prepare=functools.partial(
-            prepare_fork_server,
+            _prepare_fork_server,
             private_mounts=mounts_prepared,
             read_only=settings.policy.read_only_filesystem,
             last_capability=capabilities,
+            network_fd=network_fd,
         ),
+        before_fork=adopt_environment,
     )
+    if network_fd is not None:
+        os.close(network_fd)  # the server has joined it; this worker needs no copy
     return WorkerContext(
         settings=settings,
         protections=protections,
         scrubber=PathScrubber(settings.private_paths),
         shells=shells,
-        worker_mount_namespace=os.readlink("/proc/self/ns/mnt"),
-        last_capability=capabilities,
+        plan=plan,
         visible_under_tmp=_visible_under_tmp(settings),
         process_limit=_process_limit(settings.policy.max_processes),
         spawner=spawner,
-        mounts_prepared=mounts_prepared,
+    )
+
+
+def _prepare_fork_server(
+    *, private_mounts: bool, read_only: bool, last_capability: int, network_fd: int | None
+) -> None:
+    prepare_fork_server(
+        private_mounts=private_mounts,
+        read_only=read_only,
+        last_capability=last_capability,
         network_fd=network_fd,
     )
+    prepare_in_fork_server()
 
 
 def _preload(names: tuple[str, ...]) -> None:
