@@ -43,6 +43,21 @@ def test_block_environment_is_the_allow_list(executor: Executor) -> None:
     assert not {"GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "USER"} & environment.keys()
 
 
+def test_each_block_gets_its_own_home_and_tmp_without_namespaces(project: Path) -> None:
+    # Without a mount namespace each container has folders of its own, removed after it:
+    # a container that kept the previous one's environment would find them gone.
+    check = 'test -d "$HOME" && test -w "$TMPDIR" && touch "$HOME/mine" && ls "$HOME"'
+    python_check = (
+        "import os\n"
+        "open(os.path.join(os.environ['HOME'], 'mine'), 'w').close()\n"
+        "print(os.listdir(os.environ['HOME']), os.access(os.environ['TMPDIR'], os.W_OK))"
+    )
+    with Executor(project_dir=project, workers=1, policy=IsolationPolicy(namespaces=False)) as pool:
+        outputs = [run_one(pool, "bash", check).output for _ in range(3)]
+        outputs += [run_one(pool, "python", python_check).output for _ in range(2)]
+    assert outputs == ["mine\n"] * 3 + ["['mine'] True\n"] * 2
+
+
 def test_policy_adds_and_passes_through_variables(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
