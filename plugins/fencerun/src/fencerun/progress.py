@@ -21,9 +21,10 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from tqdm import tqdm
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 PLAIN_LINE_EVERY_S = 5.0
 PLAIN_LINE_STEPS = 10  # a line at each tenth of the blocks
@@ -96,6 +97,9 @@ class BlockProgress:
 
     def _open_bar(self) -> tqdm[Any]:
         if self._bar is None:
+            # Imported here: a build in CI or a pipe never draws a bar.
+            from tqdm import tqdm
+
             self._bar = tqdm(
                 total=self.total,
                 initial=self.finished,

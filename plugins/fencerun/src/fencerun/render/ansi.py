@@ -6,10 +6,21 @@ codes work too; the text itself is HTML-escaped by the converter.
 
 from __future__ import annotations
 
-from ansi2html import Ansi2HTMLConverter
+import functools
+from typing import TYPE_CHECKING
 
-_converter = Ansi2HTMLConverter(inline=True, escaped=True, linkify=False)
+if TYPE_CHECKING:
+    from ansi2html import Ansi2HTMLConverter
+
+
+@functools.cache
+def _converter() -> Ansi2HTMLConverter:
+    # Made on first use: most sites never ask for ANSI output, and the build pays for
+    # every module it imports before its first page.
+    from ansi2html import Ansi2HTMLConverter
+
+    return Ansi2HTMLConverter(inline=True, escaped=True, linkify=False)
 
 
 def ansi_to_html(text: str) -> str:
-    return _converter.convert(text, full=False)
+    return _converter().convert(text, full=False)

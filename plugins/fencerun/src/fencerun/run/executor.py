@@ -45,7 +45,6 @@ from fencerun.isolation.policy import IsolationPolicy
 from fencerun.isolation.probe import Protections
 from fencerun.isolation.scrub import build_private_paths
 from fencerun.model import Block, Result
-from fencerun.run.jobs import block_workdir
 from fencerun.run.protocol import (
     BlockReply,
     Hello,
@@ -56,7 +55,7 @@ from fencerun.run.protocol import (
     receive,
     send,
 )
-from fencerun.run.steps import FAMILIES
+from fencerun.run.steps import FAMILIES, block_workdir
 
 # Imported by the warm lane's workers before their first block.
 DEFAULT_WARM_MODULES = ("numpy", "matplotlib.pyplot")

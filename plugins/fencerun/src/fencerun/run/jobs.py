@@ -29,7 +29,7 @@ from fencerun.run.provenance import now_iso, provenance
 from fencerun.run.python_runtime import PythonStep
 from fencerun.run.shell_runtime import ShellStep
 from fencerun.run.spawner import Spawner
-from fencerun.run.steps import Family, Step, family_of, steps_for
+from fencerun.run.steps import Family, Step, block_workdir, family_of, steps_for
 
 NOT_RUN_RETURNCODE = -1
 KILLED_RETURNCODE = -9
@@ -71,13 +71,6 @@ class WorkerContext:
                 f"w{os.getpid()}-{family}", self.settings.policy.max_processes
             )
         return self._cgroups[family]
-
-
-def block_workdir(block: Block, project_dir: str) -> str | None:
-    """The declared workdir, resolved against the project folder; None if not declared."""
-    if not block.options.workdir:
-        return None
-    return str((Path(project_dir) / block.options.workdir).resolve())
 
 
 def block_timeout(block: Block, default: float) -> float:

@@ -8,6 +8,7 @@ its transcript can show each command above its own output.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from fencerun.model import Block
@@ -86,3 +87,10 @@ def steps_for(block: Block) -> list[Step]:
     if block.language == "console":
         return console_commands(block.code)
     return [Step(block.code)]
+
+
+def block_workdir(block: Block, project_dir: str) -> str | None:
+    """The declared workdir, resolved against the project folder; None if not declared."""
+    if not block.options.workdir:
+        return None
+    return str((Path(project_dir) / block.options.workdir).resolve())
