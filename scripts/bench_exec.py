@@ -17,6 +17,9 @@ spreads evenly; reports the median of several runs and these ratios (issue 7):
   blog-i18n    executions per unique block on a blog + two-language site  target 1.0
                (fencerun: blocks handed to its executor, counted in the build process;
                markdown-exec: blocks append to a counter file as they run)
+  per-block    no ratio: CPU time one cheap block costs, through one fencerun worker,
+               split between the worker, its fork server and the block's own processes
+               (read from /proc; where the cold-200 ratio's time goes)
 
 Run with the project's venv:  .venv/bin/python scripts/bench_exec.py [--quick]
 """
@@ -24,6 +27,7 @@ Run with the project's venv:  .venv/bin/python scripts/bench_exec.py [--quick]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -108,6 +112,69 @@ def counting_submit(self, job):
 
 run.Executor.submit = counting_submit
 cli()
+"""
+
+
+# Runs cheap blocks through one fencerun worker, one at a time, and prints the CPU each
+# costs (ms) in the worker, its fork server and the blocks' own processes, as JSON.
+PER_BLOCK_PROBE = """\
+import json
+import os
+import sys
+
+from fencerun.model import Block, BlockOptions, SourceLocation
+from fencerun.run import Executor
+
+language, count = sys.argv[1], int(sys.argv[2])
+code = 'print("page {}: python block")' if language == "python" else 'echo "page {}: bash block"'
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def children(pid):
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+def cpu(pid):
+    # utime, stime, and the same for the children it has reaped, in seconds
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return [int(value) / TICKS for value in fields[11:15]]
+
+
+def block(number):
+    return Block(
+        language=language,
+        code=code.format(number),
+        options=BlockOptions(),
+        location=SourceLocation("bench.md", number + 1),
+        index=number,
+    )
+
+
+with Executor(project_dir=os.getcwd(), workers=1) as executor:
+    executor.submit([block(-1)])[0].result()
+    worker = children(os.getpid())[0]
+    server = children(worker)[0]
+    worker_before, server_before = cpu(worker), cpu(server)
+    for number in range(count):
+        result = executor.submit([block(number)])[0].result()
+        assert result.returncode == 0, result
+    worker_after, server_after = cpu(worker), cpu(server)
+per = 1000 / count
+print(json.dumps({
+    "worker": (sum(worker_after[:2]) - sum(worker_before[:2])) * per,
+    "fork server": (sum(server_after[:2]) - sum(server_before[:2])) * per,
+    "block processes": (sum(server_after[2:]) - sum(server_before[2:])) * per,
+}))
 """
 
 
@@ -362,6 +429,22 @@ def blog_scenario(root: Path, posts: int, workers: int | None) -> list[Execution
     ]
 
 
+def per_block_scenario(root: Path, count: int) -> dict[str, dict[str, float]]:
+    """CPU ms per block for each family, split by process (see PER_BLOCK_PROBE)."""
+    split = {}
+    for language in ("python", "bash"):
+        done = subprocess.run(
+            [sys.executable, "-c", PER_BLOCK_PROBE, language, str(count)],
+            cwd=root,
+            env=common_env(),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        split[language] = json.loads(done.stdout)
+    return split
+
+
 def _lines(path: Path) -> int:
     return len(path.read_text(encoding="utf-8").splitlines()) if path.exists() else 0
 
@@ -400,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("warm", "cold-200", "slow-40", "blog-i18n"),
+        choices=("warm", "cold-200", "slow-40", "blog-i18n", "per-block"),
         action="append",
         help="run only these scenarios (repeatable)",
     )
@@ -408,7 +491,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     if arguments.quick:
         arguments.runs, arguments.pages, arguments.posts = 1, 40, 3
-    chosen = set(arguments.only or ("warm", "cold-200", "slow-40", "blog-i18n"))
+    chosen = set(arguments.only or ("warm", "cold-200", "slow-40", "blog-i18n", "per-block"))
     # Under the project, not /tmp: blocks get a private /tmp, and a project living under
     # the machine's /tmp costs each block extra mounts that a real site does not pay.
     scratch = Path(__file__).resolve().parent.parent / ".cache"
@@ -451,6 +534,12 @@ def main(argv: list[str] | None = None) -> int:
                     f"  {counted.name:<22} {counted.executions} executions of {counted.unique} "
                     f"unique blocks = {counted.per_block:.2f} per block{target}"
                 )
+        if "per-block" in chosen:
+            count = 60 if arguments.quick else 300
+            print(f"\nCPU per cheap block, one worker, {count} blocks each (ms)")
+            for language, parts in per_block_scenario(root, count).items():
+                shares = ", ".join(f"{name} {ms:.2f}" for name, ms in parts.items())
+                print(f"  {language:<8} {sum(parts.values()):5.2f} = {shares}")
     finally:
         if arguments.keep is None:
             shutil.rmtree(root, ignore_errors=True)
