@@ -1,0 +1,138 @@
+"""A build that is not root, as on a CI runner, gets the same protections for its blocks.
+
+The tests here run as root on the development machine, where the workers make PID namespaces
+and drop capabilities; a build by an ordinary user takes another way: each block makes a
+user namespace (uid 0 inside it, nothing outside) and its own network namespace. So the
+checks run again in a process that has given up root, through setpriv, with an
+interpreter that such a user may run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import site
+import socket
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import fencerun
+import pytest
+
+NOBODY = 65534
+
+# Run by the unprivileged user: three blocks, their results as JSON on stdout.
+BUILD = textwrap.dedent(
+    """\
+    import json, sys
+    from fencerun.model import Block, BlockOptions, SourceLocation
+    from fencerun.run import Executor
+
+    BLOCKS = [
+        ("python", "import os\\nopen('/tmp/left-behind', 'w').close()\\nprint(os.getuid())"),
+        ("bash", f"ls /tmp; touch {sys.argv[1]}/outside 2>/dev/null || echo read-only"),
+        ("python",
+         "import socket\\n"
+         "try:\\n"
+         f"    socket.create_connection(('127.0.0.1', {sys.argv[2]}), timeout=2)\\n"
+         "    print('connected')\\n"
+         "except OSError as error:\\n"
+         "    print(type(error).__name__)"),
+    ]
+    results = []
+    with Executor(project_dir=sys.argv[1], workers=1) as executor:
+        summary = executor.protections_summary()
+        for number, (language, code) in enumerate(BLOCKS):
+            block = Block(language=language, code=code, options=BlockOptions(),
+                          location=SourceLocation("page.md", number + 1), index=number)
+            result = executor.submit([block])[0].result(timeout=60)
+            results.append([result.returncode, result.output])
+    print(json.dumps({"summary": summary, "results": results}))
+    """
+)
+
+
+def _as_nobody(command: list[str]) -> list[str]:
+    if os.geteuid() != 0:
+        return command  # already an ordinary user
+    return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command]
+
+
+def _python_for_nobody(env: dict[str, str]) -> str:
+    """This interpreter if an ordinary user may run it, else one of the same version that
+    can (an interpreter installed under /root is out of reach)."""
+    wanted = f"{sys.version_info.major}.{sys.version_info.minor}"
+    candidates = [sys.executable, shutil.which(f"python{wanted}"), "/usr/bin/python3"]
+    # The workers are started from sys.executable: the user must be able to run that too.
+    check_code = (
+        "import subprocess, sys, fencerun\n"
+        "subprocess.run([sys.executable, '-c', 'pass'], check=True)\n"
+        "print(sys.version[:4])"
+    )
+    for candidate in filter(None, candidates):
+        check = subprocess.run(
+            _as_nobody([candidate, "-c", check_code]),
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if check.returncode == 0 and check.stdout.strip() == wanted:
+            return candidate
+    pytest.fail(f"no Python {wanted} that an ordinary user can run: tried {candidates}")
+
+
+@pytest.fixture
+def open_project() -> Iterator[Path]:
+    """A project folder an ordinary user can read (pytest's own are root's only)."""
+    folder = Path(
+        subprocess.check_output(["mktemp", "-d", "/tmp/fencerun-nobody-XXXX"], text=True).strip()
+    )
+    folder.chmod(0o755)
+    (folder / "page.md").write_text("# page\n")
+    (folder / "page.md").chmod(0o644)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_an_unprivileged_build_runs_blocks_isolated(open_project: Path) -> None:
+    # Listening on the build's loopback: a block in a network namespace of its own
+    # cannot reach it.
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    package_root = str(Path(fencerun.__file__).parent.parent)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(open_project),
+        # The venv's packages and fencerun's source, for an interpreter outside the venv.
+        "PYTHONPATH": os.pathsep.join([package_root, *site.getsitepackages()]),
+    }
+    python = _python_for_nobody(env)
+    done = subprocess.run(
+        _as_nobody([python, "-c", BUILD, str(open_project), str(port)]),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    listener.close()
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    summary, results = report["summary"], report["results"]
+    assert [code for code, _ in results] == [0, 0, 0], results
+    if "user namespace" in summary.split("; not available:")[0]:
+        # uid 0 inside the block's own user namespace; a private /tmp per block; the
+        # project read-only; no network at all.
+        assert results[0][1] == "0\n"
+        assert "left-behind" not in results[1][1]
+        assert "read-only" in results[1][1]
+        assert results[2][1] == "ConnectionRefusedError\n"
+        assert "no network" in summary and "capabilities dropped" in summary
+    else:
+        # Where the kernel refuses user namespaces (some CI runners), blocks still run, as
+        # the build's user, and the summary says what is missing.
+        assert results[0][1] == f"{NOBODY if os.geteuid() == 0 else os.geteuid()}\n"
+        assert "user namespace" in summary
