@@ -63,3 +63,27 @@ def test_a_changed_passed_variable_reruns_the_block_and_an_unchanged_one_reuses_
     assert "FENCERUN_TEST_TOKEN second" in changed.text
     assert "blocks 0 run, 1 reused" in same.log
     assert "FENCERUN_TEST_TOKEN second" in same.text
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        ('environment:\n  GREETING: "a\\0b"\n', "gives GREETING a value with a NUL character"),
+        (
+            'environment:\n  "A=B": x\n',
+            "`environment` option in mkdocs.yml names 'A=B' as a variable",
+        ),
+        (
+            "pass_environment: ['']\n",
+            "`pass_environment` option in mkdocs.yml names '' as a variable",
+        ),
+    ],
+)
+def test_an_environment_no_process_can_hold_is_one_clear_error(
+    tmp_path: Path, options: str, said: str
+) -> None:
+    write_project(tmp_path, {"index.md": PAGE}, plugin_options=options)
+    result = build(tmp_path)
+    assert result.returncode != 0
+    assert said in result.output
+    assert "Traceback" not in result.output

@@ -228,3 +228,15 @@ def test_freeze_refresh_runs_blocks_with_the_sites_environment_settings(project:
     assert done.returncode == 0, done.stderr
     frozen = FrozenResults(project / "recorded").get("ko/index.md", "env")
     assert frozen is not None and frozen.output == "안녕 passed\n"
+
+
+def test_an_environment_no_process_can_hold_is_an_error_not_a_traceback(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + '      environment:\n        GREETING: "a\\0b"\n',
+        encoding="utf-8",
+    )
+    done = fencerun(project, "freeze")
+    assert done.returncode == 1
+    assert "gives GREETING a value with a NUL character" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -28,7 +28,7 @@ import yaml
 
 from fencerun.config import Settings
 from fencerun.engine import frozen_id
-from fencerun.errors import BlockError, failure_of
+from fencerun.errors import BlockError, FencerunError, failure_of
 from fencerun.fences import find_blocks
 from fencerun.freeze import FrozenResults
 from fencerun.model import Block, Result
@@ -101,12 +101,15 @@ def load_project(config_file: Path) -> Project:
         )
     given["env_extra"] = {str(name): str(value) for name, value in environment.items()}
     given["env_pass"] = tuple(str(name) for name in passed)
-    settings = Settings(
-        project_dir=project_dir,
-        cache_dir=project_dir / str(options.get("cache_dir", DEFAULT_CACHE_DIR)),
-        frozen_dir=project_dir / str(options.get("frozen_dir", DEFAULT_FROZEN_DIR)),
-        **given,
-    )
+    try:
+        settings = Settings(
+            project_dir=project_dir,
+            cache_dir=project_dir / str(options.get("cache_dir", DEFAULT_CACHE_DIR)),
+            frozen_dir=project_dir / str(options.get("frozen_dir", DEFAULT_FROZEN_DIR)),
+            **given,
+        )
+    except FencerunError as error:
+        raise CommandError(str(error)) from None
     return Project(settings, project_dir / str(config.get("docs_dir", "docs")))
 
 

@@ -31,9 +31,36 @@ class Settings:
     env_extra: Mapping[str, str] = field(default_factory=dict)  # set for every block
     env_pass: tuple[str, ...] = ()  # names copied from the build's environment when set
 
+    def __post_init__(self) -> None:
+        problem = _environment_problem(self.env_extra, self.env_pass)
+        if problem:
+            raise FencerunError(problem)
+
     def isolation_policy(self) -> IsolationPolicy:
         """The executor's policy: its defaults, with this site's environment choices."""
         return IsolationPolicy(env_extra=dict(self.env_extra), env_pass=self.env_pass)
+
+
+def _environment_problem(env_extra: Mapping[str, str], env_pass: tuple[str, ...]) -> str:
+    """What no process environment can hold, said for mkdocs.yml; "" when all is well.
+
+    Caught here, it is one message before the build starts instead of a failure in every
+    block's sandbox.
+    """
+    for option, names in (("environment", list(env_extra)), ("pass_environment", env_pass)):
+        for name in names:
+            if not name or "=" in name or "\0" in name:
+                return (
+                    f"fencerun's `{option}` option in mkdocs.yml names {name!r} as a variable: "
+                    "a variable name must be non-empty, without '=' or NUL characters"
+                )
+    for name, value in env_extra.items():
+        if "\0" in value:
+            return (
+                f"fencerun's `environment` option in mkdocs.yml gives {name} a value with a "
+                "NUL character, which no process environment can hold: remove it"
+            )
+    return ""
 
 
 def execute_switch(environ: Mapping[str, str], configured: bool) -> bool:
