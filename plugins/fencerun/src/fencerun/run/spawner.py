@@ -34,9 +34,9 @@ from fencerun.isolation import libc
 from fencerun.isolation.reaper import kill_descendants
 from fencerun.isolation.sandbox import PidNamespaceFactory
 
-# Replies of the server: (kind, pid, wait status or errno)
+# Replies of the server: (kind, pid, wait status or errno, or the length of a message)
 _REPLY = struct.Struct("=Bii")
-_SPAWNED, _ENDED, _FAILED = 1, 2, 3
+_SPAWNED, _ENDED, _FAILED, _READY, _UNREADY = 1, 2, 3, 4, 5
 _LENGTH = struct.Struct("=Q")
 _MAX_FDS = 8
 
@@ -79,6 +79,24 @@ class Spawner:
         self.pid = pid
         self._socket = ours
         self._ended: dict[int, int] = {}  # pid -> wait status, reported but not yet asked for
+        try:
+            self._wait_until_ready()
+        except SpawnError:
+            self.close()
+            raise
+
+    def _wait_until_ready(self) -> None:
+        """Wait for `prepare` to end in the server; SpawnError with its reason if it failed,
+        so that the worker says why at once instead of every block failing later."""
+        try:
+            kind, _, length, _ = self._reply()
+            if kind == _UNREADY:
+                reason, _ = _receive(self._socket, length)
+                raise SpawnError(
+                    f"the fork server could not prepare: {reason.decode(errors='replace')}"
+                )
+        except OSError as error:
+            raise SpawnError(f"the fork server exited before it was ready: {error}") from None
 
     def spawn(self, spec: object, fds: Sequence[int]) -> tuple[int, int]:
         """Start a container's first process with these pipe ends: (pid, pidfd)."""
@@ -145,8 +163,14 @@ def _serve(
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # Orphans of blocks come back here, where they are killed.
     libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
-    if prepare is not None:
-        prepare()
+    try:
+        if prepare is not None:
+            prepare()
+    except Exception as error:
+        reason = repr(error).encode()
+        channel.sendall(_REPLY.pack(_UNREADY, 0, len(reason)) + reason)
+        return
+    channel.sendall(_REPLY.pack(_READY, 0, 0))
     factory = PidNamespaceFactory() if pid_namespaces else None
     # Objects the collector never visits are never written to, so each fork shares
     # their pages instead of copying them.

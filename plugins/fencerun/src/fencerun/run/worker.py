@@ -46,7 +46,7 @@ from fencerun.run.protocol import (
     send,
 )
 from fencerun.run.python_runtime import prepare_in_fork_server
-from fencerun.run.spawner import Spawner
+from fencerun.run.spawner import Spawner, SpawnError
 
 # Imported here once so that no block pays for them.
 _RUNTIME_MODULES = ("traceback", "linecache", "json", "codecs", "fencerun.run.python_runtime")
@@ -202,7 +202,12 @@ def main() -> None:
     if not isinstance(settings, WorkerSettings):
         return
     _preload(settings.preload)
-    ctx = _context(settings)
+    try:
+        ctx = _context(settings)
+    except SpawnError as error:
+        # One line in the build's log; the build then says that a worker did not start.
+        print(f"fencerun worker: {error}", file=sys.stderr)
+        return
     _spawner = ctx.spawner
     send(outgoing, Hello(ctx.protections))
     try:
