@@ -318,8 +318,9 @@ def _become_block(
     plan: SandboxPlan, spec: ContainerSpec, server_pid: int, pipes: tuple[int, int, int]
 ) -> None:
     # What the fork server did once is not repeated here: SIGTERM's default action, the
-    # offline network namespace, no_new_privs, the bounding set (prepare_fork_server), the
-    # environment (adopt_environment), Python's std streams (prepare_in_fork_server).
+    # offline network namespace (prepare_fork_server), the environment (adopt_environment),
+    # Python's std streams (prepare_in_fork_server). drop_privileges sets no_new_privs again
+    # and finds the bounding set already empty: one system call each.
     control_fd = pipes[2]
     try:
         # Dies with the fork server, which dies with the worker; without a PID

@@ -172,6 +172,7 @@ def _serve(
         return
     channel.sendall(_REPLY.pack(_READY, 0, 0))
     factory = PidNamespaceFactory() if pid_namespaces else None
+    own_pid = os.getpid()
     # Objects the collector never visits are never written to, so each fork shares
     # their pages instead of copying them.
     gc.freeze()
@@ -184,7 +185,7 @@ def _serve(
                 request = _read_request(channel)
                 if request is None:
                     return  # the worker went away
-                started = _start(channel, request, first_process, factory, before_fork)
+                started = _start(channel, request, first_process, own_pid, factory, before_fork)
                 if started is not None:
                     pid, pidfd = started
                     running[pidfd] = pid
@@ -235,12 +236,12 @@ def _start(
     channel: socket.socket,
     request: tuple[object, list[int]],
     first_process: Callable[..., NoReturn],
+    server_pid: int,
     factory: PidNamespaceFactory | None,
     before_fork: Callable[[Any], None] | None,
 ) -> tuple[int, int] | None:
     """Fork the container's first process: (pid, pidfd), or None if the fork failed."""
     spec, fds = request
-    server_pid = os.getpid()
     if before_fork is not None:
         before_fork(spec)
     # Here rather than in the container: each inherits a sequence of its own, and the

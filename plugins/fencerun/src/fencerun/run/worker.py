@@ -98,17 +98,21 @@ def _context(settings: WorkerSettings) -> WorkerContext:
         worker_mount_namespace=os.readlink("/proc/self/ns/mnt"),
         last_capability=capabilities,
     )
-    spawner = Spawner(
-        functools.partial(first_process, plan),
-        pid_namespaces=namespaces.pid,
-        keep_fds=() if network_fd is None else (network_fd,),
-        prepare=functools.partial(
-            _prepare_fork_server,
+
+    def prepare() -> None:  # in the fork server, before its first fork
+        prepare_fork_server(
             private_mounts=mounts_prepared,
             read_only=settings.policy.read_only_filesystem,
             last_capability=capabilities,
             network_fd=network_fd,
-        ),
+        )
+        prepare_in_fork_server()
+
+    spawner = Spawner(
+        functools.partial(first_process, plan),
+        pid_namespaces=namespaces.pid,
+        keep_fds=() if network_fd is None else (network_fd,),
+        prepare=prepare,
         before_fork=adopt_environment,
     )
     if network_fd is not None:
@@ -123,18 +127,6 @@ def _context(settings: WorkerSettings) -> WorkerContext:
         process_limit=_process_limit(settings.policy.max_processes),
         spawner=spawner,
     )
-
-
-def _prepare_fork_server(
-    *, private_mounts: bool, read_only: bool, last_capability: int, network_fd: int | None
-) -> None:
-    prepare_fork_server(
-        private_mounts=private_mounts,
-        read_only=read_only,
-        last_capability=last_capability,
-        network_fd=network_fd,
-    )
-    prepare_in_fork_server()
 
 
 def _preload(names: tuple[str, ...]) -> None:
