@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from fencerun.cli import load_project
 
 from tests.site.built_site import REPO
 
@@ -52,3 +53,23 @@ def test_workflow_runs_the_readme_commands_and_deploys_to_pages() -> None:
     assert any(uses.startswith("actions/upload-pages-artifact@") for uses in steps["build"])
     assert any(uses.startswith("actions/deploy-pages@") for uses in steps["deploy"])
     assert "push" in workflow[True]  # PyYAML reads the key `on` as True
+
+
+def test_the_build_job_keeps_the_result_store_between_runs() -> None:
+    # Restored before the build and saved after it: a push that changes one post reruns
+    # only that post's changed blocks. The path must be the store the site's config uses.
+    store = load_project(REPO / "mkdocs.yml").settings.cache_dir.relative_to(REPO)
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    caches = [
+        (index, step["with"])
+        for index, step in enumerate(steps)
+        if step.get("uses", "").startswith("actions/cache@")
+    ]
+    builds = [index for index, step in enumerate(steps) if step.get("run") == "scripts/site build"]
+    assert caches and builds
+    index, settings = caches[0]
+    assert Path(settings["path"]) == store
+    assert index < builds[0]
+    # Every run saves under a key of its own and restores the newest earlier one.
+    assert "github.sha" in settings["key"] and settings["restore-keys"]
