@@ -35,6 +35,9 @@ def violations(page: Page) -> list[dict[str, Any]]:
     if not AXE.is_file():
         pytest.fail("axe-core is not installed: run scripts/node/install (needs Node.js)")
     page.add_script_tag(path=AXE)
+    # Colours still fading (Material's colour transitions, as results or a scheme come in)
+    # are checked where they end, not halfway.
+    page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
     found: list[dict[str, Any]] = page.evaluate(
         """() => axe.run(document, {resultTypes: ["violations"]}).then(result =>
             result.violations.map(v => ({
