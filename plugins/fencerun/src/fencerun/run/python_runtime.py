@@ -61,6 +61,9 @@ def prepare_in_fork_server() -> _Prepared:
         raw = io.FileIO(fd, "wb", closefd=False)
         return io.TextIOWrapper(raw, encoding="utf-8", errors=errors, write_through=True)
 
+    # The builtin compile() sets up the interpreter's AST types on first use, unless an
+    # import did (`ast` does): about 1 ms that every block would pay again otherwise.
+    compile("", "<fencerun>", "exec", dont_inherit=True)
     main = ModuleType("__main__")
     main.__dict__["__builtins__"] = builtins
     _prepared = _Prepared(
