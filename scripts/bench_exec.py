@@ -18,8 +18,10 @@ spreads evenly; reports the median of several runs and these ratios (issue 7):
                (fencerun: blocks handed to its executor, counted in the build process;
                markdown-exec: blocks append to a counter file as they run)
   per-block    no ratio: CPU time one cheap block costs, through one fencerun worker,
-               split between the worker, its fork server and the block's own processes
-               (read from /proc; where the cold-200 ratio's time goes)
+               split between the build, the worker, its fork server and the block's own
+               processes (read from /proc; where the cold-200 ratio's time goes); beside
+               it, the least a block forked from a warm interpreter can cost (a bare
+               fork, the block's one line, exit), with and without a worker's modules
 
 Run with the project's venv:  .venv/bin/python scripts/bench_exec.py [--quick]
 """
@@ -37,7 +39,7 @@ import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,16 +167,53 @@ with Executor(project_dir=os.getcwd(), workers=1) as executor:
     worker = children(os.getpid())[0]
     server = children(worker)[0]
     worker_before, server_before = cpu(worker), cpu(server)
+    build_before = os.times()
     for number in range(count):
         result = executor.submit([block(number)])[0].result()
         assert result.returncode == 0, result
+    build_after = os.times()
     worker_after, server_after = cpu(worker), cpu(server)
 per = 1000 / count
 print(json.dumps({
+    "build": (sum(build_after[:2]) - sum(build_before[:2])) * per,
     "worker": (sum(worker_after[:2]) - sum(worker_before[:2])) * per,
     "fork server": (sum(server_after[:2]) - sum(server_before[:2])) * per,
     "block processes": (sum(server_after[2:]) - sum(server_before[2:])) * per,
 }))
+"""
+
+
+# The least a block can cost in a fork of a warm interpreter: fork a process holding the
+# modules a lean worker holds (or none), run a one-line print in the child (or exec bash
+# for an echo), exit, reap. No sandbox, no pipes, no worker: prints the CPU seconds of all
+# the blocks, parent and children.
+FORK_FLOOR_PROBE = """\
+import gc
+import importlib
+import os
+import shutil
+import sys
+
+family, count, modules = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+for name in modules:
+    importlib.import_module(name)
+compile("", "<warm-up>", "exec")  # what the fork server does once: the AST types
+gc.freeze()
+devnull = os.open(os.devnull, os.O_WRONLY)
+bash = shutil.which("bash")
+before = os.times()
+for number in range(count):
+    pid = os.fork()
+    if pid == 0:
+        os.dup2(devnull, 1)
+        if family == "bash":
+            os.execv(bash, ["bash", "-c", f'echo "page {number}: bash block"'])
+        code = compile(f'print("page {number}: python block")', "block.py", "exec")
+        exec(code, {"__builtins__": __builtins__})
+        os._exit(0)
+    os.waitpid(pid, 0)
+after = os.times()
+print(sum(after[:4]) - sum(before[:4]))
 """
 
 
@@ -445,6 +484,19 @@ def per_block_scenario(root: Path, count: int) -> dict[str, dict[str, float]]:
     return split
 
 
+def fork_floor(root: Path, family: str, count: int, modules: Sequence[str]) -> float:
+    """CPU ms per block of a bare fork of an interpreter holding `modules` (FORK_FLOOR_PROBE)."""
+    done = subprocess.run(
+        [sys.executable, "-c", FORK_FLOOR_PROBE, family, str(count), *modules],
+        cwd=root,
+        env=common_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout) * 1000 / count
+
+
 def _lines(path: Path) -> int:
     return len(path.read_text(encoding="utf-8").splitlines()) if path.exists() else 0
 
@@ -540,6 +592,14 @@ def main(argv: list[str] | None = None) -> int:
             for language, parts in per_block_scenario(root, count).items():
                 shares = ", ".join(f"{name} {ms:.2f}" for name, ms in parts.items())
                 print(f"  {language:<8} {sum(parts.values()):5.2f} = {shares}")
+            print("Least a block can cost: a bare fork, the one line, exit; no sandbox (ms)")
+            for family in ("python", "bash"):
+                worker_sized = fork_floor(root, family, count * 4, ("fencerun.run.worker",))
+                bare = fork_floor(root, family, count * 4, ())
+                print(
+                    f"  {family:<8} {worker_sized:5.2f} forked from an interpreter holding a "
+                    f"lean worker's modules, {bare:.2f} from a bare one"
+                )
     finally:
         if arguments.keep is None:
             shutil.rmtree(root, ignore_errors=True)
