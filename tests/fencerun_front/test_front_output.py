@@ -155,7 +155,7 @@ def test_each_output_has_a_provenance_footer_unless_turned_off(soup: BeautifulSo
     text_footer = [e for e in section(soup, "text") if "fencerun-provenance" in classes(e)]
     assert len(text_footer) == 1
     footer = text_footer[0].get_text()
-    assert footer.startswith("Ran on ") and " s" in footer and "took" in footer
+    assert footer.startswith("Ran on ") and "\u00a0s" in footer and "took" in footer
     assert text_footer[0].find("time") is not None
     off = section(soup, "footer-off")
     assert "no-footer-here" in "".join(e.get_text() for e in off)

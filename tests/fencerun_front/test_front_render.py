@@ -160,7 +160,7 @@ def test_a_figure_that_is_not_svg_says_why_it_is_missing() -> None:
 def test_frozen_results_are_labelled_recorded_with_their_machine_and_date() -> None:
     text = render(block(), Result("out", 0, provenance=PROVENANCE, origin="frozen"))
     assert '<p class="fencerun-provenance fencerun-recorded">Recorded on buildbox' in text
-    assert "2026-05-01 14:03 UTC+09:00" in text and "took 1.50 s" in text
+    assert "2026-05-01 14:03 UTC+09:00" in text and "took 1.50\u00a0s" in text
 
 
 def test_a_recorded_output_says_so_even_where_footers_are_turned_off() -> None:
@@ -182,7 +182,7 @@ def test_a_recording_without_interpreter_or_duration_leaves_no_empty_parts() -> 
 
 def test_korean_footer_and_notices() -> None:
     text = render(block(), Result("out", 0, provenance=PROVENANCE), locale="ko")
-    assert "실행 환경:" in text and "소요 1.50 s" in text
+    assert "실행 환경:" in text and "소요 1.50\u00a0s" in text
     notice = render(block(), Result("", 0, origin="not-executed"), locale="ko")
     assert "실행하지 않음" in notice
 
@@ -248,6 +248,12 @@ def test_korean_failure_box_explains_in_korean() -> None:
     text = render(block(), Result("boom", 3), locale="ko")
     assert "종료 코드: 3 (기대한 코드: 0)" in text
     assert "returncode=&quot;3&quot; 옵션을 적으세요" in text
+
+
+def test_a_duration_keeps_each_number_with_its_unit_when_the_footer_wraps() -> None:
+    assert format_duration(1.5) == "1.50\u00a0s"
+    assert format_duration(12.34) == "12.3\u00a0s"
+    assert format_duration(125) == "2\u00a0min 5\u00a0s"
 
 
 def test_a_duration_reads_the_same_after_the_store_keeps_it_in_milliseconds() -> None:

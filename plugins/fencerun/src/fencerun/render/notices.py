@@ -83,13 +83,14 @@ def _time(provenance: Provenance) -> str:
 def format_duration(seconds: float) -> str:
     # The result store keeps milliseconds: rounding the same way first makes a reused result
     # read exactly as it did in the build that ran it.
+    # A no-break space keeps each number with its unit when the footer wraps.
     seconds = round(seconds, 3)
     if seconds < 10:
-        return f"{seconds:.2f} s"
+        return f"{seconds:.2f}\u00a0s"
     if seconds < 60:
-        return f"{seconds:.1f} s"
+        return f"{seconds:.1f}\u00a0s"
     minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest} s"
+    return f"{minutes}\u00a0min {rest}\u00a0s"
 
 
 def failure_box(failure: BlockFailure, locale: str) -> str:
