@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from fencerun.config import Settings
+from fencerun.config import DEFAULT_CACHE_DIR, DEFAULT_FROZEN_DIR, Settings
 from fencerun.engine import frozen_id
 from fencerun.errors import BlockError, FencerunError, failure_of
 from fencerun.fences import find_blocks
@@ -35,10 +35,6 @@ from fencerun.model import Block, Result
 from fencerun.progress import BlockProgress
 from fencerun.report import REPORT_FILE, BuildReport
 from fencerun.store import ResultStore
-
-# The plugin's own defaults (mkdocs_config.py), for a mkdocs.yml that leaves them out.
-DEFAULT_CACHE_DIR = ".cache/fencerun"
-DEFAULT_FROZEN_DIR = "frozen"
 
 _FRONT_MATTER_RE = re.compile(r"\A-{3}[ \t]*\r?\n.*?^(?:-{3}|\.{3})[ \t]*\r?\n", re.S | re.M)
 

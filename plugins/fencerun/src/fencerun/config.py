@@ -11,6 +11,12 @@ from fencerun.errors import FencerunError
 from fencerun.isolation.policy import IsolationPolicy
 
 EXECUTE_VARIABLE = "FENCERUN_EXECUTE"
+
+# Defaults for what mkdocs.yml leaves out, read by the plugin and by the `fencerun` command.
+DEFAULT_CACHE_DIR = ".cache/fencerun"  # relative to the folder of mkdocs.yml
+DEFAULT_FROZEN_DIR = "frozen"
+DEFAULT_TIMEOUT = 30.0  # seconds
+DEFAULT_MAX_OUTPUT = 200_000  # bytes
 _ON = frozenset({"1", "true", "on", "yes"})
 _OFF = frozenset({"0", "false", "off", "no"})
 
@@ -21,9 +27,9 @@ class Settings:
     cache_dir: Path  # the result store
     frozen_dir: Path  # recorded outputs of freeze="true" blocks, committed with the site
     execute: bool = True
-    timeout: float = 30.0  # seconds, for blocks without their own timeout option
+    timeout: float = DEFAULT_TIMEOUT  # for blocks without their own timeout option
     workers: int | None = None  # None: sized to the machine by the executor
-    max_output_bytes: int = 200_000
+    max_output_bytes: int = DEFAULT_MAX_OUTPUT
     provenance: bool = True  # footer under each output, unless a block says otherwise
     markdown_default: bool = False  # markdown-exec renders output as Markdown by default
     fail_on_error: bool = True  # False under `mkdocs serve`: failures show in the page

@@ -30,7 +30,7 @@ from functools import cache
 from pathlib import Path
 
 from fencerun import __version__
-from fencerun.config import Settings
+from fencerun.config import DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT, Settings
 from fencerun.model import Block, BlockOptions
 
 log = logging.getLogger("fencerun")
@@ -249,8 +249,8 @@ class BlockKeys:
         self,
         project_dir: Path,
         *,
-        default_timeout: float = 30.0,
-        max_output_bytes: int = 200_000,
+        default_timeout: float = DEFAULT_TIMEOUT,
+        max_output_bytes: int = DEFAULT_MAX_OUTPUT,
         environment: Mapping[str, str] = {},
         plugin_version: str = __version__,
         interpreter: Callable[[str], str] = interpreter_for,

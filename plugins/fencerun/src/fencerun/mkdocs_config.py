@@ -5,13 +5,22 @@ from __future__ import annotations
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from fencerun.config import (
+    DEFAULT_CACHE_DIR,
+    DEFAULT_FROZEN_DIR,
+    DEFAULT_MAX_OUTPUT,
+    DEFAULT_TIMEOUT,
+)
+
 
 class FencerunConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves it untyped
     # Running blocks
     execute = c.Type(bool, default=True)  # FENCERUN_EXECUTE=0/1 overrides it
-    timeout = c.Type((int, float), default=30)  # seconds, per block; timeout="N" overrides
+    timeout = c.Type(
+        (int, float), default=DEFAULT_TIMEOUT
+    )  # seconds, per block; timeout="N" overrides
     workers = c.Optional(c.Type(int))  # parallel blocks; unset: sized to the machine
-    max_output = c.Type(int, default=200_000)  # bytes kept of one block's output
+    max_output = c.Type(int, default=DEFAULT_MAX_OUTPUT)  # bytes kept of one block's output
     # Blocks see none of the build's environment unless named here (a change reruns them)
     environment = c.DictOfItems(c.Type(str), default={})  # NAME: value, set for every block
     pass_environment = c.ListOfItems(c.Type(str), default=[])  # names copied from the build
@@ -21,5 +30,7 @@ class FencerunConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves 
     provenance = c.Type(bool, default=True)  # footer under outputs; provenance="off" per block
 
     # Where results are kept, relative to the folder of mkdocs.yml
-    cache_dir = c.Type(str, default=".cache/fencerun")
-    frozen_dir = c.Type(str, default="frozen")  # recorded outputs, committed with the site
+    cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
+    frozen_dir = c.Type(
+        str, default=DEFAULT_FROZEN_DIR
+    )  # recorded outputs, committed with the site

@@ -35,6 +35,7 @@ from types import TracebackType
 from typing import IO, cast
 
 import fencerun
+from fencerun.config import DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT
 from fencerun.isolation.environment import (
     block_environment,
     hide_build_environment,
@@ -354,8 +355,8 @@ class Executor:
         *,
         project_dir: Path,
         workers: int | None = None,
-        default_timeout: float = 30.0,
-        max_output_bytes: int = 200_000,
+        default_timeout: float = DEFAULT_TIMEOUT,
+        max_output_bytes: int = DEFAULT_MAX_OUTPUT,
         policy: IsolationPolicy | None = None,
         warm_modules: Sequence[str] = DEFAULT_WARM_MODULES,
     ) -> None:
