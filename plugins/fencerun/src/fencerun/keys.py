@@ -90,8 +90,8 @@ def block_key(
     environment: Mapping[str, str] = {},
     interpreter: str,
     plugin_version: str,
-    default_timeout: float = 30.0,
-    max_output_bytes: int = 200_000,
+    default_timeout: float = DEFAULT_TIMEOUT,
+    max_output_bytes: int = DEFAULT_MAX_OUTPUT,
     workdir_fingerprint: str = "",
 ) -> str:
     """The hex digest that names the block's result in the store.
