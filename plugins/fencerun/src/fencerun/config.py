@@ -17,6 +17,7 @@ DEFAULT_CACHE_DIR = ".cache/fencerun"  # relative to the folder of mkdocs.yml
 DEFAULT_FROZEN_DIR = "frozen"
 DEFAULT_TIMEOUT = 30.0  # seconds
 DEFAULT_MAX_OUTPUT = 200_000  # bytes
+
 _ON = frozenset({"1", "true", "on", "yes"})
 _OFF = frozenset({"0", "false", "off", "no"})
 

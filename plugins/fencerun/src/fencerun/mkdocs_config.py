@@ -16,9 +16,8 @@ from fencerun.config import (
 class FencerunConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves it untyped
     # Running blocks
     execute = c.Type(bool, default=True)  # FENCERUN_EXECUTE=0/1 overrides it
-    timeout = c.Type(
-        (int, float), default=DEFAULT_TIMEOUT
-    )  # seconds, per block; timeout="N" overrides
+    # Seconds, per block; a block's timeout="N" overrides it
+    timeout = c.Type((int, float), default=DEFAULT_TIMEOUT)
     workers = c.Optional(c.Type(int))  # parallel blocks; unset: sized to the machine
     max_output = c.Type(int, default=DEFAULT_MAX_OUTPUT)  # bytes kept of one block's output
     # Blocks see none of the build's environment unless named here (a change reruns them)
@@ -31,6 +30,5 @@ class FencerunConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves 
 
     # Where results are kept, relative to the folder of mkdocs.yml
     cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
-    frozen_dir = c.Type(
-        str, default=DEFAULT_FROZEN_DIR
-    )  # recorded outputs, committed with the site
+    # Recorded outputs of frozen blocks, committed with the site
+    frozen_dir = c.Type(str, default=DEFAULT_FROZEN_DIR)

@@ -83,8 +83,8 @@ def _time(provenance: Provenance) -> str:
 def format_duration(seconds: float) -> str:
     # The result store keeps milliseconds: rounding the same way first makes a reused result
     # read exactly as it did in the build that ran it.
-    # A no-break space keeps each number with its unit when the footer wraps.
     seconds = round(seconds, 3)
+    # A no-break space keeps each number with its unit when the footer wraps.
     if seconds < 10:
         return f"{seconds:.2f}\u00a0s"
     if seconds < 60:
