@@ -548,8 +548,12 @@ def _result_code(error: sqlite3.Error) -> int:
 
 
 def _header(db: sqlite3.Connection) -> tuple[int, int]:
-    application_id = db.execute("PRAGMA application_id").fetchone()[0]
-    version = db.execute("PRAGMA user_version").fetchone()[0]
+    # One statement, so one snapshot: read apart, another build creating the store could
+    # commit between them, and (0, its version) looks like another program's database.
+    application_id, version = db.execute(
+        "SELECT a.application_id, v.user_version"
+        " FROM pragma_application_id() AS a, pragma_user_version() AS v"
+    ).fetchone()
     return int(application_id), int(version)
 
 
