@@ -140,6 +140,39 @@ def test_a_missing_mkdocs_yml_is_named_with_what_to_do(tmp_path: Path) -> None:
     assert "mkdocs.yml not found" in done.stderr and "-f PATH" in done.stderr
 
 
+def test_settings_come_from_mkdocs_own_loading_inherit_and_env_included(tmp_path: Path) -> None:
+    # The build reads mkdocs.yml with INHERIT and !ENV; the command must see what it sees.
+    (tmp_path / "base.yml").write_text(
+        "site_name: inherited\n"
+        "markdown_extensions: [pymdownx.superfences]\n"
+        "plugins:\n  - fencerun:\n      cache_dir: !ENV [STORE_DIR, unset-store]\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "mkdocs.yml").write_text("INHERIT: base.yml\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "fencerun.cli", "report"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "STORE_DIR": "from-env-store"},
+    )
+    assert done.returncode == 1
+    assert "from-env-store" in done.stderr and "build the site first" in done.stderr
+
+
+def test_an_invalid_plugin_option_is_named_as_mkdocs_names_it(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("timeout: 20", "timeout: soon"),
+        encoding="utf-8",
+    )
+    done = fencerun(project, "report")
+    assert done.returncode == 1
+    assert "timeout" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_freeze_refresh_records_frozen_blocks_on_this_machine(project: Path) -> None:
     done = fencerun(project, "freeze", "--refresh")
     assert done.returncode == 0, done.stderr

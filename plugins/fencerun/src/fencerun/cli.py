@@ -7,36 +7,34 @@ Run it from the folder of mkdocs.yml (or pass -f PATH)::
     fencerun freeze --refresh   run frozen blocks on this machine and rewrite their recordings
     fencerun report             print the last build's report
 
-It reads the plugin's settings (cache_dir, frozen_dir, timeout, max_output, workers) from the
-`fencerun` entry of mkdocs.yml, without importing MkDocs.
+It reads mkdocs.yml as `mkdocs build` does (MkDocs' own loader: INHERIT, !ENV, validation
+of the plugin's options), so it uses the settings the build uses.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
-from importlib import import_module
 from pathlib import Path
-from typing import Any
 
-import yaml
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, ConfigurationError
 
-from fencerun.config import DEFAULT_CACHE_DIR, DEFAULT_FROZEN_DIR, Settings
-from fencerun.engine import frozen_id
+from fencerun.config import Settings
 from fencerun.errors import BlockError, FencerunError, failure_of
 from fencerun.fences import find_blocks
-from fencerun.freeze import FrozenResults
+from fencerun.freeze import FrozenResults, frozen_id
+from fencerun.mkdocs_config import FencerunConfig, docs_label, engine_settings
+from fencerun.mkdocs_plugin import FencerunPlugin, page_body
 from fencerun.model import Block, Result
 from fencerun.progress import BlockProgress
 from fencerun.report import REPORT_FILE, BuildReport
+from fencerun.run import Executor
 from fencerun.store import ResultStore
-
-_FRONT_MATTER_RE = re.compile(r"\A-{3}[ \t]*\r?\n.*?^(?:-{3}|\.{3})[ \t]*\r?\n", re.S | re.M)
 
 
 class CommandError(Exception):
@@ -47,79 +45,35 @@ class CommandError(Exception):
 class Project:
     settings: Settings
     docs_dir: Path
-
-
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without MkDocs: its !ENV and !!python tags become plain values."""
-
-
-def _any_tag(loader: _TolerantLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node)
-    return None
-
-
-_TolerantLoader.add_multi_constructor("!", _any_tag)
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
+    docs_label: str  # how messages name the docs folder, e.g. "docs/"
 
 
 def load_project(config_file: Path) -> Project:
-    """The plugin's settings as mkdocs.yml gives them."""
-    try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)
-    except FileNotFoundError:
+    """The plugin's settings and the docs folder, as `mkdocs build` reads them."""
+    if not config_file.is_file():
         raise CommandError(
             f"{config_file} not found: run fencerun in the folder of mkdocs.yml or pass -f PATH"
-        ) from None
-    except yaml.YAMLError as error:
-        raise CommandError(f"{config_file} is not valid YAML: {error}") from None
-    if not isinstance(config, dict):
-        raise CommandError(f"{config_file}: expected a mapping of MkDocs settings")
-    project_dir = config_file.resolve().parent
-    options = _plugin_options(config.get("plugins"))
-    given: dict[str, Any] = {}
-    if "timeout" in options:
-        given["timeout"] = float(options["timeout"])
-    if "max_output" in options:
-        given["max_output_bytes"] = int(options["max_output"])
-    if options.get("workers") is not None:
-        given["workers"] = int(options["workers"])
-    # What blocks see decides what they print: a refreshed recording must see what the
-    # build's blocks see.
-    environment = options.get("environment") or {}
-    passed = options.get("pass_environment") or []
-    if not isinstance(environment, dict) or not isinstance(passed, list):
-        raise CommandError(
-            f"{config_file}: fencerun's environment must be a mapping and pass_environment "
-            "a list of variable names"
         )
-    given["env_extra"] = {str(name): str(value) for name, value in environment.items()}
-    given["env_pass"] = tuple(str(name) for name in passed)
     try:
-        settings = Settings(
-            project_dir=project_dir,
-            cache_dir=project_dir / str(options.get("cache_dir", DEFAULT_CACHE_DIR)),
-            frozen_dir=project_dir / str(options.get("frozen_dir", DEFAULT_FROZEN_DIR)),
-            **given,
-        )
+        config = load_config(str(config_file))
+    except (Abort, ConfigurationError) as error:
+        # MkDocs has logged each problem above.
+        raise CommandError(f"{config_file}: {error}") from None
+    plugin = config.plugins.get("fencerun")
+    options = plugin.config if isinstance(plugin, FencerunPlugin) else _default_options()
+    try:
+        settings = engine_settings(config, options)
     except FencerunError as error:
         raise CommandError(str(error)) from None
-    return Project(settings, project_dir / str(config.get("docs_dir", "docs")))
+    return Project(settings, Path(config.docs_dir), docs_label(config))
 
 
-def _plugin_options(plugins: object) -> dict[str, Any]:
-    entries: list[object] = []
-    if isinstance(plugins, list):
-        entries = plugins
-    elif isinstance(plugins, dict):
-        entries = [{name: value} for name, value in plugins.items()]
-    for entry in entries:
-        if isinstance(entry, dict) and "fencerun" in entry:
-            options = entry["fencerun"]
-            return options if isinstance(options, dict) else {}
-    return {}
+def _default_options() -> FencerunConfig:
+    """The plugin's defaults, for a site that does not enable it (yet)."""
+    options = FencerunConfig()
+    options.load_dict({})
+    options.validate()
+    return options
 
 
 # -- prune ---------------------------------------------------------------------------------
@@ -179,14 +133,11 @@ def frozen_blocks(project: Project) -> Iterator[FrozenBlock]:
         raise CommandError(f"{docs_dir} is not a folder: set docs_dir in mkdocs.yml")
     for path in sorted(docs_dir.rglob("*.md")):
         page = path.relative_to(docs_dir).as_posix()
-        source = path.read_text(encoding="utf-8")
-        front_matter = _FRONT_MATTER_RE.match(source)
-        body = source[front_matter.end() :] if front_matter else source
-        first_line = source[: len(source) - len(body)].count("\n") + 1
+        body, first_line = page_body(path.read_text(encoding="utf-8"))
         try:
             found = find_blocks(body, page, first_line=first_line)
         except BlockError as error:
-            raise CommandError(error.describe(_docs_label(project))) from None
+            raise CommandError(error.describe(project.docs_label)) from None
         for item in found:
             if item.block.options.freeze:
                 yield FrozenBlock(page, frozen_id(item.block), item.block)
@@ -194,7 +145,7 @@ def frozen_blocks(project: Project) -> Iterator[FrozenBlock]:
 
 def list_frozen(project: Project, *, pages: Sequence[str]) -> int:
     frozen = FrozenResults(project.settings.frozen_dir)
-    label = _docs_label(project)
+    label = project.docs_label
     seen = set()
     for item in frozen_blocks(project):
         if pages and item.page not in pages:
@@ -229,8 +180,8 @@ def refresh_frozen(project: Project, *, pages: Sequence[str]) -> int:
         print('no block is marked freeze="on"; nothing to refresh')
         return 0
     frozen = FrozenResults(project.settings.frozen_dir)
-    label = _docs_label(project)
-    executor = _executor(project.settings)
+    label = project.docs_label
+    executor = Executor.for_settings(project.settings)
     progress = BlockProgress()
     try:
         futures: list[Future[Result]] = []
@@ -255,26 +206,6 @@ def refresh_frozen(project: Project, *, pages: Sequence[str]) -> int:
         print(f"{failed} of {len(chosen)} frozen blocks failed", file=sys.stderr)
         return 1
     return 0
-
-
-def _executor(settings: Settings) -> Any:
-    try:
-        run = import_module("fencerun.run")
-    except ImportError as error:
-        raise CommandError(f"the block executor (fencerun.run) cannot be loaded: {error}") from None
-    return run.Executor(
-        project_dir=settings.project_dir,
-        workers=settings.workers,
-        default_timeout=settings.timeout,
-        max_output_bytes=settings.max_output_bytes,
-        policy=settings.isolation_policy(),
-    )
-
-
-def _docs_label(project: Project) -> str:
-    """How the plugin's messages name the docs folder: relative to mkdocs.yml."""
-    docs = os.path.relpath(project.docs_dir, project.settings.project_dir)
-    return "" if docs == "." else Path(docs).as_posix() + "/"
 
 
 def _relative(path: Path) -> str:

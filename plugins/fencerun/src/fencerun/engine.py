@@ -32,7 +32,7 @@ from typing import Protocol
 from fencerun.config import Settings
 from fencerun.errors import BlockError, BlockFailure, failure_of
 from fencerun.fences import FoundBlock, PageFences, scan_page
-from fencerun.freeze import FrozenResults
+from fencerun.freeze import FrozenResults, frozen_id
 from fencerun.isolation.environment import block_environment
 from fencerun.keys import BlockKeys
 from fencerun.model import Block, Result
@@ -367,11 +367,6 @@ def key_environment(settings: Settings, environ: Mapping[str, str] = os.environ)
 
 def _block_keys(settings: Settings) -> BlockKeys:
     return BlockKeys.for_settings(settings, environment=key_environment(settings))
-
-
-def frozen_id(block: Block) -> str:
-    """Which recorded output a frozen block reads: its id, or its position in the page."""
-    return block.options.id or f"block-{block.index + 1}"
 
 
 def _unusable_store(block: Block, error: OSError) -> BlockError:

@@ -13,6 +13,7 @@ current machine and rewrites their files.
 Usage::
 
     frozen = FrozenResults(project_dir / "frozen")
+    block_id = frozen_id(block)                                  # its id, or "block-N"
     recorded = frozen.get("ko/blog/posts/docker.md", "ps")      # origin "frozen", or None
     frozen.put("ko/blog/posts/docker.md", "ps", result, block=block)
     if frozen.is_stale(page, block_id, block): ...               # code edited since recorded
@@ -40,6 +41,12 @@ log = logging.getLogger("fencerun")
 RECORDING_KIND = "fencerun-frozen"
 RECORDING_VERSION = 1
 SUFFIX = ".yml"
+
+
+def frozen_id(block: Block) -> str:
+    """Which recording a frozen block reads: its id, or its position in the page."""
+    return block.options.id or f"block-{block.index + 1}"
+
 
 _HEADER = (
     '# Recorded output of a freeze="on" block, committed with the site: the build shows it\n'

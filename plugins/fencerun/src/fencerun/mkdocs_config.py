@@ -1,15 +1,23 @@
-"""The plugin's settings in mkdocs.yml, every one typed, with its default."""
+"""The plugin's settings in mkdocs.yml, every one typed, with its default, and the engine's
+`Settings` made from them (for the plugin and the `fencerun` command alike)."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
 
 from fencerun.config import (
     DEFAULT_CACHE_DIR,
     DEFAULT_FROZEN_DIR,
     DEFAULT_MAX_OUTPUT,
     DEFAULT_TIMEOUT,
+    Settings,
+    execute_switch,
 )
 
 
@@ -32,3 +40,39 @@ class FencerunConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves 
     cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
     # Recorded outputs of frozen blocks, committed with the site
     frozen_dir = c.Type(str, default=DEFAULT_FROZEN_DIR)
+
+
+def engine_settings(
+    config: MkDocsConfig,
+    options: FencerunConfig,
+    *,
+    serving: bool = False,
+    environ: Mapping[str, str] = os.environ,
+) -> Settings:
+    """The engine's settings for this site; raises FencerunError for what no block could use."""
+    project_dir = project_folder(config)
+    return Settings(
+        project_dir=project_dir,
+        cache_dir=project_dir / options.cache_dir,
+        frozen_dir=project_dir / options.frozen_dir,
+        execute=execute_switch(environ, options.execute),
+        timeout=float(options.timeout),
+        workers=options.workers,
+        max_output_bytes=options.max_output,
+        provenance=options.provenance,
+        markdown_default=options.default_output == "markdown",
+        fail_on_error=not serving,
+        env_extra=dict(options.environment),
+        env_pass=tuple(options.pass_environment),
+    )
+
+
+def project_folder(config: MkDocsConfig) -> Path:
+    """The folder of mkdocs.yml: cache_dir, frozen_dir and workdir are relative to it."""
+    return Path(config.config_file_path or ".").resolve().parent
+
+
+def docs_label(config: MkDocsConfig) -> str:
+    """How messages name the docs folder, relative to mkdocs.yml: "docs/" ("" when the same)."""
+    docs = os.path.relpath(config.docs_dir, project_folder(config))
+    return "" if docs == "." else Path(docs).as_posix() + "/"

@@ -22,12 +22,11 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
-from fencerun.config import Settings, execute_switch
 from fencerun.engine import Engine, PageSource
 from fencerun.errors import BlockError, BlockFailure, FencerunError, failure_of
 from fencerun.fences import PageFences
 from fencerun.markdown_ext import OutputMarkdown
-from fencerun.mkdocs_config import FencerunConfig
+from fencerun.mkdocs_config import FencerunConfig, docs_label, engine_settings
 from fencerun.render import plain_fence_header, render_block
 from fencerun.render.markup import html_fence
 from fencerun.render.notices import block_error_box
@@ -112,14 +111,14 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
 
     def _start_build(self, config: MkDocsConfig) -> None:
         try:
-            settings = self._settings(config)
+            settings = engine_settings(config, self.config, serving=self.serving)
         except FencerunError as error:
             raise PluginError(str(error)) from None
-        self.docs_label = _docs_label(config)
+        self.docs_label = docs_label(config)
         if self.engine is None:
             self.engine = Engine(
                 settings,
-                executor_factory=_make_executor,
+                executor_factory=Executor.for_settings,
                 warn=self._warn,
                 # Progress lines carry their own "fencerun:" prefix.
                 progress_lines=log.logger.info,
@@ -131,23 +130,6 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
 
     def _warn(self, problem: BlockError) -> None:
         log.warning(problem.describe(self.docs_label))
-
-    def _settings(self, config: MkDocsConfig) -> Settings:
-        project_dir = Path(config.config_file_path or ".").resolve().parent
-        return Settings(
-            project_dir=project_dir,
-            cache_dir=project_dir / self.config.cache_dir,
-            frozen_dir=project_dir / self.config.frozen_dir,
-            execute=execute_switch(os.environ, self.config.execute),
-            timeout=float(self.config.timeout),
-            workers=self.config.workers,
-            max_output_bytes=self.config.max_output,
-            provenance=self.config.provenance,
-            markdown_default=self.config.default_output == "markdown",
-            fail_on_error=not self.serving,
-            env_extra=dict(self.config.environment),
-            env_pass=tuple(self.config.pass_environment),
-        )
 
     # The stylesheet joins this language's files after static-i18n (-100) has sorted them.
     @event_priority(-200)
@@ -174,7 +156,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
             try:
                 engine.prepare([page])
             except BlockError as error:
-                problems.append(error.describe(_docs_label(config)))
+                problems.append(error.describe(docs_label(config)))
         # Every malformed block of the site in one message, before anything renders.
         if problems and not self.serving:
             raise PluginError("\n".join(problems))
@@ -187,8 +169,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
             source = file.content_string
         except (OSError, UnicodeDecodeError):
             return None  # MkDocs reports an unreadable page itself when it gets to it
-        body, _meta = get_data(source)
-        first_line = _first_line(source, body)
+        body, first_line = page_body(source)
         path = _page_path(file, config)
         self.sources[path] = (body, first_line)
         return PageSource(path, body, first_line)
@@ -208,7 +189,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
             fences = engine.plan(source)
         except BlockError as error:
             self._report_block_error(error, config)
-            box = block_error_box(error.describe(_docs_label(config)), _locale(page, config))
+            box = block_error_box(error.describe(docs_label(config)), _locale(page, config))
             return html_fence(box) + "\n\n" + markdown
         rendered = {}
         try:
@@ -229,13 +210,13 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         return _rewrite(markdown, fences, rendered)
 
     def _report_block_error(self, error: BlockError, config: MkDocsConfig) -> None:
-        message = error.describe(_docs_label(config))
+        message = error.describe(docs_label(config))
         if not self.serving:
             raise PluginError(message)
         log.warning(message)
 
     def _report_failure(self, failure: BlockFailure, config: MkDocsConfig) -> None:
-        label = _docs_label(config)
+        label = docs_label(config)
         if self.serving:
             log.warning(failure.describe(label))
             return
@@ -287,16 +268,6 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         return self.engine
 
 
-def _make_executor(settings: Settings) -> Executor:
-    return Executor(
-        project_dir=settings.project_dir,
-        workers=settings.workers,
-        default_timeout=settings.timeout,
-        max_output_bytes=settings.max_output_bytes,
-        policy=settings.isolation_policy(),
-    )
-
-
 def _rewrite(markdown: str, fences: PageFences, rendered: dict[int, str]) -> str:
     lines = markdown.split("\n")
     edits: list[tuple[int, int, list[str]]] = []
@@ -313,6 +284,13 @@ def _rewrite(markdown: str, fences: PageFences, rendered: dict[int, str]) -> str
 
 def _indent(line: str, indent: str) -> str:
     return indent + line if line else indent.rstrip()
+
+
+def page_body(source: str) -> tuple[str, int]:
+    """The page's Markdown without its front matter (read as MkDocs reads it), and the line
+    of `source` where that starts."""
+    body, _meta = get_data(source)
+    return body, _first_line(source, body)
 
 
 def _first_line(source: str, body: str) -> int:
@@ -332,12 +310,6 @@ def _page_path(file: File, config: MkDocsConfig) -> str:
     if file.abs_src_path:
         return Path(os.path.relpath(file.abs_src_path, config.docs_dir)).as_posix()
     return file.src_uri
-
-
-def _docs_label(config: MkDocsConfig) -> str:
-    project_dir = Path(config.config_file_path or ".").resolve().parent
-    docs = os.path.relpath(config.docs_dir, project_dir)
-    return "" if docs == "." else Path(docs).as_posix() + "/"
 
 
 def _locale(page: Page, config: MkDocsConfig) -> str:

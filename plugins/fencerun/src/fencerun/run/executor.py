@@ -35,7 +35,7 @@ from types import TracebackType
 from typing import IO, cast
 
 import fencerun
-from fencerun.config import DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT
+from fencerun.config import DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT, Settings
 from fencerun.isolation.environment import (
     block_environment,
     hide_build_environment,
@@ -385,6 +385,17 @@ class Executor:
         self._needs_warm = re.compile(r"\b(?:" + "|".join(names) + r")\b") if names else None
         # The lean workers boot while the build goes on.
         self._lean.start()
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Executor:
+        """The executor a build (or `fencerun freeze --refresh`) with these settings uses."""
+        return cls(
+            project_dir=settings.project_dir,
+            workers=settings.workers,
+            default_timeout=settings.timeout,
+            max_output_bytes=settings.max_output_bytes,
+            policy=settings.isolation_policy(),
+        )
 
     def submit(self, job: Sequence[Block]) -> list[Future[Result]]:
         """Queue one job; its blocks run in order, in one session. Never waits for them."""
