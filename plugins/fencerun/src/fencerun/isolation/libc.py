@@ -1,13 +1,26 @@
-"""The few Linux system calls the sandbox needs that Python 3.11's `os` lacks.
+"""The few Linux system calls the sandbox needs that Python's `os` lacks.
 
-`unshare`, `setns`, `mount`, `mount_setattr`, `prctl` and `capset` are called
-through libc with ctypes; each raises `OSError` with the errno, like `os` does.
+Nothing is looked up at import: each C function is bound on its first call, so
+this module imports on every POSIX system, and a call the system does not have
+raises `OSError(ENOSYS)` like any refused call, which the callers already handle.
+Each raises `OSError` with the errno, like `os` does.
+
+Why each one is still called through ctypes: `unshare` and `setns` have no `os`
+counterpart before Python 3.12 (where `os` has them, `os` is used); `mount`,
+`mount_setattr`, `prctl` and `capset` have none in any version; `fork` is wanted
+without `os.fork`'s after-fork handlers; `setvbuf` and `fflush` reach C's stdio,
+which Python does not expose.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import errno
+import functools
 import os
+from collections.abc import Callable
+from typing import Any
 
 CLONE_NEWNS = 0x0002_0000
 CLONE_NEWUSER = 0x1000_0000
@@ -42,24 +55,44 @@ PR_CAP_AMBIENT_CLEAR_ALL = 4
 
 _LINUX_CAPABILITY_VERSION_3 = 0x2008_0522
 _IONBF = 2
+# Where C's stdout and stderr live: glibc and musl export `stdout`, macOS `__stdoutp`.
+_STDIO_SYMBOLS = (("stdout", "__stdoutp"), ("stderr", "__stderrp"))
 
-_libc = ctypes.CDLL(None, use_errno=True)
-_libc.unshare.argtypes = [ctypes.c_int]
-_libc.mount.argtypes = [
-    ctypes.c_char_p,
-    ctypes.c_char_p,
-    ctypes.c_char_p,
-    ctypes.c_ulong,
-    ctypes.c_char_p,
-]
-_libc.setns.argtypes = [ctypes.c_int, ctypes.c_int]
-_libc.prctl.argtypes = [
-    ctypes.c_int,
-    ctypes.c_ulong,
-    ctypes.c_ulong,
-    ctypes.c_ulong,
-    ctypes.c_ulong,
-]
+
+@functools.cache
+def _library() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
+
+
+_TEXT, _ULONG = ctypes.c_char_p, ctypes.c_ulong
+# Argument types where ctypes cannot guess them from the Python values passed.
+_ARGTYPES: dict[str, list[Any]] = {
+    "unshare": [ctypes.c_int],
+    "setns": [ctypes.c_int, ctypes.c_int],
+    "mount": [_TEXT, _TEXT, _TEXT, _ULONG, _TEXT],
+    "prctl": [ctypes.c_int, _ULONG, _ULONG, _ULONG, _ULONG],
+}
+_LINUX_ONLY = ("unshare", "setns", "mount", "prctl", "capset", "syscall")
+
+
+@functools.cache
+def _function(name: str) -> Callable[..., Any]:
+    """The C function `name`, bound on first use; OSError(ENOSYS) where there is none."""
+    try:
+        function: Any = getattr(_library(), name)
+    except AttributeError:
+        raise OSError(errno.ENOSYS, f"{name}: not available on this system") from None
+    if name in _ARGTYPES:
+        function.argtypes = _ARGTYPES[name]
+    return function  # type: ignore[no-any-return]
+
+
+def bind_linux_calls() -> None:
+    """Bind now, in a process that forks containers, what each container calls: each
+    fork would otherwise look them up again, and copy the pages the lookup writes to."""
+    for name in (*_LINUX_ONLY, "fork"):
+        with contextlib.suppress(OSError):
+            _function(name)
 
 
 class _MountAttr(ctypes.Structure):
@@ -85,16 +118,28 @@ class _CapData(ctypes.Structure):
 
 def _check(result: int, what: str) -> None:
     if result != 0:
-        errno = ctypes.get_errno()
-        raise OSError(errno, f"{what}: {os.strerror(errno)}")
+        number = ctypes.get_errno()
+        raise OSError(number, f"{what}: {os.strerror(number)}")
+
+
+def _prctl(option: int, argument: int) -> int:
+    return int(_function("prctl")(option, argument, 0, 0, 0))
 
 
 def unshare(flags: int) -> None:
-    _check(int(_libc.unshare(flags)), "unshare")
+    native = getattr(os, "unshare", None)  # Python 3.12+
+    if native is not None:
+        native(flags)
+        return
+    _check(int(_function("unshare")(flags)), "unshare")
 
 
 def setns(fd: int, nstype: int) -> None:
-    _check(int(_libc.setns(fd, nstype)), "setns")
+    native = getattr(os, "setns", None)  # Python 3.12+
+    if native is not None:
+        native(fd, nstype)
+        return
+    _check(int(_function("setns")(fd, nstype)), "setns")
 
 
 def mount(
@@ -103,7 +148,8 @@ def mount(
     def encode(text: str | None) -> bytes | None:
         return None if text is None else os.fsencode(text)
 
-    result = int(_libc.mount(encode(source), encode(target), encode(fstype), flags, encode(data)))
+    function = _function("mount")
+    result = int(function(encode(source), encode(target), encode(fstype), flags, encode(data)))
     _check(result, f"mount {target}")
 
 
@@ -113,7 +159,7 @@ def mount_setattr(
     """Change a mount (and with `recursive` every mount below it) in one call (Linux 5.12+)."""
     attributes = _MountAttr(set_flags, clear_flags, propagation, 0)
     result = int(
-        _libc.syscall(
+        _function("syscall")(
             _SYS_MOUNT_SETATTR,
             ctypes.c_int(AT_FDCWD),
             ctypes.c_char_p(os.fsencode(path)),
@@ -129,11 +175,11 @@ def plain_fork() -> int:
     """fork(2) without Python's after-fork handlers, for a single-threaded caller.
 
     `os.fork` also resets the locks and thread records of the threading module in
-    the child, which writes to a few hundred pages that the child then owns as
-    copies. With no other thread there is nothing to reset; the caller reseeds
-    `random` itself if it needs to.
+    the child, which writes to pages that the child then owns as copies. With no
+    other thread there is nothing to reset; the caller reseeds `random` itself if
+    it needs to.
     """
-    pid = int(_libc.fork())
+    pid = int(_function("fork")())
     if pid < 0:
         _check(pid, "fork")
     return pid
@@ -141,25 +187,33 @@ def plain_fork() -> int:
 
 def in_bounding_set(capability: int) -> bool:
     """Whether the capability is still in this process's bounding set."""
-    result = int(_libc.prctl(PR_CAPBSET_READ, capability, 0, 0, 0))
+    result = _prctl(PR_CAPBSET_READ, capability)
     if result < 0:
         _check(result, "prctl PR_CAPBSET_READ")
     return result == 1
 
 
 def prctl(option: int, argument: int = 0) -> None:
-    _check(int(_libc.prctl(option, argument, 0, 0, 0)), f"prctl {option}")
+    _check(_prctl(option, argument), f"prctl {option}")
 
 
 def unbuffer_c_stdio() -> None:
-    """Make C's stdout and stderr unbuffered, so C extensions keep their place in the output."""
-    for name in ("stdout", "stderr"):
-        stream = ctypes.c_void_p.in_dll(_libc, name)
-        _libc.setvbuf(stream, None, _IONBF, 0)
+    """Make C's stdout and stderr unbuffered, so C extensions keep their place in the output.
+
+    Where the C library names its streams otherwise, they stay as they are.
+    """
+    for names in _STDIO_SYMBOLS:
+        for name in names:
+            try:
+                stream = ctypes.c_void_p.in_dll(_library(), name)
+            except ValueError:
+                continue
+            _function("setvbuf")(stream, None, _IONBF, 0)
+            break
 
 
 def flush_c_stdio() -> None:
-    _libc.fflush(None)
+    _function("fflush")(None)
 
 
 # capset's arguments for "no capabilities", made once: a container that made them itself
@@ -170,4 +224,4 @@ _CAPSET_EMPTY = (_CapData * 2)()
 
 def clear_capabilities() -> None:
     """Empty the effective, permitted and inheritable sets of this process."""
-    _check(int(_libc.capset(ctypes.byref(_CAPSET_HEADER), _CAPSET_EMPTY)), "capset")
+    _check(int(_function("capset")(ctypes.byref(_CAPSET_HEADER), _CAPSET_EMPTY)), "capset")

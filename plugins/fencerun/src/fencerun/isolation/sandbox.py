@@ -301,6 +301,7 @@ def prepare_fork_server(
     The server also joins the worker's offline network namespace (`network_fd`), which
     its containers then start in, and takes on no_new_privs, which they inherit.
     """
+    libc.bind_linux_calls()
     if private_mounts:
         libc.unshare(libc.CLONE_NEWNS)
         _make_private_and_read_only(read_only)

@@ -347,6 +347,13 @@ class _Pool:
         shutil.rmtree(self.temp_root, ignore_errors=True)
 
 
+def _usable_cores() -> int:
+    """The cores this process may run on (Linux narrows them per process; others do not)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 class Executor:
     """Runs blocks in isolated child processes, many at once, and returns their Results."""
 
@@ -376,7 +383,7 @@ class Executor:
             preload=(),
         )
         self._protections: Future[Protections] = Future()
-        size = workers or len(os.sched_getaffinity(0))
+        size = workers or _usable_cores()
         self._lean = _Lane(settings, size, self._protections)
         warm = dataclasses.replace(settings, preload=tuple(warm_modules))
         self._warm = _Lane(warm, size, self._protections)
