@@ -1,0 +1,39 @@
+"""Wording a careful reading found wrong in the posts stays fixed, in both languages.
+
+Each entry is a phrase that once read badly (a broken agreement, a dangling reference,
+English word order in Korean) and must not come back in the post's Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.posts.live_blocks import doc
+
+RETROSPECTIVE = "blog/posts/2023-retrospective.md"
+
+FIXED = [
+    # "단 한 번" needs 도 before a negative.
+    ("ko", RETROSPECTIVE, "단 한 번 싫은"),
+    # 지시는 ... 방식이면 된다: subject and predicate do not agree.
+    ("ko", RETROSPECTIVE, "지시는 딱 한 가지 방식이면 된다"),
+    ("en", RETROSPECTIVE, "I need only one way of giving direction"),
+    # A sentence joined by 였고 and then 그런데도 in the same breath.
+    ("ko", RETROSPECTIVE, "보낸 해였고, 그런데도"),
+    ("en", RETROSPECTIVE, "and\nyet a year that left"),
+    # "Yes, I'm showing off a little", translated word for word.
+    ("ko", RETROSPECTIVE, "그렇다, 살짝 자랑이다"),
+    ("en", RETROSPECTIVE, "Yes, I'm showing off"),
+]
+
+
+def _prose(language: str, source: str) -> str:
+    """The Markdown with whitespace runs as single spaces: a line break hides no phrase."""
+    return re.sub(r"\s+", " ", doc(language, source).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("language", "source", "phrase"), FIXED)
+def test_fixed_wording_does_not_come_back(language: str, source: str, phrase: str) -> None:
+    assert re.sub(r"\s+", " ", phrase) not in _prose(language, source)
