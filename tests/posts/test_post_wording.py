@@ -13,6 +13,7 @@ import pytest
 from tests.posts.live_blocks import doc
 
 RETROSPECTIVE = "blog/posts/2023-retrospective.md"
+CAREER = "blog/posts/from-naver-cloud-to-millie.md"
 
 FIXED = [
     # "단 한 번" needs 도 before a negative.
@@ -26,6 +27,10 @@ FIXED = [
     # "Yes, I'm showing off a little", translated word for word.
     ("ko", RETROSPECTIVE, "그렇다, 살짝 자랑이다"),
     ("en", RETROSPECTIVE, "Yes, I'm showing off"),
+    # Two 느끼기를 hung on one 바랐다, with an awkward 엔지니어로서 내가 있다는.
+    ("ko", CAREER, "엔지니어로서 내가 있다는"),
+    ("ko", CAREER, "느끼기를, 옆에"),
+    ("en", CAREER, "my simply being in the same company as an engineer"),
 ]
 
 
