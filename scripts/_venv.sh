@@ -52,3 +52,25 @@ ensure_venv() {
         echo "$wanted" >"$stamp"
     fi
 }
+
+# ensure_wheelhouse: the wheels the package test (tests/fencerun_package) installs fencerun
+# with into fresh venvs, downloaded here so that the test needs no network.
+ensure_wheelhouse() {
+    local wheelhouse="$repo_root/.cache/wheelhouse"
+    local stamp="$wheelhouse/.downloaded"
+    local wanted
+    wanted=$(cat "$repo_root/requirements.lock" "$repo_root/plugins/fencerun/pyproject.toml" "$repo_root/scripts/fencerun_wheels.py" | sha256sum | cut -d' ' -f1)
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+        echo "Downloading the wheels of fencerun's package test into $wheelhouse ..." >&2
+        local log
+        log=$(mktemp)
+        if ! "$venv/bin/python" "$repo_root/scripts/fencerun_wheels.py" "$wheelhouse" >"$log" 2>&1; then
+            cat "$log" >&2
+            rm -f "$log"
+            echo "error: downloading the package test's wheels failed (output above)" >&2
+            exit 1
+        fi
+        rm -f "$log"
+        echo "$wanted" >"$stamp"
+    fi
+}
