@@ -14,6 +14,7 @@ from tests.posts.live_blocks import doc
 
 RETROSPECTIVE = "blog/posts/2023-retrospective.md"
 CAREER = "blog/posts/from-naver-cloud-to-millie.md"
+NAMESPACES = "kb/namespaces-and-cgroups.md"
 
 FIXED = [
     # "단 한 번" needs 도 before a negative.
@@ -31,6 +32,9 @@ FIXED = [
     ("ko", CAREER, "엔지니어로서 내가 있다는"),
     ("ko", CAREER, "느끼기를, 옆에"),
     ("en", CAREER, "my simply being in the same company as an engineer"),
+    # Memory limits are written per container, not given to a pod.
+    ("ko", NAMESPACES, "파드에 `resources.limits.memory`를 주면"),
+    ("en", NAMESPACES, "`resources.limits.memory` on a pod"),
 ]
 
 
