@@ -398,24 +398,6 @@ def test_prune_clears_temporary_files_left_by_a_killed_build(tmp_path: Path) -> 
     assert fresh.exists()  # may belong to a build writing right now
 
 
-def test_results_of_the_file_per_block_format_are_not_read_and_their_folder_goes(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    old = tmp_path / "results"
-    old.mkdir()
-    entry = {"kind": "fencerun-result", "version": 1, "key": KEY}
-    (old / f"{KEY}.json").write_text(json.dumps({**entry, "result": result_to_json(Result("", 0))}))
-    store = ResultStore(tmp_path)
-    record = store.record_build([KEY])
-    assert store.get(KEY) is None
-    assert old.is_dir()  # reading creates nothing, removes nothing
-    store.put(OTHER, sample_result())
-    assert not old.exists()
-    assert store.stored_keys() == {OTHER}
-    assert store.build_records() == [record]
-    assert caplog.records == []
-
-
 def test_recorded_builds_say_which_keys_to_keep(tmp_path: Path) -> None:
     store = ResultStore(tmp_path)
     store.record_build(["1" * 64, "2" * 64])

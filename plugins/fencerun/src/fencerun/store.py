@@ -26,9 +26,6 @@ Whatever is wrong with the store costs a rerun, never the build:
   another schema version) gets a warning naming it; it is removed with its journal and an
   empty store takes its place.
 
-Results of the format before the database (`results/<key>.json`) are not read: the folder
-goes when the store creates its database, so a cache restored on CI does not carry it along.
-
 Usage::
 
     store = ResultStore(project_dir / ".cache/fencerun")
@@ -45,7 +42,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import sqlite3
 import threading
 import time
@@ -77,8 +73,6 @@ CREATE TABLE results (
 # How long a write waits for another build's write. Those take milliseconds; only the
 # VACUUM of `fencerun prune` holds the database longer.
 BUSY_TIMEOUT_S = 30.0
-# The folder of the format before the database.
-OLD_RESULTS = "results"
 # SQLite's primary result codes for a file that is not a usable database.
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 
@@ -408,9 +402,6 @@ class ResultStore:
             db.close()
             raise
         self._connection, self._pid = db, os.getpid()
-        if fresh:
-            # The format before the database: nothing reads those files any more.
-            shutil.rmtree(self.folder / OLD_RESULTS, ignore_errors=True)
         return db
 
     def _drop_connection(self) -> None:
