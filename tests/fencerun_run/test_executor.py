@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from fencerun.isolation import IsolationPolicy
+from fencerun.isolation.environment import block_environment
 from fencerun.run import Executor
 
 from tests.fencerun_run.helpers import block, processes_marked, run_one
@@ -36,8 +38,9 @@ def test_summary_says_what_is_turned_off(project: Path) -> None:
     assert "PID namespace" not in summary.split("; not available:")[0]
 
 
-def test_block_environment_is_the_allow_list(executor: Executor) -> None:
-    environment = executor.block_environment()
+def test_block_environment_is_the_allow_list() -> None:
+    build = {**os.environ, "GITHUB_TOKEN": "t", "AWS_SECRET_ACCESS_KEY": "k", "USER": "me"}
+    environment = block_environment(IsolationPolicy(), build, home="<home>", tmp="<tmp>")
     assert environment["HOME"] == "<home>" and environment["TMPDIR"] == "<tmp>"
     assert environment["LC_ALL"] == "C.UTF-8"
     assert not {"GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "USER"} & environment.keys()

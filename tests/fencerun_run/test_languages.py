@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from fencerun.errors import BlockError
 from fencerun.run import Executor
 
 from tests.fencerun_run.helpers import block, run, run_one
@@ -89,12 +90,12 @@ def test_python_block_imports_modules_from_its_workdir(executor: Executor) -> No
 
 
 def test_unknown_language_is_refused_with_the_block_location(executor: Executor) -> None:
-    with pytest.raises(ValueError, match=r"posts/example.md:10: .*'ruby'"):
+    with pytest.raises(BlockError, match=r"posts/example.md:10: .*'ruby'"):
         executor.submit([block("ruby", "puts 1")])
 
 
 def test_missing_workdir_is_refused_with_the_block_location(executor: Executor) -> None:
-    with pytest.raises(ValueError, match=r"posts/example.md:10: workdir 'nowhere'"):
+    with pytest.raises(BlockError, match=r'posts/example.md:10: workdir="nowhere" is not a folder'):
         executor.submit([block("bash", "pwd", workdir="nowhere")])
 
 

@@ -216,6 +216,17 @@ def test_a_frozen_block_that_fails_on_refresh_keeps_its_old_recording(project: P
     assert recorded is not None and recorded.output == "recorded here\n"
 
 
+def test_a_frozen_block_whose_workdir_is_missing_is_named_not_a_traceback(
+    project: Path,
+) -> None:
+    page = project / "pages" / "ko" / "index.md"
+    page.write_text(FROZEN_PAGE.replace('id="greet"', 'id="greet" workdir="gone"'), "utf-8")
+    done = fencerun(project, "freeze", "--refresh")
+    assert done.returncode == 1
+    assert 'pages/ko/index.md:6: workdir="gone" is not a folder' in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_refreshing_a_page_without_frozen_blocks_names_it(project: Path) -> None:
     done = fencerun(project, "freeze", "--refresh", "--page", "ko/other.md")
     assert done.returncode == 1

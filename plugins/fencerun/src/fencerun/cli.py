@@ -186,7 +186,10 @@ def refresh_frozen(project: Project, *, pages: Sequence[str]) -> int:
     try:
         futures: list[Future[Result]] = []
         for item in chosen:
-            futures += executor.submit([item.block])
+            try:
+                futures += executor.submit([item.block])
+            except BlockError as error:
+                raise CommandError(error.describe(label)) from None
         progress.watch(futures)
         failed = 0
         for item, future in zip(chosen, futures, strict=True):

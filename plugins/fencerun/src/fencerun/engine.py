@@ -39,6 +39,7 @@ from fencerun.model import Block, Result
 from fencerun.options import LITERATE
 from fencerun.progress import BlockProgress
 from fencerun.report import REPORT_FILE, BuildReport
+from fencerun.run.steps import check_workdir
 from fencerun.store import ResultStore
 
 
@@ -123,22 +124,13 @@ class Engine:
             )
             self._check_sessions(fences.blocks)
             for found in fences.blocks:
-                self._check_workdir(found.block)
+                check_workdir(found.block, self.settings.project_dir)
             for found in fences.blocks:
                 session = [b for b in _blocks(fences) if _same_session(b, found.block)]
                 earlier = session[: session.index(found.block)]
                 self._key_of[found.block] = self._keys(found.block, earlier)
             self._pages[cache_key] = fences
         return fences
-
-    def _check_workdir(self, block: Block) -> None:
-        workdir = block.options.workdir
-        if workdir and not (self.settings.project_dir / workdir).is_dir():
-            raise BlockError(
-                block.location,
-                f'workdir="{workdir}" is not a folder of the project',
-                "workdir is relative to the folder of mkdocs.yml; create it or fix the path",
-            )
 
     @staticmethod
     def _check_sessions(blocks: Sequence[FoundBlock]) -> None:

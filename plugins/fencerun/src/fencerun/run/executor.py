@@ -36,11 +36,7 @@ from typing import IO, cast
 
 import fencerun
 from fencerun.config import DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT, Settings
-from fencerun.isolation.environment import (
-    block_environment,
-    hide_build_environment,
-    worker_environment,
-)
+from fencerun.isolation.environment import hide_build_environment, worker_environment
 from fencerun.isolation.limits import PidsCgroup
 from fencerun.isolation.policy import IsolationPolicy
 from fencerun.isolation.probe import Protections
@@ -56,7 +52,7 @@ from fencerun.run.protocol import (
     receive,
     send,
 )
-from fencerun.run.steps import FAMILIES, block_workdir
+from fencerun.run.steps import FAMILIES, check_runnable
 
 # Imported by the warm lane's workers before their first block.
 DEFAULT_WARM_MODULES = ("numpy", "matplotlib.pyplot")
@@ -405,11 +401,13 @@ class Executor:
         )
 
     def submit(self, job: Sequence[Block]) -> list[Future[Result]]:
-        """Queue one job; its blocks run in order, in one session. Never waits for them."""
+        """Queue one job; its blocks run in order, in one session. Never waits for them.
+        Raises BlockError for a block no process can run (an unknown language, a missing
+        workdir)."""
         if self._pool.closed:
             raise RuntimeError("this Executor is closed")
         for block in job:
-            self._check(block)
+            check_runnable(block, self._project_dir)
         futures: tuple[Future[Result], ...] = tuple(Future() for _ in job)
         if futures:
             lane = self._warm if any(self._wants_warm(block) for block in job) else self._lean
@@ -423,26 +421,9 @@ class Executor:
             and self._needs_warm.search(block.code) is not None
         )
 
-    def _check(self, block: Block) -> None:
-        if block.language not in FAMILIES:
-            raise ValueError(
-                f"{block.location}: fencerun cannot run {block.language!r} blocks; "
-                f"use one of {', '.join(FAMILIES)}"
-            )
-        workdir = block_workdir(block, str(self._project_dir))
-        if workdir is not None and not os.path.isdir(workdir):
-            raise ValueError(
-                f"{block.location}: workdir {block.options.workdir!r} is not a folder "
-                "of the project; create it or fix the option"
-            )
-
     def protections_summary(self) -> str:
         """One line for the build log: which protections every block gets here."""
         return self._protections.result().summary(self._policy)
-
-    def block_environment(self) -> dict[str, str]:
-        """The environment blocks see, with their own folders as placeholders (for cache keys)."""
-        return block_environment(self._policy, os.environ, home="<home>", tmp="<tmp>")
 
     def close(self) -> None:
         """Stop every worker and kill every process they started. Safe to call twice."""

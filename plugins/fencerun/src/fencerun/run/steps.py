@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from fencerun.errors import BlockError
 from fencerun.model import Block
 
 Family = Literal["python", "bash", "sh"]
@@ -87,6 +88,28 @@ def steps_for(block: Block) -> list[Step]:
     if block.language == "console":
         return console_commands(block.code)
     return [Step(block.code)]
+
+
+def check_runnable(block: Block, project_dir: Path) -> None:
+    """Raises BlockError when no process can run the block as written."""
+    if block.language not in FAMILIES:
+        raise BlockError(
+            block.location,
+            f"fencerun cannot run {block.language!r} blocks",
+            f"use one of {', '.join(FAMILIES)}",
+        )
+    check_workdir(block, project_dir)
+
+
+def check_workdir(block: Block, project_dir: Path) -> None:
+    """Raises BlockError when the block's workdir is not a folder of the project."""
+    workdir = block.options.workdir
+    if workdir and not (project_dir / workdir).is_dir():
+        raise BlockError(
+            block.location,
+            f'workdir="{workdir}" is not a folder of the project',
+            "workdir is relative to the folder of mkdocs.yml; create it or fix the path",
+        )
 
 
 def block_workdir(block: Block, project_dir: str) -> str | None:
