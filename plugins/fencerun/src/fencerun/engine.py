@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from fencerun.commands import missing_commands
 from fencerun.config import Settings
 from fencerun.errors import BlockError, BlockFailure, failure_of
 from fencerun.fences import FoundBlock, PageFences, scan_page
@@ -214,10 +215,12 @@ class Engine:
         if block.options.freeze:
             return self._recorded(block)
         try:
-            return self._store.get(self._key_of[block])
+            stored = self._store.get(self._key_of[block])
         except OSError as error:
             self._warn(_unusable_store(block, error))
             return None
+        # Stored before results missing a command were left out: the command may be there now.
+        return None if stored is None or lacked_a_command(stored) else stored
 
     def _recorded(self, block: Block) -> Result | None:
         page, block_id = block.location.path, frozen_id(block)
@@ -256,7 +259,7 @@ class Engine:
             if future.cancelled() or future.exception() is not None:
                 return
             result = future.result()
-            if failure_of(block, result) is not None:
+            if failure_of(block, result) is not None or lacked_a_command(result):
                 return
             try:
                 if block.options.freeze:
@@ -393,7 +396,15 @@ def _worth_retrying(block: Block, future: Future[Result]) -> bool:
     if future.exception() is not None:
         return True
     result = future.result()
-    return result.origin == "not-executed" or failure_of(block, result) is not None
+    if result.origin == "not-executed" or lacked_a_command(result):
+        return True
+    return failure_of(block, result) is not None
+
+
+def lacked_a_command(result: Result) -> bool:
+    """The shell could not find a command the block ran: the result says more about the
+    machine at that moment than about the block, so it is shown but never kept or reused."""
+    return bool(missing_commands(result.output))
 
 
 def _executor_settings(settings: Settings) -> tuple[object, ...]:

@@ -30,13 +30,15 @@ from functools import cache
 from pathlib import Path
 
 from fencerun import __version__
+from fencerun.commands import CommandFingerprints
 from fencerun.config import DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT, Settings
 from fencerun.model import Block, BlockOptions
 
 log = logging.getLogger("fencerun")
 
 # Bump when the payload below changes shape, so old entries stop matching.
-KEY_FORMAT = 1
+# 2: the programs a block names; results made before could have been made without them.
+KEY_FORMAT = 2
 
 # Options that only change how a result is shown. `returncode` decides pass or fail, not
 # what the block prints; `freeze` blocks are looked up by page and id, not by key.
@@ -93,12 +95,14 @@ def block_key(
     default_timeout: float = DEFAULT_TIMEOUT,
     max_output_bytes: int = DEFAULT_MAX_OUTPUT,
     workdir_fingerprint: str = "",
+    commands: Mapping[str, str] = {},
 ) -> str:
     """The hex digest that names the block's result in the store.
 
     `session_prefix` is every earlier block of the block's session, in order;
     `workdir_fingerprint` stands for the content of the block's workdir (see
-    `WorkdirFingerprints`), "" when it has none.
+    `WorkdirFingerprints`), "" when it has none; `commands` maps each word of the
+    block's and its session's code that names a program to a digest of that program.
     """
 
     def describe(one: Block) -> dict[str, object]:
@@ -117,6 +121,7 @@ def block_key(
         "interpreter": interpreter,
         "plugin_version": plugin_version,
         "max_output_bytes": max_output_bytes,
+        "commands": dict(sorted(commands.items())),
     }
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -254,6 +259,7 @@ class BlockKeys:
         environment: Mapping[str, str] = {},
         plugin_version: str = __version__,
         interpreter: Callable[[str], str] = interpreter_for,
+        commands: CommandFingerprints | None = None,
     ) -> None:
         self.project_dir = project_dir
         self.default_timeout = default_timeout
@@ -261,6 +267,7 @@ class BlockKeys:
         self.environment = dict(environment)
         self.plugin_version = plugin_version
         self._interpreter = interpreter
+        self._commands = commands or CommandFingerprints()
         self._workdirs = WorkdirFingerprints()
         self._this_build: dict[Path, str] = {}
 
@@ -278,6 +285,7 @@ class BlockKeys:
         the default timeout or the output limit (a `mkdocs serve` rebuild after an edit of
         mkdocs.yml)."""
         self._this_build.clear()
+        self._commands.start_build()
         if settings is not None:
             self.project_dir = settings.project_dir
             self.default_timeout = settings.timeout
@@ -300,4 +308,5 @@ class BlockKeys:
             default_timeout=self.default_timeout,
             max_output_bytes=self.max_output_bytes,
             workdir_fingerprint=self._workdir_fingerprint(workdir) if workdir else "",
+            commands=self._commands.of("\n".join(b.code for b in (*session_prefix, block))),
         )
