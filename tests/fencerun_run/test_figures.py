@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import shutil
+from collections import Counter
+from pathlib import Path
 from xml.etree import ElementTree
 
+import pytest
 from bs4 import BeautifulSoup
 from fencerun.render import render_block
 from fencerun.run import Executor
@@ -52,9 +58,58 @@ def test_a_block_that_draws_nothing_has_no_figures(executor: Executor) -> None:
     assert (result.output.lower(), result.figures) == ("agg\n", ())
 
 
-def test_hangul_in_figures_needs_no_warning(executor: Executor) -> None:
+def glyph_fonts(svg: str) -> Counter[str]:
+    """How many distinct glyphs of each font a figure drew (its ids read `Font-glyph`)."""
+    root = ElementTree.fromstring(svg)
+    ids = [path.get("id", "") for path in root.iter("{http://www.w3.org/2000/svg}path")]
+    return Counter(name.rpartition("-")[0] for name in ids if "-" in name)
+
+
+def test_hangul_in_figures_is_drawn_with_the_pinned_korean_font_and_no_warning(
+    executor: Executor,
+) -> None:
     result = run_one(executor, "python", PLOTS)
-    assert "missing from font" not in result.output
+    assert result.output == "drawn\n"  # no UserWarning about missing glyphs
+    fonts = glyph_fonts(result.figures[0].svg)
+    assert set(fonts) == {"DejaVuSans", "NanumGothic"}
+    assert fonts["NanumGothic"] == 2  # 첫 and 째
+    assert set(glyph_fonts(result.figures[1].svg)) == {"DejaVuSans"}
+
+
+def test_the_machines_fonts_and_font_cache_do_not_change_a_figure(
+    executor: Executor, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers read matplotlib's font cache under HOME. One made on a machine without a
+    Korean font, and with another file claiming to be DejaVu Sans, changes nothing."""
+    expected = [figure.svg for figure in run_one(executor, "python", PLOTS).figures]
+    home = tmp_path / "home"
+    write_font_cache(home / ".cache" / "matplotlib", tmp_path / "fonts")
+    monkeypatch.setenv("HOME", str(home))
+    with Executor(project_dir=project, workers=1, default_timeout=20.0) as elsewhere:
+        result = run_one(elsewhere, "python", PLOTS)
+    assert result.output == "drawn\n"
+    assert [figure.svg for figure in result.figures] == expected
+
+
+def write_font_cache(cache_dir: Path, fonts: Path) -> None:
+    """matplotlib's font list as a machine with other fonts would have cached it: no font
+    with Hangul, and first of all a file outside matplotlib that calls itself DejaVu Sans."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    fonts.mkdir()
+    impostor = fonts / "impostor.ttf"
+    shutil.copyfile(Path(matplotlib.get_data_path(), "fonts/ttf/DejaVuSerif.ttf"), impostor)
+    cached = copy.copy(font_manager.fontManager)
+    real = [f for f in font_manager.fontManager.ttflist if "CJK" not in f.name]
+    real = [f for f in real if "Nanum" not in f.name and "Noto Sans KR" not in f.name]
+    model = next(f for f in real if f.name == "DejaVu Sans" and f.weight == 400)
+    fake = dataclasses.replace(model, fname=str(impostor))
+    cached.ttflist = [fake, *real]
+    cache_dir.mkdir(parents=True)
+    font_manager.json_dump(
+        cached, cache_dir / f"fontlist-v{font_manager.FontManager.__version__}.json"
+    )
 
 
 def test_figures_show_in_the_page_as_inline_svg_in_order_with_nothing_drawn_lost(

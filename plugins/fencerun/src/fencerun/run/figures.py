@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
+import os
 import sys
 
 
@@ -16,6 +18,9 @@ def collect_figures(salt: str) -> list[str]:
     if pyplot is None:
         return []
     matplotlib = sys.modules["matplotlib"]
+    # Where no worker preloaded matplotlib, a block that imports it still draws with no font
+    # of the machine when saving (its text keeps the font family it was made with).
+    pin_fonts()
     svgs = []
     for position, number in enumerate(pyplot.get_fignums()):
         buffer = io.StringIO()
@@ -27,21 +32,63 @@ def collect_figures(salt: str) -> list[str]:
     return svgs
 
 
-_HANGUL_FONTS = ("Noto Sans CJK KR", "NanumGothic", "Noto Sans KR", "UnDotum")
+# The Korean font: NanumGothic as the pinned koreanize-matplotlib package ships it.
+KOREAN_FONT_PACKAGE = "koreanize_matplotlib"
+KOREAN_FONT_FILE = "fonts/NanumGothic.ttf"
+KOREAN_FONT = "NanumGothic"
+# matplotlib's own font first (Latin looks as it always has), then the Korean one for the
+# glyphs it lacks: matplotlib falls back along font.family, not along a generic family.
+_FONTS = {
+    "font.family": ["sans-serif", KOREAN_FONT],
+    "font.sans-serif": ["DejaVu Sans"],
+    "font.serif": ["DejaVu Serif"],
+    "font.monospace": ["DejaVu Sans Mono"],
+}
+_pinned: object = None  # the font manager pin_fonts set up, inherited by forks
 
 
-def add_hangul_fallback() -> None:
-    """Let matplotlib draw Hangul with an installed Korean font where the default has no glyph.
+def pin_fonts() -> None:
+    """Figures draw with matplotlib's own fonts and the pinned Korean font, nothing else.
 
-    Only a fallback: Latin text keeps matplotlib's default font. Figures are
-    SVG with text as paths, so readers need no font.
+    The font manager forgets every font of the machine (the list it loaded from its cache
+    under HOME: what that cache holds depends on which fonts were installed when it was
+    made), and registers NanumGothic from its package by path. So the same block makes the
+    same figure on every machine, whatever ran first, and Hangul never falls back to a glyph
+    matplotlib's fonts lack. A block may still add fonts of its own (`addfont`).
+
+    Does nothing until matplotlib is imported; runs once per font manager.
     """
+    global _pinned
     matplotlib = sys.modules.get("matplotlib")
     font_manager = sys.modules.get("matplotlib.font_manager")
     if matplotlib is None or font_manager is None:
         return
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    for name in _HANGUL_FONTS:
-        if name in installed:
-            matplotlib.rcParams["font.family"] = [*matplotlib.rcParams["font.family"], name]
-            return
+    manager = font_manager.fontManager
+    if manager is _pinned:
+        return
+    _pinned = manager
+    own = os.path.realpath(matplotlib.get_data_path()) + os.sep
+    manager.ttflist = [f for f in manager.ttflist if os.path.realpath(f.fname).startswith(own)]
+    manager.afmlist = [f for f in manager.afmlist if os.path.realpath(f.fname).startswith(own)]
+    korean = korean_font_file()
+    if korean is not None:
+        manager.addfont(korean)  # also empties the font manager's lookup cache
+    else:
+        manager._findfont_cached.cache_clear()
+    for name, families in _FONTS.items():
+        matplotlib.rcParams[name] = families
+
+
+def korean_font_file() -> str | None:
+    """NanumGothic.ttf of the installed koreanize-matplotlib; None without the package.
+
+    Found without importing the package, which would change matplotlib's settings itself.
+    """
+    spec = importlib.util.find_spec(KOREAN_FONT_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        path = os.path.join(folder, KOREAN_FONT_FILE)
+        if os.path.isfile(path):
+            return path
+    return None

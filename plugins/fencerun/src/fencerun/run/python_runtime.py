@@ -22,7 +22,7 @@ from types import ModuleType
 from typing import NoReturn
 
 from fencerun.isolation import libc
-from fencerun.run.figures import collect_figures
+from fencerun.run.figures import collect_figures, pin_fonts
 
 
 @dataclass(frozen=True)
@@ -165,6 +165,7 @@ def serve(
     for position, step in enumerate(steps):
         if not wait_for_go():
             break
+        pin_fonts()  # matplotlib imported by an earlier step of the session
         returncode = _run(step, main)
         if os.getpid() != owner:
             # A child the block forked without exiting: like the child of a

@@ -34,7 +34,7 @@ from fencerun.isolation.sandbox import (
 )
 from fencerun.isolation.scrub import PathScrubber
 from fencerun.run.container import SandboxPlan, adopt_environment, first_process
-from fencerun.run.figures import add_hangul_fallback
+from fencerun.run.figures import pin_fonts
 from fencerun.run.jobs import WorkerContext, run_job
 from fencerun.run.protocol import (
     BlockReply,
@@ -142,7 +142,7 @@ def _preload(names: tuple[str, ...]) -> None:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
-    add_hangul_fallback()
+    pin_fonts()
 
 
 def _serve(incoming: IO[bytes], outgoing: IO[bytes], ctx: WorkerContext) -> None:
