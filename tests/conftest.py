@@ -1,30 +1,35 @@
-"""The real site, built once per test session and shared by every test folder that reads it."""
+"""The real site, built once per test session and shared by every test folder that reads it.
+
+Every build of the real site in the tests builds a copy of it (tests/site_copy.py), never
+the checkout: the tests' blocks fill a store of their own."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from pathlib import Path
 
 import pytest
 
-from tests.site.built_site import REPO, SITE_URL, BuiltSite, tree
+from tests.site.built_site import SITE_URL, BuiltSite, tree
+from tests.site_copy import build_site, copy_site, published_state
 
 
 @pytest.fixture(scope="session")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    docs_before = tree(REPO / "docs")
+def site_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The copy of the site every real-site build of this session uses."""
+    return copy_site(tmp_path_factory.mktemp("real-site") / "project")
+
+
+@pytest.fixture(scope="session")
+def real_site(site_project: Path, tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    docs_before, published_before = tree(site_project / "docs"), published_state()
     out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": SITE_URL}
-    env.pop("FENCERUN_EXECUTE", None)  # the site as published: its blocks ran
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(out)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = build_site(site_project, out, site_url=SITE_URL)
     if result.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"[-6000:])
-    return BuiltSite(out, docs_before, tree(REPO / "docs"))
+    return BuiltSite(
+        out,
+        docs_before,
+        tree(site_project / "docs"),
+        project=site_project,
+        published_unchanged=published_state() == published_before,
+    )

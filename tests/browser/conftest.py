@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
-import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from tests.browser.chromium import LOCAL_HOST, Opened, Traffic, launch, open_pages, watched_context
 from tests.browser.site_pages import desktop_paths
 from tests.site.built_site import REPO
+from tests.site_copy import build_site
 
 # Built as if deployed elsewhere: a page that fetched its own absolute
 # address would show up as a request to another host.
@@ -34,16 +32,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_site(site_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("browser-site")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(out)],
-        cwd=REPO,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": DEPLOYED_URL},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = build_site(site_project, out, site_url=DEPLOYED_URL)
     if result.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"[-6000:])
     return out

@@ -41,8 +41,8 @@ def stock_fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_repo_site(tmp_path_factory.mktemp("search") / "repo")
+def repo_site(site_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_repo_site(site_project, tmp_path_factory.mktemp("search") / "repo")
 
 
 @pytest.fixture(scope="session")

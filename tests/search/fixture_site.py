@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from tests.site_copy import build_site
+
 FIXTURE = Path(__file__).with_name("fixture")
 REPO = Path(__file__).resolve().parents[2]
 LANGUAGES = {"ko": "", "en": "en"}
@@ -34,9 +36,10 @@ def build_fixture_site(out: Path, *, ko_search: bool = True) -> Path:
     return out
 
 
-def build_repo_site(out: Path) -> Path:
-    """Builds the repository's site (mkdocs.yml) into out."""
-    mkdocs_build(REPO / "mkdocs.yml", out)
+def build_repo_site(project: Path, out: Path) -> Path:
+    """Builds the copy of the repository's site in `project` into out."""
+    result = build_site(project, out, site_url="http://127.0.0.1:8000/")
+    assert result.returncode == 0, f"mkdocs build of the site failed:\n{result.stderr[-6000:]}"
     return out
 
 

@@ -44,6 +44,8 @@ class BuiltSite:
     root: Path
     docs_before: frozenset[str]
     docs_after: frozenset[str]
+    project: Path  # the copy of the site that was built
+    published_unchanged: bool  # the checkout's store and site/ were left as they were
 
     def file(self, url: str) -> Path:
         """The file served for a site-relative URL ('blog/', 'en/feed.xml')."""

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.site.built_site import POSTS, ROOTS, SITE_URL, BuiltSite, Post, one
+from tests.site.built_site import POSTS, REPO, ROOTS, SITE_URL, BuiltSite, Post, one
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 CSS_URL = re.compile(r"""@import\s+(?:url\()?\s*['"]?([^'")\s;]+)|url\(\s*['"]?([^'")\s]+)""")
@@ -163,3 +163,9 @@ def test_korean_text_is_marked_korean_for_line_breaking(site: BuiltSite, languag
     stylesheet = (site.root / "assets/stylesheets/site.css").read_text(encoding="utf-8")
     rule = re.search(r":lang\(ko\) \.md-typeset \{([^}]*)\}", stylesheet)
     assert rule and "word-break: keep-all" in rule.group(1)
+
+
+def test_the_tests_build_a_copy_and_never_touch_what_is_published(site: BuiltSite) -> None:
+    assert REPO not in site.project.parents
+    assert (site.project / ".cache/fencerun/results.sqlite").is_file()
+    assert site.published_unchanged, "the build wrote into the checkout's .cache/fencerun or site/"
