@@ -39,8 +39,24 @@ def test_benchmark_table_has_ten_measured_rounds_and_a_median(
         assert row[0] == str(number)
         seconds = [float(cell) for cell in row[1:4]]
         assert all(0 < s < 60 for s in seconds), row
-        assert float(row[4]) == pytest.approx(seconds[1] / seconds[0], rel=0.01)
-    assert [float(cell) for cell in rows[ROUNDS][1:]], "the median row holds no numbers"
+        assert_printed_ratio(row[4], of=row[2], to=row[1])
+    median = rows[ROUNDS]
+    for column in (1, 2, 3):
+        printed = sorted(float(row[column]) for row in rows[:ROUNDS])
+        # The median of ten is the mean of the middle two, each printed rounded.
+        assert abs(float(median[column]) - (printed[4] + printed[5]) / 2) <= 1.5e-4, median
+    assert_printed_ratio(median[4], of=median[2], to=median[1])
+
+
+def assert_printed_ratio(ratio: str, *, of: str, to: str) -> None:
+    """`ratio` is of/to as the page prints them: the seconds rounded to the decimals shown,
+    the ratio to two. The page divides the unrounded times, so the printed ratio may be any
+    value their rounding allows, and no other."""
+    assert re.fullmatch(r"\d+\.\d\d", ratio), ratio
+    half = {value: 0.5 * 10 ** -len(value.partition(".")[2]) for value in (of, to)}
+    lowest = (float(of) - half[of]) / (float(to) + half[to])
+    highest = (float(of) + half[of]) / (float(to) - half[to])
+    assert lowest - 0.005 - 1e-9 <= float(ratio) <= highest + 0.005 + 1e-9, (ratio, of, to)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -48,7 +64,9 @@ def test_build_machine_ratio_stands_beside_the_macbooks(built: BuiltSite, langua
     text = re.sub(r"\s+", " ", article(built.page(XOR.url(language))).get_text(" "))
     ratios = re.search(r"XOR / temp: .*?(\d+\.\d\d)\s*(?:배|x).*?(\d+\.\d\d)\s*(?:배|x)", text)
     assert ratios is not None, "no XOR/temp ratio line"
-    assert float(ratios[1]) > 0
+    table = benchmark_table(article(built.page(XOR.url(language))))
+    median = [cell.get_text() for cell in table.select("tbody tr")[-1].select("td")]
+    assert ratios[1] == median[4], "the line and the table's median row differ"
     assert ratios[2] == "1.47", "the MacBook ratio is not the one his ten pairs give"
     assert f"CPython {platform.python_version()}," in text, "the table does not name its Python"
 
