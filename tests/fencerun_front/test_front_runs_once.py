@@ -12,35 +12,10 @@ from pathlib import Path
 import pytest
 
 from tests.fencerun_front.conftest import Build, build, write_project
+from tests.scripts import load_script
 
-MKDOCS_YML = """\
-site_name: runs once
-theme:
-  name: material
-  language: ko
-  font: false
-markdown_extensions:
-  - pymdownx.superfences
-plugins:
-  - search
-  - blog:
-      post_excerpt: required
-      categories_allowed: [리눅스, Linux]
-  - i18n:
-      docs_structure: folder
-      fallback_to_default: true
-      reconfigure_material: true
-      languages:
-        - locale: ko
-          name: 한국어
-          default: true
-          build: true
-        - locale: en
-          name: English
-          build: true
-  - blog-i18n
-  - fencerun
-"""
+# The benchmark counts executions on this same site: its mkdocs.yml is written once, there.
+MKDOCS_YML = load_script("bench_exec").BLOG_I18N_SITE.format(plugin="  - fencerun\n")
 
 
 def post(category: str, title: str) -> str:

@@ -10,7 +10,6 @@ nothing here reaches the network.
 from __future__ import annotations
 
 import email.parser
-import importlib.util
 import os
 import re
 import shutil
@@ -22,28 +21,19 @@ import zipfile
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 from packaging.requirements import Requirement
 
+from tests.scripts import load_script
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = REPO_ROOT / "plugins" / "fencerun"
 WHEELHOUSE = REPO_ROOT / ".cache" / "wheelhouse"
 MARKDOWN_EXEC_PAGE = REPO_ROOT / "tests" / "fencerun_front" / "pages" / "markdown_exec_modes.md"
 SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13")
-
-
-def _wheels_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "fencerun_wheels", REPO_ROOT / "scripts" / "fencerun_wheels.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass(frozen=True)
@@ -108,7 +98,7 @@ def test_metadata_names_platforms_pythons_and_bounds_of_every_dependency(dist: D
 
 
 def test_the_floors_the_wheelhouse_holds_are_the_declared_ones() -> None:
-    floors = _wheels_script().floors()
+    floors = load_script("fencerun_wheels").floors()
     declared = {Requirement(line).name for line in floors}
     assert declared >= {"mkdocs", "pymdown-extensions", "Markdown"}
     for line in floors:
@@ -153,7 +143,7 @@ def _install_sets(dist: Dist) -> dict[str, tuple[str, list[str]]]:
     lock = REPO_ROOT / "requirements.lock"
     return {
         "pinned": ("material", ["-c", str(lock), str(dist.wheel), "mkdocs", "mkdocs-material"]),
-        "floors": ("mkdocs", [str(dist.wheel), *_wheels_script().floors()]),
+        "floors": ("mkdocs", [str(dist.wheel), *load_script("fencerun_wheels").floors()]),
     }
 
 
