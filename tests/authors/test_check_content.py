@@ -60,34 +60,62 @@ def test_a_missing_front_matter_key_points_at_the_end_of_the_front_matter(
     assert_single_error(check_content(site.root), f"{KO_POST}:7", f"`{line}")
 
 
-def test_a_quoted_date_is_refused_because_the_blog_cannot_read_it(
-    site: SiteTree, check_content: Check
+# One edit of a good site, and the one error it must give: (page, text, replacement,
+# file:line of the error, words the error says).
+MISTAKES = {
+    "a quoted date: the blog cannot read it": (
+        KO_POST, "date: 2024-02-01", 'date: "2024-02-01"', f"{KO_POST}:2",
+        ("not a date", "unquoted"),
+    ),
+    "an unknown author, with the authors file to add them to": (
+        KO_POST, "authors: [linus]", "authors:\n  - linus\n  - ghost", f"{KO_POST}:6",
+        ("'ghost'", "docs/ko/blog/.authors.yml"),
+    ),
+    "a category outside the allowed list, with the choices": (
+        KO_POST, "categories: [파이썬]", "categories: [요리]", f"{KO_POST}:5",
+        ("'요리'", "커리어, 리눅스"),
+    ),
+    "an English category on a Korean post, named in Korean": (
+        KO_POST, "categories: [파이썬]", "categories: [Python]", f"{KO_POST}:5",
+        ("'Python'", "'파이썬'"),
+    ),
+    "a translation with another date, pointed at in the translation": (
+        EN_POST, "date: 2024-02-01", "date: 2024-02-02", f"{EN_POST}:2",
+        ("date: 2024-02-01", KO_POST),
+    ),
+    "a post without the excerpt separator": (
+        KO_POST, "<!-- more -->\n", "", f"{KO_POST}:9", ("<!-- more -->", "lead"),
+    ),
+    "an excerpt separator inside a code block does not count": (
+        KO_POST, "<!-- more -->\n", "```html\n<!-- more -->\n```\n", f"{KO_POST}:9",
+        ("<!-- more -->",),
+    ),
+    "a broken relative link, with the file it looked for": (
+        KO_POST, "[홈으로](../../index.md)", "[홈으로](../../home.md)", f"{KO_POST}:18",
+        ("docs/ko/home.md",),
+    ),
+    "a link into the other language's folder": (
+        EN_POST, "[home](../../index.md)", "[home](../../../ko/index.md)", f"{EN_POST}:18",
+        ("docs/ko", "switcher"),
+    ),
+    "a link to a folder, asked for its index page": (
+        KO_POST, "[홈으로](../../index.md)", "[블로그](../)", f"{KO_POST}:18",
+        ("folder", "../index.md"),
+    ),
+    "an undefined reference label": (
+        KO_POST, "본문.", "본문 [참고][없는-라벨], [정의된 것][ok].\n\n[ok]: ../../index.md\n",
+        f"{KO_POST}:18", ("[없는-라벨]",),
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("mistake", MISTAKES)
+def test_a_mistake_is_one_error_at_its_line(
+    site: SiteTree, check_content: Check, mistake: str
 ) -> None:
-    site.edit(KO_POST, "date: 2024-02-01", 'date: "2024-02-01"')
-    assert_single_error(check_content(site.root), f"{KO_POST}:2", "not a date", "unquoted")
-
-
-def test_an_unknown_author_is_named_with_the_authors_file_to_add_them_to(
-    site: SiteTree, check_content: Check
-) -> None:
-    site.edit(KO_POST, "authors: [linus]", "authors:\n  - linus\n  - ghost")
-    error = assert_single_error(check_content(site.root), f"{KO_POST}:6", "'ghost'")
-    assert "docs/ko/blog/.authors.yml" in error
-
-
-def test_a_category_outside_the_allowed_list_is_refused_with_the_choices(
-    site: SiteTree, check_content: Check
-) -> None:
-    site.edit(KO_POST, "categories: [파이썬]", "categories: [요리]")
-    assert_single_error(check_content(site.root), f"{KO_POST}:5", "'요리'", "커리어, 리눅스")
-
-
-def test_an_english_category_on_a_korean_post_is_named_in_korean(
-    site: SiteTree, check_content: Check
-) -> None:
-    site.edit(KO_POST, "categories: [파이썬]", "categories: [Python]")
-    run = check_content(site.root)
-    assert_single_error(run, f"{KO_POST}:5", "'Python'", "'파이썬'")
+    page, text, replacement, location, words = MISTAKES[mistake]
+    site.edit(page, text, replacement)
+    assert_single_error(check_content(site.root), location, *words)
 
 
 def test_categories_allowed_in_mkdocs_yml_override_the_built_in_list(
@@ -119,13 +147,6 @@ def test_a_slug_must_be_ascii_and_match_the_file_name(
             assert word in error, run.output
 
 
-def test_a_translation_with_another_date_or_slug_is_pointed_at_in_the_translation(
-    site: SiteTree, check_content: Check
-) -> None:
-    site.edit(EN_POST, "date: 2024-02-01", "date: 2024-02-02")
-    assert_single_error(check_content(site.root), f"{EN_POST}:2", "date: 2024-02-01", KO_POST)
-
-
 def test_a_translation_with_another_slug_is_told_the_original_slug(
     site: SiteTree, check_content: Check
 ) -> None:
@@ -136,20 +157,6 @@ def test_a_translation_with_another_slug_is_told_the_original_slug(
     assert "set `slug: xor-swap`" in run.output
 
 
-def test_a_post_without_the_excerpt_separator_is_refused(
-    site: SiteTree, check_content: Check
-) -> None:
-    site.edit(KO_POST, "<!-- more -->\n", "")
-    assert_single_error(check_content(site.root), f"{KO_POST}:9", "<!-- more -->", "lead")
-
-
-def test_an_excerpt_separator_inside_a_code_block_does_not_count(
-    site: SiteTree, check_content: Check
-) -> None:
-    site.edit(KO_POST, "<!-- more -->\n", "```html\n<!-- more -->\n```\n")
-    assert_single_error(check_content(site.root), f"{KO_POST}:9", "<!-- more -->")
-
-
 def test_front_matter_that_is_not_yaml_is_reported_at_its_line(
     site: SiteTree, check_content: Check
 ) -> None:
@@ -157,13 +164,6 @@ def test_front_matter_that_is_not_yaml_is_reported_at_its_line(
     run = check_content(site.root)
     assert run.returncode == 1
     assert errors_of(run)[0].startswith(f"{KO_POST}:7: error: front matter is not valid YAML")
-
-
-def test_a_broken_relative_link_names_the_file_it_looked_for(
-    site: SiteTree, check_content: Check
-) -> None:
-    site.edit(KO_POST, "[홈으로](../../index.md)", "[홈으로](../../home.md)")
-    assert_single_error(check_content(site.root), f"{KO_POST}:18", "docs/ko/home.md")
 
 
 def test_a_hangul_anchor_resolves_like_the_site_computes_it(
@@ -223,25 +223,6 @@ def test_links_and_images_in_fenced_code_and_inline_code_are_not_checked(
     )
     run = check_content(site.root)
     assert run.returncode == 0, run.output
-
-
-def test_a_link_into_the_other_language_folder_is_refused(
-    site: SiteTree, check_content: Check
-) -> None:
-    site.edit(EN_POST, "[home](../../index.md)", "[home](../../../ko/index.md)")
-    assert_single_error(check_content(site.root), f"{EN_POST}:18", "docs/ko", "switcher")
-
-
-def test_a_link_to_a_folder_asks_for_its_index_page(site: SiteTree, check_content: Check) -> None:
-    site.edit(KO_POST, "[홈으로](../../index.md)", "[블로그](../)")
-    assert_single_error(check_content(site.root), f"{KO_POST}:18", "folder", "../index.md")
-
-
-def test_an_undefined_reference_label_is_refused(site: SiteTree, check_content: Check) -> None:
-    site.edit(
-        KO_POST, "본문.", "본문 [참고][없는-라벨], [정의된 것][ok].\n\n[ok]: ../../index.md\n"
-    )
-    assert_single_error(check_content(site.root), f"{KO_POST}:18", "[없는-라벨]")
 
 
 @pytest.mark.parametrize(

@@ -28,10 +28,23 @@ def _assert_nothing_left(marker: str) -> None:
     assert list(processes_marked(marker)) == []
 
 
-def test_infinite_loop_is_killed_at_its_timeout(executor: Executor, marker: str) -> None:
-    result = run_one(executor, "python", mark_python(marker) + "while True:\n    pass", timeout=1)
-    assert result.timed_out and result.returncode == -9
-    assert _finished_in_time(result, 1)
+# Blocks that never end on their own: each is killed at its timeout, children and all.
+ENDLESS = {
+    "infinite loop": ("python", "while True:\n    pass", 1),
+    "timeout while a child holds the output": ("bash", "sleep 60 &\nsleep 60", 1),
+    "fork bomb": ("bash", "bomb() { bomb | bomb & }\nbomb\nsleep 60", 3),
+}
+
+
+@pytest.mark.parametrize("case", ENDLESS)
+def test_an_endless_block_is_killed_promptly_at_its_timeout(
+    executor: Executor, marker: str, case: str
+) -> None:
+    language, code, timeout = ENDLESS[case]
+    mark = mark_python if language == "python" else mark_shell
+    result = run_one(executor, language, mark(marker) + code, timeout=timeout)
+    assert result.timed_out and _finished_in_time(result, timeout)
+    assert result.returncode == -9
     _assert_nothing_left(marker)
 
 
@@ -45,38 +58,35 @@ def test_background_child_holding_the_output_open_is_killed(
     _assert_nothing_left(marker)
 
 
-def test_timeout_returns_promptly_while_a_child_holds_the_output(
-    executor: Executor, marker: str
-) -> None:
-    code = mark_shell(marker) + "sleep 60 &\nsleep 60"
-    result = run_one(executor, "bash", code, timeout=1)
-    assert result.timed_out and _finished_in_time(result, 1)
-    _assert_nothing_left(marker)
-
-
-def test_detached_setsid_daemon_dies_with_the_block(executor: Executor, marker: str) -> None:
-    code = mark_shell(marker) + (
+# Daemons a block leaves behind, out of its process group: they die with it all the same.
+DAEMONS = {
+    "detached setsid": (
+        "bash",
         "setsid sh -c 'sleep 60' </dev/null >/dev/null 2>&1 &\n"
         "setsid -f sleep 61 </dev/null >/dev/null 2>&1\n"
-        "echo detached"
-    )
-    result = run_one(executor, "bash", code)
-    assert result.output == "detached\n"
-    _assert_nothing_left(marker)
-
-
-def test_double_forked_python_daemon_dies_with_the_block(executor: Executor, marker: str) -> None:
-    code = mark_python(marker) + (
+        "echo detached",
+        "detached\n",
+    ),
+    "double-forked python": (
+        "python",
         "import time\n"
         "if os.fork() == 0:\n"
         "    os.setsid()\n"
         "    if os.fork() == 0:\n"
         "        time.sleep(60)\n"
         "    os._exit(0)\n"
-        "print('parent done')\n"
-    )
-    result = run_one(executor, "python", code)
-    assert result.output == "parent done\n"
+        "print('parent done')\n",
+        "parent done\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", DAEMONS)
+def test_a_daemon_dies_with_its_block(executor: Executor, marker: str, case: str) -> None:
+    language, code, output = DAEMONS[case]
+    mark = mark_python if language == "python" else mark_shell
+    result = run_one(executor, language, mark(marker) + code)
+    assert result.output == output
     _assert_nothing_left(marker)
 
 
@@ -85,13 +95,6 @@ def test_memory_hog_gets_a_memory_error(executor: Executor, marker: str) -> None
     result = run_one(executor, "python", code, timeout=20)
     assert result.returncode == 1 and not result.timed_out
     assert result.output.endswith("MemoryError\n")
-    _assert_nothing_left(marker)
-
-
-def test_fork_bomb_is_contained_and_killed(executor: Executor, marker: str) -> None:
-    code = mark_shell(marker) + "bomb() { bomb | bomb & }\nbomb\nsleep 60"
-    result = run_one(executor, "bash", code, timeout=3)
-    assert result.timed_out and _finished_in_time(result, 3)
     _assert_nothing_left(marker)
 
 
