@@ -26,7 +26,8 @@ def test_copy_button_puts_the_code_block_on_the_clipboard(new_context: ContextFa
     context, _ = new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(post_path(LINUX_POST, "ko"))
-    block = page.locator("article pre").first
+    # A block of code the author wrote (the post opens on a tab of commands and their output).
+    block = page.locator("article pre", has_text="readlink /proc/$$/ns/pid").first
     shown = (block.locator("code").text_content() or "").rstrip("\n")
     block.hover()
     block.get_by_role("button", name="클립보드로 복사").click()

@@ -15,6 +15,7 @@ from tests.posts.live_blocks import doc
 RETROSPECTIVE = "blog/posts/2023-retrospective.md"
 CAREER = "blog/posts/from-naver-cloud-to-millie.md"
 NAMESPACES = "kb/namespaces-and-cgroups.md"
+PRIMER = "blog/posts/linux-and-containers-for-new-engineers.md"
 
 FIXED = [
     # "단 한 번" needs 도 before a negative.
@@ -35,6 +36,12 @@ FIXED = [
     # Memory limits are written per container, not given to a pod.
     ("ko", NAMESPACES, "파드에 `resources.limits.memory`를 주면"),
     ("en", NAMESPACES, "`resources.limits.memory` on a pod"),
+    # A namespace is a kernel mechanism, not a device.
+    ("ko", PRIMER, "떼어 놓는 장치"),
+    ("en", PRIMER, "a device for keeping processes apart"),
+    # 물론 twice in a row.
+    ("ko", PRIMER, "(물론 저는 아닙니다"),
+    ("en", PRIMER, "Rub along with Linux"),
 ]
 
 
