@@ -22,6 +22,9 @@ spreads evenly; reports the median of several runs and these ratios (issue 7):
                processes (read from /proc; where the cold-200 ratio's time goes); beside
                it, the least a block forked from a warm interpreter can cost (a bare
                fork, the block's one line, exit), with and without a worker's modules
+  store        no target: time to keep one result, as a file of its own (how frozen
+               recordings are written) against a row of the result store's SQLite file,
+               the reason the store is one database; and one lookup of a stored result
 
 Run with the project's venv:  .venv/bin/python scripts/bench_exec.py [--quick]
 """
@@ -497,6 +500,53 @@ def fork_floor(root: Path, family: str, count: int, modules: Sequence[str]) -> f
     return float(done.stdout) * 1000 / count
 
 
+@dataclass(frozen=True)
+class PerResult:
+    name: str
+    wall_ms: float
+    cpu_ms: float  # user + system time of this process
+
+
+@dataclass(frozen=True)
+class StoreCosts:
+    file_put: PerResult
+    row_put: PerResult
+    row_get: PerResult
+
+
+def store_scenario(root: Path, count: int) -> StoreCosts:
+    """Milliseconds per result kept (wall and CPU, kernel included): one JSON file each,
+    written atomically, against one row each of a ResultStore; and per lookup of a row."""
+    from fencerun.model import Result
+    from fencerun.store import ResultStore, result_to_json, write_atomically
+
+    text = json.dumps(result_to_json(Result("a line of output\n" * 20, 0)))
+    keys = [f"{number:064x}" for number in range(count)]
+    folder = root / "store-bench"
+    shutil.rmtree(folder, ignore_errors=True)
+
+    def timed(name: str, action: Callable[[str], object]) -> PerResult:
+        started, used = time.perf_counter(), _cpu_s()
+        for key in keys:
+            action(key)
+        wall, cpu = time.perf_counter() - started, _cpu_s() - used
+        return PerResult(name, wall * 1000 / count, cpu * 1000 / count)
+
+    file_put = timed("file", lambda key: write_atomically(folder / "files" / key, text))
+    store = ResultStore(folder / "store")
+    result = Result("a line of output\n" * 20, 0)
+    row_put = timed("row", lambda key: store.put(key, result))
+    row_get = timed("lookup", store.get)
+    store.close()
+    shutil.rmtree(folder, ignore_errors=True)
+    return StoreCosts(file_put, row_put, row_get)
+
+
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _lines(path: Path) -> int:
     return len(path.read_text(encoding="utf-8").splitlines()) if path.exists() else 0
 
@@ -535,7 +585,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("warm", "cold-200", "slow-40", "blog-i18n", "per-block"),
+        choices=("warm", "cold-200", "slow-40", "blog-i18n", "per-block", "store"),
         action="append",
         help="run only these scenarios (repeatable)",
     )
@@ -543,7 +593,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     if arguments.quick:
         arguments.runs, arguments.pages, arguments.posts = 1, 40, 3
-    chosen = set(arguments.only or ("warm", "cold-200", "slow-40", "blog-i18n", "per-block"))
+    every = ("warm", "cold-200", "slow-40", "blog-i18n", "per-block", "store")
+    chosen = set(arguments.only or every)
     # Under the project, not /tmp: blocks get a private /tmp, and a project living under
     # the machine's /tmp costs each block extra mounts that a real site does not pay.
     scratch = Path(__file__).resolve().parent.parent / ".cache"
@@ -600,6 +651,14 @@ def main(argv: list[str] | None = None) -> int:
                     f"  {family:<8} {worker_sized:5.2f} forked from an interpreter holding a "
                     f"lean worker's modules, {bare:.2f} from a bare one"
                 )
+        if "store" in chosen:
+            count = 500 if arguments.quick else 5000
+            costs = store_scenario(root, count)
+            print(f"\nKeeping {count} results, ms per result (wall / CPU, kernel included)")
+            for each in (costs.file_put, costs.row_put, costs.row_get):
+                print(f"  {each.name:<8} {each.wall_ms:6.3f} / {each.cpu_ms:6.3f}")
+            ratio = costs.row_put.cpu_ms / costs.file_put.cpu_ms
+            print(f"  row / file, CPU time: {ratio:.2f}")
     finally:
         if arguments.keep is None:
             shutil.rmtree(root, ignore_errors=True)

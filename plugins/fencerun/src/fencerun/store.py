@@ -9,8 +9,8 @@ Layout of the store folder (default `.cache/fencerun` beside mkdocs.yml)::
     .gitignore             a cache: never committed
 
 One database rather than a file per block: on a cold build every block stores its result,
-and a new file costs up to 0.4 ms of kernel time on ext4 (an inode, a directory entry),
-where a row costs some tens of microseconds.
+and a new file costs the kernel an inode and a directory entry where a row costs neither
+(`scripts/bench_exec.py --only store` measures both; figures in the README).
 
 Two builds may share the folder at once. SQLite's WAL journal lets readers go on while one
 build writes, a writer waits for the other's write to end (up to BUSY_TIMEOUT_S), and every
@@ -70,8 +70,8 @@ CREATE TABLE results (
     written_at REAL NOT NULL  -- time.time() of the put, for prune's keep_newer_than
 )
 """
-# How long a write waits for another build's write. Those take milliseconds; only the
-# VACUUM of `fencerun prune` holds the database longer.
+# How long a write waits for another build's write. A put is one short statement; only the
+# VACUUM of `fencerun prune` holds the database for long.
 BUSY_TIMEOUT_S = 30.0
 # SQLite's primary result codes for a file that is not a usable database.
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
@@ -209,9 +209,9 @@ class ResultStore:
         self.builds = folder / "builds"
         # One connection for all threads, used under this lock: `put` comes from the
         # executor's threads while `get` runs on the main thread, SQLite lets one writer
-        # in at a time anyway, and a statement takes tens of microseconds. One connection
-        # is also one thing to close at the end of the build; a connection per thread
-        # would have to be closed by threads that never learn that the build ended.
+        # in at a time anyway, and a statement is short. One connection is also one thing
+        # to close at the end of the build; a connection per thread would have to be
+        # closed by threads that never learn that the build ended.
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = None
         self._pid = 0  # the process that opened _connection

@@ -62,7 +62,7 @@ def prepare_in_fork_server() -> _Prepared:
         return io.TextIOWrapper(raw, encoding="utf-8", errors=errors, write_through=True)
 
     # The builtin compile() sets up the interpreter's AST types on first use, unless an
-    # import did (`ast` does): about 1 ms that every block would pay again otherwise.
+    # import did (`ast` does): done here once, not again in every block.
     compile("", "<fencerun>", "exec", dont_inherit=True)
     main = ModuleType("__main__")
     main.__dict__["__builtins__"] = builtins
