@@ -68,6 +68,18 @@ def test_korean_pages_name_figures_in_korean() -> None:
     assert soup.svg is not None and soup.svg["aria-label"] == "그림 1: p.md:1의 python 블록"
 
 
+def test_a_figure_that_cannot_be_shown_says_why_in_the_pages_language() -> None:
+    result = Result("", 0, figures=(Figure("<html>not an svg</html>"),), provenance=PROVENANCE)
+    english = BeautifulSoup(render(block(), result), "html.parser")
+    korean = BeautifulSoup(render(block(), result, locale="ko"), "html.parser")
+    for soup, words in (
+        (english, "Figure 1 of the python block at p.md:1: not shown, it is not an SVG"),
+        (korean, "그림 1: p.md:1의 python 블록: SVG 문서가 아니어서 보여 줄 수 없습니다"),
+    ):
+        error = soup.select_one("p.fencerun-figure-error")
+        assert error is not None and error.get_text().startswith(words)
+
+
 def _page_of_figures() -> BeautifulSoup:
     """Two blocks of one page and one block of another page, two figures each, all on one
     page, as the excerpts of two posts share a blog index page."""

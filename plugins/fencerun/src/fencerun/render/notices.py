@@ -1,5 +1,6 @@
 """The small HTML pieces around an output: provenance footer, failure box, not-executed notice,
-truncation note. Korean pages get Korean text, every other language English."""
+truncation note; and every word fencerun shows readers (these and the figures' labels).
+Korean pages get Korean text, every other language English."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ _TEXTS: dict[str, dict[str, str]] = {
             "exists for this block, so its output is missing here."
         ),
         "truncated": "Output cut: the block printed more than this site keeps.",
+        "figure": "Figure {number} of the {language} block at {location}",
+        "figure_unshown": "not shown, it is not an SVG document fencerun can inline",
     },
     "ko": {
         "ran": "실행 환경:",
@@ -39,6 +42,8 @@ _TEXTS: dict[str, dict[str, str]] = {
             "여기에 출력이 빠져 있습니다."
         ),
         "truncated": "출력이 잘렸습니다. 이 블록은 사이트가 보관하는 크기보다 많이 출력했습니다.",
+        "figure": "그림 {number}: {location}의 {language} 블록",
+        "figure_unshown": "SVG 문서가 아니어서 보여 줄 수 없습니다",
     },
 }
 

@@ -9,6 +9,7 @@ from html import escape
 from fencerun.model import Block, Figure, Result
 from fencerun.render.ansi import ansi_to_html
 from fencerun.render.markup import clean, fence, html_fence, markdown_fence
+from fencerun.render.notices import texts
 from fencerun.render.source import console_output
 from fencerun.render.svg import UnsafeFigure, inline_svg
 
@@ -60,16 +61,15 @@ def figures_html(block: Block, figures: tuple[Figure, ...], locale: str = "en") 
     the figure's number: two figures, two blocks, or the excerpts of two posts on one blog
     page cannot share an id, and the same figure gets the same ids on every build.
     """
-    korean = locale.lower().startswith("ko")
+    words = texts(locale)
     block_key = hashlib.blake2b(
         f"{block.location.path}:{block.index}".encode(), digest_size=5
     ).hexdigest()
     shown = []
     for number, figure in enumerate(figures, start=1):
-        if korean:
-            label = f"그림 {number}: {block.location}의 {block.language} 블록"
-        else:
-            label = f"Figure {number} of the {block.language} block at {block.location}"
+        label = words["figure"].format(
+            number=number, language=block.language, location=block.location
+        )
         try:
             shown.append(
                 inline_svg(figure.svg, id_prefix=f"fencerun-{block_key}-{number}-", label=label)
@@ -78,12 +78,6 @@ def figures_html(block: Block, figures: tuple[Figure, ...], locale: str = "en") 
             # Visible, not silent: the author learns why the figure is missing.
             shown.append(
                 f'<p class="fencerun-figure-error">{escape(label)}: '
-                f"{escape(_unshown(korean))} ({escape(str(error))})</p>"
+                f"{escape(words['figure_unshown'])} ({escape(str(error))})</p>"
             )
     return f'<div class="fencerun-figures">{"".join(shown)}</div>' if shown else ""
-
-
-def _unshown(korean: bool) -> str:
-    if korean:
-        return "SVG 문서가 아니어서 보여 줄 수 없습니다"
-    return "not shown, it is not an SVG document fencerun can inline"
