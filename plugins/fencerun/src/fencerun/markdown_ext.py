@@ -9,6 +9,28 @@ treeprocessors that give Markdown outputs their place in the page's table of con
 - Exec fences that reach the Markdown parser were not found in the page's source (they came
   from a block's Markdown output or from an included file): they are shown as code and never
   run.
+
+The table-of-contents technique is markdown-exec's, which took it from mkdocstrings (by Oleh
+Prypin): the output is converted by its own Markdown instance, whose treeprocessors prefix
+its ids and record its headings; just before the page's `toc` runs, copies of those headings
+are put where the output's stash placeholder stands, so `toc` lists them, and just after it
+they are taken out again. `_IdPrefixer`, `_HeadingCollector`, `_InsertHeadings` and
+`_RemoveHeadings` are adapted from markdown-exec's `_internal/processors.py`
+(IdPrependingTreeprocessor, HeadingReportingTreeprocessor, InsertHeadings, RemoveHeadings),
+under its licence:
+
+    ISC License. Copyright (c) 2022, Timothée Mazzucotelli and contributors
+
+    Permission to use, copy, modify, and/or distribute this software for any purpose with or
+    without fee is hereby granted, provided that the above copyright notice and this
+    permission notice appear in all copies.
+
+    THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES WITH REGARD TO
+    THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS. IN NO
+    EVENT SHALL THE AUTHOR BE LIABLE FOR ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL
+    DAMAGES OR ANY DAMAGES WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN
+    AN ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF OR IN
+    CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
 """
 
 from __future__ import annotations
@@ -133,7 +155,8 @@ def _format_stray_exec(
 
 
 class _IdPrefixer(Treeprocessor):  # type: ignore[misc]  # Markdown has no type hints
-    """Prefixes the ids an output's Markdown makes, and the links to them, as markdown-exec does."""
+    """Prefixes the ids an output's Markdown makes, and the links to them, as markdown-exec does
+    (its IdPrependingTreeprocessor)."""
 
     def __init__(self, md: Markdown, prefix: str) -> None:
         super().__init__(md)
@@ -154,7 +177,8 @@ class _IdPrefixer(Treeprocessor):  # type: ignore[misc]  # Markdown has no type 
 
 
 class _HeadingCollector(Treeprocessor):  # type: ignore[misc]  # Markdown has no type hints
-    """Copies an output's headings (with their final ids) for the page's table of contents."""
+    """Copies an output's headings (with their final ids) for the page's table of contents
+    (markdown-exec's HeadingReportingTreeprocessor, after mkdocstrings')."""
 
     def __init__(self, md: Markdown, headings: list[Element]) -> None:
         super().__init__(md)
@@ -191,7 +215,8 @@ def _plain_heading(heading: Element, inner: Markdown) -> Element:
 
 
 class _InsertHeadings(Treeprocessor):  # type: ignore[misc]  # Markdown has no type hints
-    """Just before `toc`: puts copies of outputs' headings where the outputs stand."""
+    """Just before `toc`: puts copies of outputs' headings where the outputs stand
+    (markdown-exec's InsertHeadings)."""
 
     def __init__(self, md: Markdown) -> None:
         super().__init__(md)
@@ -214,7 +239,8 @@ class _InsertHeadings(Treeprocessor):  # type: ignore[misc]  # Markdown has no t
 
 
 class _RemoveHeadings(Treeprocessor):  # type: ignore[misc]  # Markdown has no type hints
-    """Just after `toc`: takes the copies out again; the output's own HTML keeps its headings."""
+    """Just after `toc`: takes the copies out again; the output's own HTML keeps its headings
+    (markdown-exec's RemoveHeadings)."""
 
     def run(self, root: Element) -> None:
         for parent in list(root.iter()):
