@@ -1,8 +1,10 @@
-"""Fails loudly when an upgrade of the plugins blog-i18n reaches into changes.
+"""Fails loudly when an upgrade changes what the project's plugins reach into.
 
-blog-i18n reorders the blog plugin's events and reads internals of
-mkdocs-material, mkdocs-static-i18n and Material's search. Upgrading any of
-them needs a new look at plugins/blog-i18n; these tests say where.
+blog-i18n reorders the blog plugin's events and reads internals of MkDocs,
+mkdocs-material, mkdocs-static-i18n and Material's search; fencerun reads
+Python-Markdown's HTML stash; site-markdown subclasses Python-Markdown's abbr
+tree processor. Upgrading any of them needs a new look at that plugin; these
+tests say where.
 """
 
 from __future__ import annotations
@@ -14,9 +16,19 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from markdown import Markdown
+from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
 from material.plugins.blog.config import BlogConfig
 from material.plugins.blog.plugin import BlogPlugin
 from material.plugins.blog.structure import Post, View
+from blog_i18n.search_index import _search_settings
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import PluginCollection
+from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
 from mkdocs_static_i18n.plugin import I18n
 
 from tests.site.built_site import REPO
@@ -112,3 +124,89 @@ def test_search_dialog_override_matches_materials_partial() -> None:
             ),
         )
     ]
+
+
+def _config(folder: Path, mkdocs_yml: str) -> MkDocsConfig:
+    (folder / "docs").mkdir()
+    (folder / "mkdocs.yml").write_text(mkdocs_yml, encoding="utf-8")
+    return load_config(str(folder / "mkdocs.yml"))
+
+
+def test_a_moved_blog_page_gets_its_url_and_canonical_url_from_mkdocs(tmp_path: Path) -> None:
+    # blog_files.move_to_language_root changes dest_uri, then asks MkDocs' private helpers
+    # for the URL and the canonical URL that follow from it.
+    config = _config(tmp_path, "site_name: pins\nsite_url: https://example.org/\n")
+    file = File("ko/blog/index.md", str(tmp_path / "docs"), config.site_dir, True)
+    page = Page("Blog", file, config)
+    file.dest_uri = "blog/index.html"
+    assert file._get_url() == "blog/"
+    file.url = file._get_url()
+    page._set_canonical_url(config.site_url)
+    assert page.canonical_url == "https://example.org/blog/"
+
+
+def test_the_blogs_on_files_is_a_bound_handler_in_the_files_event_list() -> None:
+    # blog-i18n finds the blog's on_files in config.plugins.events["files"] by the plugin it
+    # is bound to, removes it, and calls it itself after static-i18n's.
+    plugins = PluginCollection()
+    blog = BlogPlugin()
+    plugins["material/blog"] = blog
+    handlers = [h for h in plugins.events["files"] if getattr(h, "__self__", None) is blog]
+    assert handlers == [blog.on_files]
+    plugins.events["files"].remove(handlers[0])
+    assert all(getattr(h, "__self__", None) is not blog for h in plugins.events["files"])
+
+
+def test_materials_language_partial_exports_the_t_macro_search_settings_read(
+    tmp_path: Path,
+) -> None:
+    # search_index._search_settings calls template.module.t on Material's language partial.
+    config = _config(tmp_path, "site_name: pins\ntheme:\n  name: material\n  language: ko\n")
+    settings = _search_settings(config)
+    assert settings["lang"] and all(settings["lang"])
+    assert settings["separator"] and settings["pipeline"]
+
+
+def test_python_markdowns_html_stash_is_what_fencerun_reads() -> None:
+    # fencerun's markdown_ext finds an output by its stash placeholder and reads the stored
+    # HTML from htmlStash.rawHtmlBlocks.
+    md = Markdown()
+    placeholder = md.htmlStash.store("<p>output</p>")
+    match = HTML_PLACEHOLDER_RE.fullmatch(placeholder)
+    assert match is not None
+    assert str(md.htmlStash.rawHtmlBlocks[int(match.group(1))]) == "<p>output</p>"
+
+
+def test_python_markdowns_abbr_internals_site_markdown_replaces_exist() -> None:
+    # site_markdown.abbr subclasses AbbrTreeprocessor: its run() sets self.RE and calls
+    # iter_element, which reads self.RE and self.abbrs; the extension shares its abbrs.
+    assert "abbrs" in inspect.signature(AbbrTreeprocessor.__init__).parameters
+    iterate = inspect.getsource(AbbrTreeprocessor.iter_element)
+    assert "self.RE.finditer" in iterate and "self.abbrs[m.group(0)]" in iterate
+    assert "self.abbrs = {}" in inspect.getsource(AbbrExtension.__init__)
+    md = Markdown(extensions=[AbbrExtension()])
+    assert isinstance(md.treeprocessors["abbr"], AbbrTreeprocessor)
+
+
+@pytest.mark.parametrize(
+    ("plugin", "package", "why"),
+    [
+        ("fencerun", "pymdown-extensions", "fences.py mirrors superfences' fence grammar"),
+        ("fencerun", "markdown", "markdown_ext.py reads the HTML stash"),
+        ("site-markdown", "markdown", "abbr.py subclasses AbbrTreeprocessor"),
+    ],
+)
+def test_the_pinned_markdown_stack_is_inside_each_plugins_declared_range(
+    plugin: str, package: str, why: str
+) -> None:
+    manifest = tomllib.loads((REPO / "plugins" / plugin / "pyproject.toml").read_text("utf-8"))
+    declared = {
+        Requirement(line).name.lower(): Requirement(line).specifier
+        for line in manifest["project"]["dependencies"]
+    }
+    locked = pins(REPO / "requirements.lock")[package]
+    assert declared[package].contains(locked), (
+        f"requirements.lock pins {package} {locked}, outside {declared[package]} in "
+        f"plugins/{plugin}/pyproject.toml: {why}; check that against the new version, "
+        "then widen the range"
+    )
