@@ -35,7 +35,7 @@ class PathScrubber:
         """A scrubber that also rewrites these paths (a block's own folders).
 
         The last one is remembered: with namespaces every block has the same
-        folders, and compiling the pattern costs about a millisecond.
+        folders, and the pattern need not be compiled again for each.
         """
         if self._last is None or self._last[0] != replacements:
             self._last = (replacements, PathScrubber([*self._table.items(), *replacements]))
