@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup, Tag
 from tests.posts.live_blocks import article
 from tests.site.built_site import POSTS, BuiltSite, Post
 
-LIVE_POSTS = ("linux-and-containers-for-new-engineers",)
+LIVE_POSTS = ("linux-and-containers-for-new-engineers", "xor-swap-experiment")
 LANGUAGES = ("ko", "en")
 # Ways to speak of the build: any Korean word with 빌드, or the English phrases for it.
 SPEAKS_OF_THE_BUILD = {

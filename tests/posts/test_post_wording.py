@@ -16,6 +16,7 @@ RETROSPECTIVE = "blog/posts/2023-retrospective.md"
 CAREER = "blog/posts/from-naver-cloud-to-millie.md"
 NAMESPACES = "kb/namespaces-and-cgroups.md"
 PRIMER = "blog/posts/linux-and-containers-for-new-engineers.md"
+XOR = "blog/posts/xor-swap-experiment.md"
 
 FIXED = [
     # "단 한 번" needs 도 before a negative.
@@ -42,6 +43,12 @@ FIXED = [
     # 물론 twice in a row.
     ("ko", PRIMER, "(물론 저는 아닙니다"),
     ("en", PRIMER, "Rub along with Linux"),
+    # The XOR post opened on "Around then" with nothing before it.
+    ("ko", XOR, "그러던 중에"),
+    ("en", XOR, "Around then"),
+    # "The saying ..., and pr0gr4m, were right": a saying and a person as one subject.
+    ("ko", XOR, "느리다는 말, 그리고 pr0gr4m 님 말씀이 맞았다"),
+    ("en", XOR, "The saying that XOR swap is slower, and pr0gr4m, were right"),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import platform
 import re
+import statistics
 
 import pytest
 from bs4 import Comment, Tag
@@ -15,6 +16,9 @@ XOR = next(post for post in POSTS if post.slug == "xor-swap-experiment")
 SOURCE = "blog/posts/xor-swap-experiment.md"
 LANGUAGES = ("ko", "en")
 ROUNDS = 10
+SUMMARY_ROWS = {"ko": ["중앙값", "최솟값"], "en": ["Median", "Minimum"]}
+RATIO_LABELS = {"ko": ["중앙값", "최솟값"], "en": ["medians", "minimums"]}
+MINIMUM_WORD = {"ko": "최솟값", "en": "minimum"}
 NO_GCC = {
     "ko": "이 빌드 머신에는 gcc가 없어서 어셈블리를 만들지 못했다.",
     "en": "The build machine has no gcc, so no assembly could be made.",
@@ -29,46 +33,43 @@ def benchmark_table(page_article: Tag) -> Tag:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_benchmark_table_has_ten_measured_rounds_and_a_median(
+def test_benchmark_table_has_ten_measured_rounds_a_median_and_a_minimum(
     built: BuiltSite, language: str
 ) -> None:
     table = benchmark_table(article(built.page(XOR.url(language))))
     rows = [[cell.get_text() for cell in row.select("td")] for row in table.select("tbody tr")]
-    assert len(rows) == ROUNDS + 1
+    assert len(rows) == ROUNDS + 2
     for number, row in enumerate(rows[:ROUNDS], start=1):
         assert row[0] == str(number)
         seconds = [float(cell) for cell in row[1:4]]
         assert all(0 < s < 60 for s in seconds), row
-        assert_printed_ratio(row[4], of=row[2], to=row[1])
-    median = rows[ROUNDS]
-    for column in (1, 2, 3):
-        printed = sorted(float(row[column]) for row in rows[:ROUNDS])
-        # The median of ten is the mean of the middle two, each printed rounded.
-        assert abs(float(median[column]) - (printed[4] + printed[5]) / 2) <= 1.5e-4, median
-    assert_printed_ratio(median[4], of=median[2], to=median[1])
-
-
-def assert_printed_ratio(ratio: str, *, of: str, to: str) -> None:
-    """`ratio` is of/to as the page prints them: the seconds rounded to the decimals shown,
-    the ratio to two. The page divides the unrounded times, so the printed ratio may be any
-    value their rounding allows, and no other."""
-    assert re.fullmatch(r"\d+\.\d\d", ratio), ratio
-    half = {value: 0.5 * 10 ** -len(value.partition(".")[2]) for value in (of, to)}
-    lowest = (float(of) - half[of]) / (float(to) + half[to])
-    highest = (float(of) + half[of]) / (float(to) - half[to])
-    assert lowest - 0.005 - 1e-9 <= float(ratio) <= highest + 0.005 + 1e-9, (ratio, of, to)
+        assert float(row[4]) == pytest.approx(seconds[1] / seconds[0], rel=0.01)
+    columns = [[float(row[column]) for row in rows[:ROUNDS]] for column in (1, 2, 3)]
+    median, minimum = rows[ROUNDS], rows[ROUNDS + 1]
+    assert [median[0], minimum[0]] == SUMMARY_ROWS[language]
+    # Rounded the same way as the rounds, so a minimum is one of them exactly.
+    assert [float(cell) for cell in minimum[1:4]] == [min(column) for column in columns]
+    for cell, column in zip(median[1:4], columns, strict=True):
+        assert float(cell) == pytest.approx(statistics.median(column), abs=1e-4)
+    for row in (median, minimum):
+        assert float(row[4]) == pytest.approx(float(row[2]) / float(row[1]), rel=0.01)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_build_machine_ratio_stands_beside_the_macbooks(built: BuiltSite, language: str) -> None:
-    text = re.sub(r"\s+", " ", article(built.page(XOR.url(language))).get_text(" "))
-    ratios = re.search(r"XOR / temp: .*?(\d+\.\d\d)\s*(?:배|x).*?(\d+\.\d\d)\s*(?:배|x)", text)
-    assert ratios is not None, "no XOR/temp ratio line"
-    table = benchmark_table(article(built.page(XOR.url(language))))
-    median = [cell.get_text() for cell in table.select("tbody tr")[-1].select("td")]
-    assert ratios[1] == median[4], "the line and the table's median row differ"
-    assert ratios[2] == "1.47", "the MacBook ratio is not the one his ten pairs give"
+def test_build_machine_ratios_stand_beside_the_macbooks(built: BuiltSite, language: str) -> None:
+    page_article = article(built.page(XOR.url(language)))
+    text = re.sub(r"\s+", " ", page_article.get_text(" "))
+    ratios = re.findall(
+        r"XOR / temp, (\S+?)(?:끼리)?: .*?(\d+\.\d\d)\s*(?:배|x).*?(\d+\.\d\d)", text
+    )
+    assert [label for label, _, _ in ratios] == RATIO_LABELS[language], "no XOR/temp ratio lines"
+    assert all(float(here) > 0 for _, here, _ in ratios)
+    # What his ten pairs give: medians 0.06621 / 0.04502, minimums 0.06559 / 0.04478.
+    assert [macbook for _, _, macbook in ratios] == ["1.47", "1.46"]
     assert f"CPython {platform.python_version()}," in text, "the table does not name its Python"
+    # The prose says what the minimum is for, not only the table.
+    prose = " ".join(p.get_text(" ") for p in page_article.find_all("p", recursive=False))
+    assert MINIMUM_WORD[language] in prose, "the text does not say why the minimum is shown"
 
 
 def test_chart_is_an_inline_svg_with_korean_labels_as_glyph_outlines(built: BuiltSite) -> None:
