@@ -38,6 +38,27 @@ def test_summary_says_what_is_turned_off(project: Path) -> None:
     assert "PID namespace" not in summary.split("; not available:")[0]
 
 
+def test_portable_summary_says_exactly_what_holds(project: Path) -> None:
+    """What a Mac gets, forced here: the line names what is active, and nothing it lacks."""
+    policy = IsolationPolicy(linux_isolation=False)
+    with Executor(project_dir=project, workers=1, policy=policy) as pool:
+        summary = pool.protections_summary()
+    active, _, missing = summary.partition("; not available: ")
+    assert active.startswith("fencerun isolation: own process group (killed when")
+    for words in (
+        "at most 256 processes (RLIMIT_NPROC",
+        "file 1 GiB, 1024 open files, CPU time",
+        "private temporary working folder",
+        "environment allow-list",
+        "private paths rewritten",
+    ):
+        assert words in active
+    for words in ("namespace", "subreaper", "capabilities dropped", "pids cgroup"):
+        assert words not in active
+    assert "namespaces, subreaper and capability dropping (turned off by the policy)" in missing
+    assert "(setsid) is not killed with it" in missing
+
+
 def test_block_environment_is_the_allow_list() -> None:
     build = {**os.environ, "GITHUB_TOKEN": "t", "AWS_SECRET_ACCESS_KEY": "k", "USER": "me"}
     environment = block_environment(IsolationPolicy(), build, home="<home>", tmp="<tmp>")

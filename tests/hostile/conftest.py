@@ -1,5 +1,6 @@
-"""Executors for hostile blocks: tight limits, once with every protection the kernel
-allows and once with namespaces turned off, the fallback of CI runners that forbid them."""
+"""Executors for hostile blocks, with tight limits: with every protection the kernel allows;
+with namespaces turned off, the fallback of CI runners that forbid them; and with only what
+every POSIX system offers, what a build on a Mac gets."""
 
 from __future__ import annotations
 
@@ -11,12 +12,40 @@ import pytest
 from fencerun.isolation import IsolationPolicy
 from fencerun.run import Executor
 
+from tests.hostile.ceiling import process_ceiling
+
 MIB = 1024 * 1024
 OUTPUT_CAP = 10_000
 
 
-def hostile_policy(*, namespaces: bool) -> IsolationPolicy:
-    return IsolationPolicy(namespaces=namespaces, memory_bytes=1024 * MIB, max_processes=64)
+def hostile_policy(variant: str) -> IsolationPolicy:
+    return IsolationPolicy(
+        linux_isolation=variant != "portable",
+        namespaces=variant == "namespaces",
+        memory_bytes=1024 * MIB,
+        max_processes=64,
+    )
+
+
+# Far above what these tests start (workers, fork servers, blocks capped at 64 each).
+CEILING = 600
+
+
+@pytest.fixture(scope="session", autouse=True)
+def ceiling() -> Iterator[str]:
+    """How every process of these tests is capped, whatever fencerun does ("" if it
+    cannot be)."""
+    with process_ceiling(CEILING) as how:
+        yield how
+
+
+def needs_ceiling(ceiling: str) -> None:
+    """For a test that starts a fork bomb: it runs only where a cap of its own holds."""
+    if not ceiling:
+        pytest.skip(
+            "no cap on this test's processes can be set here (root, no writable pids "
+            "cgroup): a fork bomb that got past fencerun would take the machine down"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -27,9 +56,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="session", params=["namespaces", "fallback"])
+@pytest.fixture(scope="session", params=["namespaces", "fallback", "portable"])
 def executor(request: pytest.FixtureRequest, project: Path) -> Iterator[Executor]:
-    policy = hostile_policy(namespaces=request.param == "namespaces")
+    policy = hostile_policy(request.param)
     with Executor(
         project_dir=project,
         workers=2,
@@ -46,8 +75,24 @@ def marker() -> str:
     return "hx" + secrets.token_hex(6)
 
 
+def active_protections(executor: Executor) -> str:
+    return executor.protections_summary().split("; not available:")[0]
+
+
 def has_mount_namespace(executor: Executor) -> bool:
-    return "mount namespace" in executor.protections_summary().split("; not available:")[0]
+    return "mount namespace" in active_protections(executor)
+
+
+def skip_without(executor: Executor, protection: str, name: str = "") -> None:
+    """Skip where this variant's blocks lack the protection (as the protections line
+    calls it), with fencerun's own reason."""
+    if protection not in active_protections(executor):
+        missing = executor.protections_summary().partition("; not available: ")[2]
+        pytest.skip(f"no {name or protection} for this variant's blocks: {missing}")
+
+
+def has_subreaper(executor: Executor) -> bool:
+    return "subreaper" in active_protections(executor)
 
 
 def mark_python(marker: str) -> str:

@@ -18,13 +18,13 @@ SECRETS = {
 }
 
 
-@pytest.fixture(params=["namespaces", "fallback"])
+@pytest.fixture(params=["namespaces", "fallback", "portable"])
 def executor_with_secrets(
     request: pytest.FixtureRequest, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Executor]:
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)
-    policy = hostile_policy(namespaces=request.param == "namespaces")
+    policy = hostile_policy(request.param)
     with Executor(project_dir=project, workers=1, policy=policy) as pool:
         yield pool
 

@@ -69,7 +69,10 @@ def hide_build_environment(protections: Protections) -> bool:
     namespaces = protections.namespaces
     if namespaces.pid or namespaces.user or protections.capabilities_dropped:
         return False
-    libc.prctl(libc.PR_SET_DUMPABLE, 0)
+    try:
+        libc.prctl(libc.PR_SET_DUMPABLE, 0)
+    except OSError:  # no prctl off Linux; the protections line says so
+        return False
     return True
 
 

@@ -1,8 +1,10 @@
 """Resource limits: rlimits for one block process, and a pids cgroup per block.
 
-RLIMIT_NPROC does not bind root (the kernel exempts it), so where the pids
-controller of cgroup v1 is writable each block gets its own cgroup with
-`pids.max`; elsewhere RLIMIT_NPROC is the fallback.
+RLIMIT_NPROC does not bind root (the kernel exempts uid 0, and any process with
+CAP_SYS_RESOURCE or CAP_SYS_ADMIN), so where the pids controller of cgroup v1 is
+writable each block gets its own cgroup with `pids.max`; elsewhere RLIMIT_NPROC is
+the fallback, and a root build's blocks run under a real uid of their own
+(`block_uid`) for it to bind.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ import contextlib
 import os
 import resource
 import signal
+import subprocess
 import time
 from pathlib import Path
 
-from fencerun.isolation.policy import IsolationPolicy
+from fencerun.isolation.policy import IsolationPolicy, memory_limit_enforced
 
 
 def _lower(limit: int, value: int) -> None:
@@ -26,12 +29,63 @@ def _lower(limit: int, value: int) -> None:
 
 def apply_rlimits(policy: IsolationPolicy, *, cpu_seconds: int, processes: int | None) -> None:
     """Limit this process and everything it starts; `processes` None = left to the cgroup."""
-    _lower(resource.RLIMIT_AS, policy.memory_bytes)
+    if memory_limit_enforced():
+        _lower(resource.RLIMIT_AS, policy.memory_bytes)
     _lower(resource.RLIMIT_CPU, cpu_seconds)
     _lower(resource.RLIMIT_FSIZE, policy.file_bytes)
+    _lower(resource.RLIMIT_NOFILE, policy.open_files)
     _lower(resource.RLIMIT_CORE, 0)
     if processes is not None:
         _lower(resource.RLIMIT_NPROC, processes)
+
+
+def processes_of(uid: int) -> int:
+    """How many processes the user runs now (RLIMIT_NPROC counts them all)."""
+    if os.path.isdir("/proc/self"):
+        running = 0
+        for entry in Path("/proc").iterdir():
+            with contextlib.suppress(OSError):
+                if entry.name.isdigit() and entry.stat().st_uid == uid:
+                    running += 1
+        return running
+    listing = subprocess.run(["ps", "-A", "-o", "uid="], capture_output=True, text=True)
+    return sum(1 for line in listing.stdout.split() if line == str(uid))
+
+
+def process_limit(allowed: int) -> int | None:
+    """RLIMIT_NPROC for a block of this user: it counts every process of the user, so the
+    limit sits above what already runs. None for root, whom the kernel exempts."""
+    uid = os.getuid()
+    if uid == 0:
+        return None
+    return processes_of(uid) + allowed
+
+
+# Far above the uids a system or a container runtime hands out, so that RLIMIT_NPROC
+# counts a block's processes alone.
+_BLOCK_UID_BASE = 0x5F00_0000
+
+
+def block_uid(worker_pid: int, slot: int) -> int:
+    """The uid of one worker's containers of one kind (`slot` 0 to 3: a job's containers of
+    different languages run at once)."""
+    return _BLOCK_UID_BASE + 4 * worker_pid + slot
+
+
+def become_block_uid(uid: int, *, real_only: bool) -> None:
+    """Take on `uid` before the block runs, so that RLIMIT_NPROC binds a root build's block.
+
+    The limit counts processes by real uid. With `real_only` (the Linux sandbox, which
+    then drops every capability, as the limit also requires) the effective uid stays 0,
+    so the block reads and writes the build's files as it would otherwise; else (no
+    capabilities to drop, off Linux) it becomes `uid` in full.
+    """
+    if real_only:
+        os.setreuid(uid, -1)
+        return
+    os.setgroups([])
+    os.setregid(uid, uid)
+    os.setreuid(uid, uid)
 
 
 def _pids_hierarchy() -> Path | None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sys
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from fencerun.isolation import libc
-from fencerun.isolation.policy import GIB, MIB, IsolationPolicy
+from fencerun.isolation.policy import GIB, MIB, IsolationPolicy, memory_limit_enforced
 from fencerun.isolation.sandbox import (
     Namespaces,
     PidNamespaceFactory,
@@ -33,12 +34,16 @@ class Protections:
 
     namespaces: Namespaces
     capabilities_dropped: bool
-    pids_cgroup: bool
+    process_cap: str  # what keeps the number of processes down: "pids cgroup", "RLIMIT_NPROC"
     notes: tuple[str, ...] = ()  # why a protection is missing
+    linux: bool = True  # False: only calls every POSIX system has (see `portable`)
 
     def summary(self, policy: IsolationPolicy) -> str:
         """One line for the build log."""
-        active = ["process group + subreaper (leftover processes killed)"]
+        if self.linux:
+            active = ["process group + subreaper (leftover processes killed)"]
+        else:
+            active = ["own process group (killed when the block ends or times out)"]
         if self.namespaces.pid:
             active.append("PID namespace")
         if self.namespaces.mount:
@@ -50,15 +55,31 @@ class Protections:
             active.append("user namespace")
         if self.capabilities_dropped:
             active.append("capabilities dropped")
-        limit = "pids cgroup" if self.pids_cgroup else "RLIMIT_NPROC"
-        active.append(f"at most {policy.max_processes} processes ({limit})")
-        memory, file = _size(policy.memory_bytes), _size(policy.file_bytes)
-        active.append(f"limits: memory {memory}, file {file}, CPU time")
+        active.append(f"at most {policy.max_processes} processes ({self.process_cap})")
+        memory = f"memory {_size(policy.memory_bytes)}, " if memory_limit_enforced() else ""
+        file = _size(policy.file_bytes)
+        active.append(f"limits: {memory}file {file}, {policy.open_files} open files, CPU time")
+        if not self.namespaces.mount:
+            active.append("private temporary working folder")
         active += ["environment allow-list", "private paths rewritten"]
         line = "fencerun isolation: " + ", ".join(active)
         if self.notes:
             line += "; not available: " + "; ".join(self.notes)
         return line
+
+
+def portable(policy: IsolationPolicy, *, process_cap: str) -> Protections:
+    """What blocks get where Linux's protections are not used: calls every POSIX system has."""
+    why = "Linux only" if policy.linux_isolation else "turned off by the policy"
+    notes = [
+        f"namespaces, subreaper and capability dropping ({why})",
+        "a process that leaves the block's process group (setsid) is not killed with it",
+    ]
+    if not memory_limit_enforced():
+        notes.append("memory limit (this system does not enforce RLIMIT_AS)")
+    if not sys.platform.startswith("linux"):
+        notes.append("hiding the build's environment (ps can show it to a block)")
+    return Protections(Namespaces(), False, process_cap, tuple(notes), linux=False)
 
 
 _PROBE_PATIENCE_S = 20
@@ -68,12 +89,12 @@ def _size(value: int) -> str:
     return f"{value / GIB:g} GiB" if value >= GIB else f"{value / MIB:g} MiB"
 
 
-def probe(policy: IsolationPolicy, *, pids_cgroup: bool) -> Protections:
+def probe(policy: IsolationPolicy, *, process_cap: str) -> Protections:
     """Try every protection in a child process; report what worked."""
-    cgroup_note = [] if pids_cgroup else ["pids cgroup (RLIMIT_NPROC instead)"]
+    cgroup_note = [] if "pids cgroup" in process_cap else ["pids cgroup"]
     if not policy.namespaces:
         notes = ["namespaces (turned off by the policy)", *cgroup_note]
-        return Protections(Namespaces(), _try_drop_in_child(), pids_cgroup, tuple(notes))
+        return Protections(Namespaces(), _try_drop_in_child(), process_cap, tuple(notes))
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -101,7 +122,7 @@ def probe(policy: IsolationPolicy, *, pids_cgroup: bool) -> Protections:
         network=bool(found.get("network")),
     )
     notes = [str(note) for note in found.get("notes", [])] + cgroup_note
-    return Protections(namespaces, bool(found.get("caps")), pids_cgroup, tuple(notes))
+    return Protections(namespaces, bool(found.get("caps")), process_cap, tuple(notes))
 
 
 def _try_drop_in_child() -> bool:

@@ -30,6 +30,7 @@ import contextlib
 import fcntl
 import json
 import os
+import resource
 import select
 import signal
 import time
@@ -38,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 
 from fencerun.isolation import libc
-from fencerun.isolation.limits import PidsCgroup, apply_rlimits
+from fencerun.isolation.limits import PidsCgroup, apply_rlimits, become_block_uid
 from fencerun.isolation.policy import IsolationPolicy
 from fencerun.isolation.sandbox import (
     FilesystemPlan,
@@ -60,6 +61,7 @@ _SETUP_FAILED = 70
 class SandboxPlan:
     """What every container of one worker shares, bound into its fork server once."""
 
+    linux: bool  # False: only what every POSIX system has (no prctl, namespaces, caps)
     namespaces: Namespaces
     policy: IsolationPolicy
     mounts_prepared: bool  # the mounts copied from the server are private and read-only
@@ -82,6 +84,7 @@ class ContainerSpec:
     filesystem: FilesystemPlan | None  # None without a mount namespace
     cpu_seconds: int
     process_limit: int | None  # RLIMIT_NPROC, where no pids cgroup does the job
+    uid: int | None  # a root build's block without a pids cgroup runs as this real uid
 
 
 @dataclass
@@ -125,7 +128,9 @@ class Container:
         for fd in (output_read, control_read):
             os.set_blocking(fd, False)
         self._poll = select.poll()
-        for fd in (output_read, control_read, self._pidfd):
+        # Without a pidfd, the fork server's replies say when the process ended.
+        ended_fd = spawner.fileno() if self._pidfd is None else self._pidfd
+        for fd in (output_read, control_read, ended_fd):
             self._poll.register(fd, select.POLLIN)
         self._control_buffer = b""
         self._reported: list[StepOutcome] = []  # steps that reported, not yet collected
@@ -167,6 +172,9 @@ class Container:
         return True
 
     def _wait(self, sink: Callable[[bytes], None], remaining: float) -> None:
+        if self._pidfd is None and self._spawner.has_ended(self.pid):
+            self._reap()  # reported while another container of the job was waiting
+            return
         for fd, _ in self._poll.poll(max(1, int(remaining * 1000))):
             if fd == self._output:
                 self._read_output(sink)
@@ -174,6 +182,10 @@ class Container:
                 self._read_control()
             elif fd == self._pidfd:
                 self._reap()
+            elif self._pidfd is None and fd == self._spawner.fileno():
+                self._spawner.read_reply()
+                if self._spawner.has_ended(self.pid):
+                    self._reap()
 
     def _read_output(self, sink: Callable[[bytes], None]) -> bool:
         """Read what is there; False once nothing more can come (EOF or nothing ready)."""
@@ -221,7 +233,7 @@ class Container:
             self._read_control()
 
     def _ended(self) -> None:
-        self._forget(self._pidfd)
+        self._forget(self._spawner.fileno() if self._pidfd is None else self._pidfd)
         self.ended = True
         # Once the server says how it ended, the first process is reaped and whatever it
         # left is gone (killed by the kernel with its PID namespace, or by the server):
@@ -236,9 +248,10 @@ class Container:
             return
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.pid, signal.SIGKILL)
-        with contextlib.suppress(ProcessLookupError):
-            # In case it left its process group; the pidfd cannot name another process.
-            signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+        if self._pidfd is not None:
+            with contextlib.suppress(ProcessLookupError):
+                # In case it left its process group; the pidfd cannot name another process.
+                signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
         if self._cgroup is not None:
             self._cgroup.kill_all()
         self._ended()
@@ -250,8 +263,9 @@ class Container:
     def close(self) -> None:
         self.kill()
         for fd in (self._output, self._commands, self._control, self._pidfd):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
 
 
 def _step_report(record: object) -> StepOutcome | None:
@@ -284,7 +298,11 @@ def _arrange_fds(output: int, commands: int, control: int) -> None:
     os.dup2(commands, COMMAND_FD, inheritable=False)
     os.dup2(control, CONTROL_FD, inheritable=False)
     os.closerange(3, COMMAND_FD)
-    os.closerange(CONTROL_FD + 1, 1 << 20)
+    # Where closerange closes one number at a time (off Linux), only up to the fd limit.
+    highest = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if highest == resource.RLIM_INFINITY or highest > 1 << 20:
+        highest = 1 << 20
+    os.closerange(CONTROL_FD + 1, highest)
 
 
 def adopt_environment(spec: ContainerSpec) -> None:
@@ -323,17 +341,24 @@ def _become_block(
     # and finds the bounding set already empty: one system call each.
     control_fd = pipes[2]
     try:
-        # Dies with the fork server, which dies with the worker; without a PID
-        # namespace, a server already gone cannot be noticed by the signal,
-        # hence the check.
-        libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
+        if plan.linux:
+            # Dies with the fork server, which dies with the worker; without a PID
+            # namespace, a server already gone cannot be noticed by the signal,
+            # hence the check.
+            libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
+        else:
+            # The server's way of noticing ended children is not the block's.
+            signal.set_wakeup_fd(-1)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         if os.getpid() != 1 and os.getppid() != server_pid:
             os._exit(_SETUP_FAILED)
         os.setsid()
-        libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
+        if plan.linux:
+            libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
         _arrange_fds(*pipes)
         control_fd = CONTROL_FD
-        enter_namespaces(plan.namespaces)
+        if plan.namespaces.own_flags:
+            enter_namespaces(plan.namespaces)
         if spec.filesystem is not None:
             build_filesystem(
                 spec.filesystem,
@@ -344,9 +369,14 @@ def _become_block(
             bring_up_loopback()
         os.chdir(spec.workdir)
         apply_rlimits(plan.policy, cpu_seconds=spec.cpu_seconds, processes=spec.process_limit)
-        drop_privileges(plan.last_capability)
+        if spec.uid is not None:
+            become_block_uid(spec.uid, real_only=plan.linux)
+        if plan.linux:
+            drop_privileges(plan.last_capability)
         if spec.shell_steps:
-            exec_shell(spec.shell, spec.shell_name, spec.shell_steps)
+            # A shell resets an effective uid that differs from the real one, unless -p.
+            keep_euid = spec.uid is not None and plan.linux
+            exec_shell(spec.shell, spec.shell_name, spec.shell_steps, privileged=keep_euid)
     except BaseException as error:
         with contextlib.suppress(BaseException):
             message = f"could not start the block's sandbox: {error!r}"

@@ -325,9 +325,10 @@ class _Lane:
 class _Pool:
     """The pool's state, apart from the Executor so that a finalizer can stop it."""
 
-    def __init__(self) -> None:
+    def __init__(self, policy: IsolationPolicy) -> None:
         self.lanes: list[_Lane] = []
-        self.cgroup = PidsCgroup.create_root(f"fencerun-{os.getpid()}-{secrets.token_hex(4)}")
+        name = f"fencerun-{os.getpid()}-{secrets.token_hex(4)}"
+        self.cgroup = PidsCgroup.create_root(name) if policy.uses_linux else None
         # Blocks' folders when there is no mount namespace; gone with the pool.
         self.temp_root = tempfile.mkdtemp(prefix="fencerun-")
         self.closed = False
@@ -365,7 +366,7 @@ class Executor:
     ) -> None:
         self._project_dir = Path(project_dir).resolve()
         self._policy = policy or IsolationPolicy()
-        self._pool = _Pool()
+        self._pool = _Pool(self._policy)
         self._finalizer = weakref.finalize(self, self._pool.close)
         settings = WorkerSettings(
             project_dir=str(self._project_dir),

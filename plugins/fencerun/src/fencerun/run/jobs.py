@@ -46,6 +46,8 @@ class WorkerContext:
     plan: SandboxPlan  # what the fork server knows of every container
     visible_under_tmp: tuple[str, ...]
     process_limit: int | None  # RLIMIT_NPROC where there is no pids cgroup
+    # family -> (uid, its RLIMIT_NPROC) for a root build without a pids cgroup
+    block_uids: dict[Family, tuple[int, int]]
     spawner: Spawner  # the fork server containers are forked from
     _cgroups: dict[Family, PidsCgroup] = field(default_factory=dict)
     _sent_env: dict[str, str] | None = None  # the environment the fork server has
@@ -77,11 +79,14 @@ def block_timeout(block: Block, default: float) -> float:
     return block.options.timeout if block.options.timeout is not None else default
 
 
-def _fresh_folders(ctx: WorkerContext) -> tuple[str | None, tuple[str, str, str]]:
+def _fresh_folders(
+    ctx: WorkerContext, owner: int | None
+) -> tuple[str | None, tuple[str, str, str]]:
     """(host folder to remove afterwards, (home, tmp, work)) for one container.
 
     With a mount namespace they live in the container's private /tmp and
-    vanish with it; without one, in a folder of the executor's temp folder.
+    vanish with it; without one, in a folder of the executor's temp folder,
+    given to `owner` when the block runs as that uid.
     """
     if ctx.protections.namespaces.mount:
         return None, (PRIVATE_HOME, PRIVATE_TMP, PRIVATE_WORK)
@@ -89,6 +94,9 @@ def _fresh_folders(ctx: WorkerContext) -> tuple[str | None, tuple[str, str, str]
     home, tmp, work = (os.path.join(folder, name) for name in ("home", "tmp", "work"))
     for path in (home, tmp, work):
         os.mkdir(path, 0o700)
+    if owner is not None:
+        for path in (folder, home, tmp, work):
+            os.chown(path, owner, owner)
     return folder, (home, tmp, work)
 
 
@@ -111,7 +119,10 @@ class _FamilyRun:
         settings, policy = ctx.settings, ctx.settings.policy
         self.last_position = blocks[-1][0]
         self._steps = {position: steps_for(block) for position, block in blocks}
-        self._folder, (home, tmp, work) = _fresh_folders(ctx)
+        uid, process_limit = ctx.block_uids.get(family, (None, ctx.process_limit))
+        # Only a block that is its uid in full (off Linux) needs its folders to be its own.
+        owner = uid if not ctx.plan.linux else None
+        self._folder, (home, tmp, work) = _fresh_folders(ctx, owner)
         # With a mount namespace these are the container's own paths under its private
         # /tmp, the same on every machine: only host folders are private.
         own = ((work, "<workdir>"), (home, "<home>"), (tmp, "<tmp>")) if self._folder else ()
@@ -149,7 +160,8 @@ class _FamilyRun:
             if ctx.plan.namespaces.mount
             else None,
             cpu_seconds=policy.cpu_seconds or math.ceil(timeouts) + 1,
-            process_limit=None if self._cgroup else ctx.process_limit,
+            process_limit=None if self._cgroup else process_limit,
+            uid=None if self._cgroup else uid,
         )
         self.container = Container(spec, ctx.spawner, self._cgroup)
 

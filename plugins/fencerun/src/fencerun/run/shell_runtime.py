@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import shlex
 import signal
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NoReturn
@@ -50,11 +51,25 @@ def driver_script(steps: Sequence[ShellStep], shell_name: str) -> str:
     return "; ".join(lines) + "\n"
 
 
-def exec_shell(shell: str, name: str, steps: Sequence[ShellStep]) -> NoReturn:
-    """Replace this process with the shell, in this process's environment."""
+def _code_file(number: int) -> int:
+    """An anonymous file: in memory on Linux, else an unlinked file in the block's TMPDIR."""
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create(f"fencerun-step-{number}", 0)
+    with tempfile.TemporaryFile() as file:
+        return os.dup(file.fileno())
+
+
+def exec_shell(
+    shell: str, name: str, steps: Sequence[ShellStep], *, privileged: bool = False
+) -> NoReturn:
+    """Replace this process with the shell, in this process's environment; `privileged`
+    keeps an effective uid that differs from the real one (`-p`)."""
     for number, step in enumerate(steps):
-        code = os.memfd_create(f"fencerun-step-{number}", 0)
+        code = _code_file(number)
         os.write(code, step.code.encode())
+        # Where /dev/fd/N is this descriptor rather than a fresh open (macOS), the shell
+        # reads from its offset.
+        os.lseek(code, 0, os.SEEK_SET)
         os.dup2(code, _FIRST_STEP_FD + number, inheritable=True)
         os.close(code)
     for fd in (COMMAND_FD, CONTROL_FD):
@@ -63,4 +78,5 @@ def exec_shell(shell: str, name: str, steps: Sequence[ShellStep]) -> NoReturn:
     # (`yes | head` must end quietly).
     for number in (signal.SIGPIPE, signal.SIGXFSZ):
         signal.signal(number, signal.SIG_DFL)
-    os.execv(shell, [name, "-c", driver_script(steps, name), name])
+    flags = ["-p", "-c"] if privileged else ["-c"]
+    os.execv(shell, [name, *flags, driver_script(steps, name), name])

@@ -14,6 +14,11 @@ it, kills what they left behind.
 Requests and replies go over a Unix socket; the pipes of a block travel with
 its request as file descriptors, and the server answers with a pidfd of the
 new process, which stays valid whoever reaps it.
+
+Off Linux (`linux=False`) the server uses only what every POSIX system has: it
+learns that a container ended from SIGCHLD, the worker from the server's reply
+(there is no pidfd), and what a block left behind is killed with the block's
+process group instead of being found as orphans.
 """
 
 from __future__ import annotations
@@ -27,7 +32,9 @@ import signal
 import socket
 import struct
 import sys
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from fencerun.isolation import libc
@@ -52,6 +59,7 @@ class Spawner:
         self,
         first_process: Callable[..., NoReturn],
         *,
+        linux: bool,
         pid_namespaces: bool,
         keep_fds: Sequence[int] = (),
         prepare: Callable[[], None] | None = None,
@@ -72,13 +80,15 @@ class Spawner:
             try:
                 ours.close()
                 _close_all_but({0, 1, 2, theirs.fileno(), *keep_fds})
-                _serve(theirs, first_process, parent, pid_namespaces, prepare, before_fork)
+                options = _ServerOptions(linux, pid_namespaces, prepare, before_fork)
+                _serve(theirs, first_process, parent, options)
             finally:
                 os._exit(0)
         theirs.close()
         self.pid = pid
         self._socket = ours
         self._ended: dict[int, int] = {}  # pid -> wait status, reported but not yet asked for
+        self._live: set[int] = set()  # containers started and not yet reported ended
         try:
             self._wait_until_ready()
         except SpawnError:
@@ -98,20 +108,33 @@ class Spawner:
         except OSError as error:
             raise SpawnError(f"the fork server exited before it was ready: {error}") from None
 
-    def spawn(self, spec: object, fds: Sequence[int]) -> tuple[int, int]:
-        """Start a container's first process with these pipe ends: (pid, pidfd)."""
+    def spawn(self, spec: object, fds: Sequence[int]) -> tuple[int, int | None]:
+        """Start a container's first process with these pipe ends: (pid, pidfd), with no
+        pidfd off Linux: then `fileno` becomes readable when a container may have ended."""
         data = pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             socket.send_fds(self._socket, [_LENGTH.pack(len(data))], list(fds))
             self._socket.sendall(data)
             while True:
                 kind, pid, value, received = self._reply()
-                if kind == _SPAWNED and received:
-                    return pid, received[0]
+                if kind == _SPAWNED:
+                    self._live.add(pid)
+                    return pid, received[0] if received else None
                 if kind == _FAILED:
                     raise SpawnError(f"could not fork the block's process: {os.strerror(value)}")
         except OSError as error:
             raise SpawnError(f"the fork server is gone: {error}") from None
+
+    def fileno(self) -> int:
+        return self._socket.fileno()
+
+    def has_ended(self, pid: int) -> bool:
+        """Whether the server has reported this container's end (kept for `wait_status`)."""
+        return pid in self._ended
+
+    def read_reply(self) -> None:
+        """Take in one reply of the server, once `fileno` is readable."""
+        self._reply()
 
     def wait_status(self, pid: int) -> int | None:
         """The wait status of a container that ended (blocks until the server reaps it);
@@ -121,6 +144,7 @@ class Spawner:
                 self._reply()
         except OSError:
             return None
+        self._live.discard(pid)
         return self._ended.pop(pid)
 
     def _reply(self) -> tuple[int, int, int, list[int]]:
@@ -133,71 +157,130 @@ class Spawner:
         return kind, pid, value, fds
 
     def close(self) -> None:
-        """Stop the server; containers still running die with it (their parent-death signal)."""
+        """Stop the server and every container still running (on Linux they would also die
+        with it, of their parent-death signal)."""
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
+        for pid in self._live:
+            kill_group(pid)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
         self._socket.close()
 
 
+def kill_group(pid: int, *, patience: float = 5.0) -> None:
+    """SIGKILL the process group a container's first process led, until none of it is left.
+
+    Its members are not this process's children (off Linux there is no subreaper to
+    make them so): they are gone once their new parent has reaped them.
+    """
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.001)
+
+
 def _close_all_but(keep: set[int]) -> None:
-    for name in os.listdir("/proc/self/fd"):
+    listing = "/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"
+    for name in os.listdir(listing):
         if int(name) not in keep:
             with contextlib.suppress(OSError):
                 os.close(int(name))
+
+
+@dataclass(frozen=True)
+class _ServerOptions:
+    linux: bool
+    pid_namespaces: bool
+    prepare: Callable[[], None] | None
+    before_fork: Callable[[Any], None] | None
+
+
+def _wake_on_child_exit() -> int:
+    """A pipe that becomes readable when a child ends (SIGCHLD), where there are no pidfds."""
+    read_end, write_end = os.pipe()
+    for fd in (read_end, write_end):
+        os.set_blocking(fd, False)
+    signal.set_wakeup_fd(write_end)
+    signal.signal(signal.SIGCHLD, lambda number, frame: None)
+    return read_end
 
 
 def _serve(
     channel: socket.socket,
     first_process: Callable[..., NoReturn],
     worker: int,
-    pid_namespaces: bool,
-    prepare: Callable[[], None] | None,
-    before_fork: Callable[[Any], None] | None,
+    options: _ServerOptions,
 ) -> None:
-    # Dies with the worker, and so do the containers, which die with it.
-    libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
+    if options.linux:
+        # Dies with the worker, and so do the containers, which die with it.
+        libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != worker:
         return
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    # Orphans of blocks come back here, where they are killed.
-    libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
+    if options.linux:
+        # Orphans of blocks come back here, where they are killed.
+        libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
     try:
-        if prepare is not None:
-            prepare()
+        if options.prepare is not None:
+            options.prepare()
     except Exception as error:
         reason = repr(error).encode()
         channel.sendall(_REPLY.pack(_UNREADY, 0, len(reason)) + reason)
         return
     channel.sendall(_REPLY.pack(_READY, 0, 0))
-    factory = PidNamespaceFactory() if pid_namespaces else None
+    factory = PidNamespaceFactory() if options.pid_namespaces else None
+    child_ended = None if options.linux else _wake_on_child_exit()
     own_pid = os.getpid()
     # Objects the collector never visits are never written to, so each fork shares
     # their pages instead of copying them.
     gc.freeze()
-    running: dict[int, int] = {}  # pidfd -> pid
+    running: dict[int, int | None] = {}  # pid -> its pidfd (None off Linux)
     poll = select.poll()
     poll.register(channel, select.POLLIN)
-    while True:
-        for fd, _ in poll.poll():
-            if fd == channel.fileno():
-                request = _read_request(channel)
-                if request is None:
-                    return  # the worker went away
-                started = _start(channel, request, first_process, own_pid, factory, before_fork)
-                if started is not None:
-                    pid, pidfd = started
-                    running[pidfd] = pid
-                    poll.register(pidfd, select.POLLIN)
-            else:
-                pid = running.pop(fd)
-                poll.unregister(fd)
-                os.close(fd)
-                _, status = os.waitpid(pid, 0)
-                if factory is None:
-                    kill_descendants(keep=set(running.values()))
-                channel.sendall(_REPLY.pack(_ENDED, pid, status))
+    if child_ended is not None:
+        poll.register(child_ended, select.POLLIN)
+
+    def ended(pid: int, status: int) -> None:
+        pidfd = running.pop(pid)
+        if pidfd is not None:
+            poll.unregister(pidfd)
+            os.close(pidfd)
+        if not options.linux:
+            kill_group(pid)
+        elif factory is None:
+            kill_descendants(keep=set(running))
+        channel.sendall(_REPLY.pack(_ENDED, pid, status))
+
+    try:
+        while True:
+            for fd, _ in poll.poll():
+                if fd == channel.fileno():
+                    request = _read_request(channel)
+                    if request is None:
+                        return  # the worker went away
+                    started = _start(channel, request, first_process, own_pid, factory, options)
+                    if started is not None:
+                        pid, pidfd = started
+                        running[pid] = pidfd
+                        if pidfd is not None:
+                            poll.register(pidfd, select.POLLIN)
+                elif fd == child_ended:
+                    with contextlib.suppress(BlockingIOError):
+                        os.read(fd, 512)
+                    for pid in list(running):
+                        done, status = os.waitpid(pid, os.WNOHANG)
+                        if done:
+                            ended(pid, status)
+                else:
+                    pid = next(pid for pid, pidfd in running.items() if pidfd == fd)
+                    ended(pid, os.waitpid(pid, 0)[1])
+    finally:
+        for pid in running:
+            kill_group(pid)
 
 
 def _reseed_random() -> None:
@@ -238,19 +321,20 @@ def _start(
     first_process: Callable[..., NoReturn],
     server_pid: int,
     factory: PidNamespaceFactory | None,
-    before_fork: Callable[[Any], None] | None,
-) -> tuple[int, int] | None:
-    """Fork the container's first process: (pid, pidfd), or None if the fork failed."""
+    options: _ServerOptions,
+) -> tuple[int, int | None] | None:
+    """Fork the container's first process: (pid, pidfd or None off Linux), or None if the
+    fork failed."""
     spec, fds = request
-    if before_fork is not None:
-        before_fork(spec)
+    if options.before_fork is not None:
+        options.before_fork(spec)
     # Here rather than in the container: each inherits a sequence of its own, and the
     # pages the reseeding writes are written once, not once more in every container.
     _reseed_random()
     if factory is not None:
         factory.before_fork()
     try:
-        pid = libc.plain_fork()
+        pid = libc.plain_fork() if options.linux else os.fork()
     except OSError as error:
         pid = -error.errno if error.errno else -1
     if pid == 0:
@@ -265,6 +349,9 @@ def _start(
         return None
     for fd in fds:
         os.close(fd)
+    if not options.linux:
+        channel.sendall(_REPLY.pack(_SPAWNED, pid, 0))
+        return pid, None
     pidfd = os.pidfd_open(pid)
     socket.send_fds(channel, [_REPLY.pack(_SPAWNED, pid, 0)], [pidfd])
     return pid, pidfd

@@ -12,6 +12,7 @@ workers stay lean, because every module a worker holds makes each fork slower.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import importlib
 import os
@@ -19,12 +20,12 @@ import shutil
 import signal
 import sys
 import traceback
-from pathlib import Path
 from typing import IO
 
 from fencerun.isolation import libc
 from fencerun.isolation.environment import worker_environment
-from fencerun.isolation.probe import probe
+from fencerun.isolation.limits import block_uid, process_limit, processes_of
+from fencerun.isolation.probe import portable, probe
 from fencerun.isolation.reaper import kill_descendants
 from fencerun.isolation.sandbox import (
     PRIVATE_TMP,
@@ -47,6 +48,7 @@ from fencerun.run.protocol import (
 )
 from fencerun.run.python_runtime import prepare_in_fork_server
 from fencerun.run.spawner import Spawner, SpawnError
+from fencerun.run.steps import Family
 
 # Imported here once so that no block pays for them.
 _RUNTIME_MODULES = ("traceback", "linecache", "json", "codecs", "fencerun.run.python_runtime")
@@ -63,53 +65,70 @@ def _claim_protocol_pipes() -> tuple[IO[bytes], IO[bytes]]:
     return incoming, outgoing
 
 
-def _process_limit(allowed: int) -> int | None:
-    """RLIMIT_NPROC counts every process of the user, so the limit sits above what already runs."""
-    uid = os.getuid()
-    if uid == 0:
-        return None  # the kernel does not apply it to root
-    running = 0
-    for entry in Path("/proc").iterdir():
-        with contextlib.suppress(OSError):
-            if entry.name.isdigit() and entry.stat().st_uid == uid:
-                running += 1
-    return running + allowed
-
-
 def _visible_under_tmp(settings: WorkerSettings) -> tuple[str, ...]:
     candidates = {settings.project_dir, sys.prefix, sys.base_prefix, *sys.path}
     tmp = PRIVATE_TMP + "/"
     return tuple(sorted(p for p in candidates if p and os.path.realpath(p).startswith(tmp)))
 
 
+def _block_uids(settings: WorkerSettings) -> dict[Family, tuple[int, int]]:
+    """For a root build without a pids cgroup, where RLIMIT_NPROC would not bind root: a uid
+    per kind of container, and the limit for it (above what that uid already runs)."""
+    if settings.cgroup_root is not None or os.getuid() != 0:
+        return {}
+    found: dict[Family, tuple[int, int]] = {}
+    families: tuple[Family, ...] = ("python", "bash", "sh")
+    for slot, family in enumerate(families):
+        uid = block_uid(os.getpid(), slot)
+        found[family] = (uid, processes_of(uid) + settings.policy.max_processes)
+    return found
+
+
 def _context(settings: WorkerSettings) -> WorkerContext:
     """What every job needs; last, the fork server, which gets all this process imported."""
-    protections = probe(settings.policy, pids_cgroup=settings.cgroup_root is not None)
+    linux = settings.policy.uses_linux
+    block_uids = _block_uids(settings)
+    process_cap = "pids cgroup" if settings.cgroup_root is not None else "RLIMIT_NPROC"
+    if block_uids:
+        process_cap += ", each block under a uid of its own"
+        if not linux:
+            # There the block gives up root in full: it must reach its own folders.
+            os.chmod(settings.temp_root, 0o711)
+    if linux:
+        protections = probe(settings.policy, process_cap=process_cap)
+        if block_uids and not protections.capabilities_dropped:
+            process_cap = "none: RLIMIT_NPROC spares a block that keeps root's capabilities"
+            protections = dataclasses.replace(protections, process_cap=process_cap)
+    else:
+        protections = portable(settings.policy, process_cap=process_cap)
     namespaces = protections.namespaces
     path = worker_environment(settings.build_env)["PATH"]
     shells = {name: found for name in ("bash", "sh") if (found := shutil.which(name, path=path))}
     network_fd = offline_network_namespace() if namespaces.network and not namespaces.user else None
     mounts_prepared = namespaces.mount and not namespaces.user
-    capabilities = last_capability()
+    capabilities = last_capability() if linux else 0
     plan = SandboxPlan(
+        linux=linux,
         namespaces=namespaces,
         policy=settings.policy,
         mounts_prepared=mounts_prepared,
-        worker_mount_namespace=os.readlink("/proc/self/ns/mnt"),
+        worker_mount_namespace=os.readlink("/proc/self/ns/mnt") if linux else "",
         last_capability=capabilities,
     )
 
     def prepare() -> None:  # in the fork server, before its first fork
-        prepare_fork_server(
-            private_mounts=mounts_prepared,
-            read_only=settings.policy.read_only_filesystem,
-            last_capability=capabilities,
-            network_fd=network_fd,
-        )
+        if linux:
+            prepare_fork_server(
+                private_mounts=mounts_prepared,
+                read_only=settings.policy.read_only_filesystem,
+                last_capability=capabilities,
+                network_fd=network_fd,
+            )
         prepare_in_fork_server()
 
     spawner = Spawner(
         functools.partial(first_process, plan),
+        linux=linux,
         pid_namespaces=namespaces.pid,
         keep_fds=() if network_fd is None else (network_fd,),
         prepare=prepare,
@@ -124,7 +143,8 @@ def _context(settings: WorkerSettings) -> WorkerContext:
         shells=shells,
         plan=plan,
         visible_under_tmp=_visible_under_tmp(settings),
-        process_limit=_process_limit(settings.policy.max_processes),
+        process_limit=process_limit(settings.policy.max_processes),
+        block_uids=block_uids,
         spawner=spawner,
     )
 
@@ -159,6 +179,7 @@ def _serve(incoming: IO[bytes], outgoing: IO[bytes], ctx: WorkerContext) -> None
 # This worker and its fork server, for the SIGTERM handler.
 _worker_pid = 0
 _spawner: Spawner | None = None
+_linux = False  # whether this worker is a subreaper
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -178,21 +199,24 @@ def _clean_up() -> None:
     the server died, and is killed."""
     if _spawner is not None:
         _spawner.close()
-    kill_descendants()
+    if _linux:
+        kill_descendants()
 
 
 def main() -> None:
-    global _worker_pid, _spawner
+    global _worker_pid, _spawner, _linux
     _worker_pid = os.getpid()
     signal.signal(signal.SIGTERM, _terminate)
     incoming, outgoing = _claim_protocol_pipes()
-    # Orphans of blocks come back to this process, which kills them.
-    libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
     for name in _RUNTIME_MODULES:
         importlib.import_module(name)
     settings = receive(incoming)
     if not isinstance(settings, WorkerSettings):
         return
+    _linux = settings.policy.uses_linux
+    if _linux:
+        # Orphans of blocks come back to this process, which kills them.
+        libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
     _preload(settings.preload)
     try:
         ctx = _context(settings)
