@@ -68,8 +68,14 @@ def write_project(
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
 
 
-def build(project: Path, *, env: Mapping[str, str] = {}, strict: bool = True) -> Build:
-    command = [sys.executable, "-m", "mkdocs", "build"] + (["--strict"] if strict else [])
+def build(
+    project: Path,
+    *,
+    env: Mapping[str, str] = {},
+    strict: bool = True,
+    python: str = sys.executable,
+) -> Build:
+    command = [python, "-m", "mkdocs", "build"] + (["--strict"] if strict else [])
     done = subprocess.run(
         command,
         cwd=project,

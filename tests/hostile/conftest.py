@@ -18,12 +18,15 @@ MIB = 1024 * 1024
 OUTPUT_CAP = 10_000
 
 
+CAP = 64  # processes a hostile block may have at once
+
+
 def hostile_policy(variant: str) -> IsolationPolicy:
     return IsolationPolicy(
         linux_isolation=variant != "portable",
         namespaces=variant == "namespaces",
         memory_bytes=1024 * MIB,
-        max_processes=64,
+        max_processes=CAP,
     )
 
 

@@ -1,0 +1,197 @@
+"""A fork bomb is capped in every mode, ends at its timeout, and leaves nothing running.
+
+The modes are the hostile executors' three (Linux namespaces, no namespaces, only what every
+POSIX system has) and, run in a child process, a root build whose mount namespace has the
+cgroup v1 pids hierarchy unmounted: no pids cgroup, and RLIMIT_NPROC sparing root, so fencerun
+must run the blocks under a uid of their own. Every process here is under the tests' own
+ceiling (conftest), so a bomb that got past fencerun still could not take the machine down.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from fencerun.run import Executor
+
+from tests.fencerun_run.helpers import processes_marked, run_one
+from tests.hostile.ceiling import PIDS_V1
+from tests.hostile.conftest import CAP, mark_shell, needs_ceiling
+
+# The bomb backgrounds itself and its shell would end at once, its processes killed with
+# it; the shell stays a while, so the bomb has the time to reach the cap.
+CLASSIC_BOMB = ":(){ :|:& };:\nsleep 2"
+FORK_LOOP = textwrap.dedent(
+    """\
+    import os, time
+    started = 0
+    try:
+        while True:
+            if os.fork() == 0:
+                time.sleep(60)
+                os._exit(0)
+            started += 1
+    finally:
+        print("started", started, flush=True)
+    """
+)
+
+
+@contextmanager
+def peak_of(marker: str) -> Iterator[list[int]]:
+    """The most processes carrying the marker seen at once while the body runs."""
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], len(list(processes_marked(marker))))
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        yield peak
+    finally:
+        done.set()
+        sampler.join()
+
+
+def test_classic_fork_bomb_stays_at_the_cap(executor: Executor, marker: str, ceiling: str) -> None:
+    needs_ceiling(ceiling)
+    with peak_of(marker) as peak:
+        result = run_one(executor, "bash", mark_shell(marker) + CLASSIC_BOMB, timeout=10)
+    assert "fork: retry: Resource temporarily unavailable" in result.output
+    # A sample of /proc is not one instant: a process counted may have ended before the
+    # next one was; the cap is what the kernel enforces at every fork.
+    assert 1 < peak[0] <= CAP
+    assert list(processes_marked(marker)) == []
+
+
+def test_fork_loop_fails_with_its_error_at_the_cap(executor: Executor, ceiling: str) -> None:
+    needs_ceiling(ceiling)
+    result = run_one(executor, "python", FORK_LOOP, timeout=10)
+    assert not result.timed_out and result.returncode == 1
+    started = int(result.output.split("started ", 1)[1].split()[0])
+    assert 0 < started < CAP  # the block's first process counts too
+    assert "BlockingIOError: [Errno 11] Resource temporarily unavailable" in result.output
+
+
+# Run as root in a mount namespace without the pids hierarchy: a build of one page whose
+# blocks are the two bombs, then each variant's executor on them. Prints JSON.
+HIDDEN_PIDS_RUN = textwrap.dedent(
+    """\
+    import json, os, subprocess, sys, threading, time
+    from pathlib import Path
+    from fencerun.isolation import IsolationPolicy
+    from fencerun.model import Block, BlockOptions, SourceLocation
+    from fencerun.run import Executor
+
+    project, marker, cap, bomb, loop = sys.argv[1:6]
+    report = {"mounted": Path("/sys/fs/cgroup/pids/cgroup.procs").exists()}
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build"], cwd=project,
+        capture_output=True, text=True, timeout=300,
+    )
+    report["build"] = [build.returncode, build.stdout + build.stderr]
+
+    def peak_of_marked(stop, peak):
+        while not stop.is_set():
+            count = 0
+            for entry in Path("/proc").iterdir():
+                try:
+                    if entry.name.isdigit() and marker.encode() in (entry / "comm").read_bytes():
+                        count += 1
+                except OSError:
+                    pass
+            peak[0] = max(peak[0], count)
+            time.sleep(0.01)
+
+    for variant in ("namespaces", "fallback", "portable"):
+        policy = IsolationPolicy(
+            linux_isolation=variant != "portable", namespaces=variant == "namespaces",
+            max_processes=int(cap),
+        )
+        with Executor(project_dir=project, workers=1, policy=policy) as pool:
+            def run(language, code, timeout):
+                block = Block(language=language, code=code, options=BlockOptions(timeout=timeout),
+                              location=SourceLocation("page.md", 1), index=0)
+                return pool.submit([block])[0].result(timeout=120)
+            stop, peak = threading.Event(), [0]
+            sampler = threading.Thread(target=peak_of_marked, args=(stop, peak))
+            sampler.start()
+            marked = f"printf %s {marker} > /proc/$$/comm\\n" + bomb
+            bombed = run("bash", marked, 10)
+            stop.set()
+            sampler.join()
+            looped = run("python", loop, 10)
+            report[variant] = {
+                "summary": pool.protections_summary(),
+                "bomb": [bombed.output, peak[0]],
+                "loop": [looped.returncode, looped.output],
+            }
+    print(json.dumps(report))
+    """
+)
+
+
+def _hidden_pids_page(project: Path) -> None:
+    (project / "docs").mkdir(parents=True)
+    (project / "mkdocs.yml").write_text(
+        "site_name: bombs\nplugins:\n  - fencerun:\n      timeout: 3\n"
+        "markdown_extensions:\n  - pymdownx.superfences\n"
+    )
+    loop = f'```python exec="on"\n{FORK_LOOP}```\n'
+    (project / "docs" / "index.md").write_text(f"# bombs\n\n{loop}")
+
+
+def test_root_build_without_pids_hierarchy_caps_each_mode(
+    tmp_path: Path, marker: str, ceiling: str
+) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("only root is spared by RLIMIT_NPROC and may unmount the pids hierarchy")
+    if not (PIDS_V1 / "cgroup.procs").exists():
+        pytest.skip("no cgroup v1 pids hierarchy on this machine to hide")
+    needs_ceiling(ceiling)
+    unshare = shutil.which("unshare")
+    assert unshare is not None, "util-linux's unshare is needed to hide the pids hierarchy"
+    project = tmp_path / "project"
+    _hidden_pids_page(project)
+    hide_and_run = f'umount -l {PIDS_V1} && exec "$0" "$@"'
+    done = subprocess.run(
+        [
+            *(unshare, "--mount", "--propagation", "private", "sh", "-c", hide_and_run),
+            *(sys.executable, "-c", HIDDEN_PIDS_RUN, str(project), marker, str(CAP)),
+            *(CLASSIC_BOMB, FORK_LOOP),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["mounted"] is False
+    code, log = report["build"]
+    assert code == 1 and "index.md:3" in log, log
+    assert "BlockingIOError: [Errno 11] Resource temporarily unavailable" in log
+    for variant in ("namespaces", "fallback", "portable"):
+        summary = report[variant]["summary"]
+        assert f"at most {CAP} processes (RLIMIT_NPROC, each block under a uid" in summary
+        output, peak = report[variant]["bomb"]
+        assert "fork: retry: Resource temporarily unavailable" in output, (variant, output)
+        assert 1 < peak <= CAP, (variant, peak)
+        returncode, output = report[variant]["loop"]
+        started = int(output.split("started ", 1)[1].split()[0])
+        assert returncode == 1 and 0 < started < CAP, (variant, output)
+    assert list(processes_marked(marker)) == []
