@@ -148,7 +148,7 @@ HIDDEN_PIDS_RUN = textwrap.dedent(
 def _hidden_pids_page(project: Path) -> None:
     (project / "docs").mkdir(parents=True)
     (project / "mkdocs.yml").write_text(
-        "site_name: bombs\nplugins:\n  - fencerun:\n      timeout: 3\n"
+        "site_name: bombs\nplugins:\n  - fencerun:\n      timeout: 30\n"
         "markdown_extensions:\n  - pymdownx.superfences\n"
     )
     loop = f'```python exec="on"\n{FORK_LOOP}```\n'
