@@ -1,8 +1,9 @@
 """Resource limits: rlimits for one block process, and a pids cgroup per block.
 
 RLIMIT_NPROC does not bind root (the kernel exempts uid 0, and any process with
-CAP_SYS_RESOURCE or CAP_SYS_ADMIN), so where the pids controller of cgroup v1 is
-writable each block gets its own cgroup with `pids.max`; elsewhere RLIMIT_NPROC is
+CAP_SYS_RESOURCE or CAP_SYS_ADMIN), so where the pids controller (of cgroup v1,
+or of v2 where the build's cgroup may have children) is writable each block gets
+its own cgroup with `pids.max`; elsewhere RLIMIT_NPROC is
 the fallback, and a root build's blocks run under a real uid of their own
 (`block_uid`) for it to bind.
 """
@@ -88,26 +89,41 @@ def become_block_uid(uid: int, *, real_only: bool) -> None:
     os.setreuid(uid, uid)
 
 
-def _pids_hierarchy() -> Path | None:
-    """Where this process sits in a cgroup v1 pids hierarchy, if one is mounted."""
-    try:
-        mountinfo = Path("/proc/self/mountinfo").read_text()
-        membership = Path("/proc/self/cgroup").read_text()
-    except OSError:
-        return None
-    mount_point = None
+def pids_parent(mountinfo: str, membership: str) -> tuple[Path, int] | None:
+    """(this process's cgroup, cgroup version) where the pids controller applies to it,
+    from the texts of /proc/self/mountinfo and /proc/self/cgroup; None where it does not.
+
+    The controller is in one hierarchy at most: a cgroup v1 one mounted with the `pids`
+    option, or the unified (v2) one, where it is listed in the cgroup's
+    cgroup.controllers when its parent hands it down.
+    """
+    v1_mount = v2_mount = None
     for line in mountinfo.splitlines():
         before, _, after = line.partition(" - ")
         fields, tail = before.split(), after.split()
-        if len(tail) >= 3 and tail[0] == "cgroup" and "pids" in tail[2].split(","):
-            mount_point = fields[4]
-    if mount_point is None:
-        return None
+        if len(fields) < 5 or not tail:
+            continue
+        if tail[0] == "cgroup" and len(tail) >= 3 and "pids" in tail[2].split(","):
+            v1_mount = fields[4]
+        elif tail[0] == "cgroup2":
+            v2_mount = fields[4]
     for line in membership.splitlines():
-        _, controllers, path = line.split(":", 2)
-        if "pids" in controllers.split(","):
-            return Path(mount_point) / path.lstrip("/")
+        number, controllers, path = line.split(":", 2)
+        if v1_mount is not None and "pids" in controllers.split(","):
+            return Path(v1_mount) / path.lstrip("/"), 1
+        if v2_mount is not None and number == "0" and not controllers:
+            own = Path(v2_mount) / path.lstrip("/")
+            with contextlib.suppress(OSError):
+                if "pids" in (own / "cgroup.controllers").read_text().split():
+                    return own, 2
     return None
+
+
+def _hand_down_pids(cgroup: Path) -> None:
+    """cgroup v2: let the children of `cgroup` have pids.max (refused, OSError, where the
+    build's own cgroup may not: the kernel's rules or its owner's)."""
+    if "pids" not in (cgroup / "cgroup.subtree_control").read_text().split():
+        (cgroup / "cgroup.subtree_control").write_text("+pids")
 
 
 def _remove_abandoned(parent: Path) -> None:
@@ -125,18 +141,29 @@ class PidsCgroup:
         self.path = path
 
     @classmethod
-    def create_root(cls, name: str) -> PidsCgroup | None:
+    def create_root(cls, name: str, *, proc: Path = Path("/proc/self")) -> PidsCgroup | None:
         """A fresh cgroup under this process's own, or None where that is not allowed.
 
         Cgroups left by builds that died (named fencerun-PID-...) are removed first.
+        `proc` is where mountinfo and cgroup are read (a test's own tree).
         """
-        parent = _pids_hierarchy()
-        if parent is None:
+        try:
+            found = pids_parent((proc / "mountinfo").read_text(), (proc / "cgroup").read_text())
+        except OSError:
             return None
+        if found is None:
+            return None
+        parent, version = found
         _remove_abandoned(parent)
         try:
+            if version == 2:
+                _hand_down_pids(parent)
             (parent / name).mkdir()
+            if version == 2:  # new and empty: its children may have pids.max
+                (parent / name / "cgroup.subtree_control").write_text("+pids")
         except OSError:
+            with contextlib.suppress(OSError):
+                (parent / name).rmdir()
             return None
         return cls(parent / name)
 
