@@ -15,6 +15,7 @@ hook below from on_config to on_post_build runs once per language.
 from __future__ import annotations
 
 import copy
+import logging
 import os
 from typing import Any
 
@@ -26,12 +27,14 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from . import alternates, blog_files, search_index, sitemap
+from . import alternates, blog_files, drafts, search_index, sitemap
 from .categories import CategorySlugs
 from .config import BlogI18nConfig
 from .feed import Feed, FeedItem, write_feed
 from .languages import Languages
 from .readtime import reading_minutes
+
+log = logging.getLogger("mkdocs.plugins.blog-i18n")
 
 
 class BlogI18nPlugin(BasePlugin[BlogI18nConfig]):  # type: ignore[no-untyped-call]
@@ -44,6 +47,8 @@ class BlogI18nPlugin(BasePlugin[BlogI18nConfig]):  # type: ignore[no-untyped-cal
         self.default_auto_append: list[str] | None = None
         self.default_search_index = ""
         self.default_not_found = ""
+        self.open_builds = 0  # static-i18n nests the other languages' builds in the first
+        self.drafts: list[str] = []
 
     # Point the blog at this language's folder (run early) - before the blog's
     # own on_config (priority 0) reads its authors file from blog_dir. Also
@@ -61,6 +66,9 @@ class BlogI18nPlugin(BasePlugin[BlogI18nConfig]):  # type: ignore[no-untyped-cal
             raise PluginError("blog-i18n needs i18n's docs_structure: folder")
         alternates.check_post_url_format(self.blog.config.post_url_format)
         self.languages = Languages.of(self.i18n)
+        if self.open_builds == 0:
+            self.drafts = []
+        self.open_builds += 1
         self.blog.config.blog_dir = self.languages.blog_dir()
         if not isinstance(self.blog.config.categories_slugify, CategorySlugs):
             self.blog.config.categories_slugify = CategorySlugs(
@@ -80,6 +88,7 @@ class BlogI18nPlugin(BasePlugin[BlogI18nConfig]):  # type: ignore[no-untyped-cal
         blog_files.require_blog_folders(self.languages, config)
         blog_files.drop_other_languages_posts(files, self.languages)
         self.blog_on_files(files, config=config)
+        self.drafts += drafts.left_out(files, self.blog, config)
         blog_files.move_to_language_root(
             blog_files.blog_pages(self.blog.blog), self.languages, config
         )
@@ -178,8 +187,16 @@ class BlogI18nPlugin(BasePlugin[BlogI18nConfig]):  # type: ignore[no-untyped-cal
     # index is the default language's.
     @event_priority(-110)
     def _on_post_build_restore_root_index(self, *, config: MkDocsConfig) -> None:
-        if self.config.enabled and self.default_search_index:
+        if not self.config.enabled:
+            return
+        if self.default_search_index:
             search_index.write_index(config, "", self.default_search_index)
+        self.open_builds -= 1
+        if self.open_builds == 0 and self.drafts:
+            log.info(drafts.summary(self.drafts))
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.open_builds = 0
 
     on_post_build = CombinedEvent(_on_post_build_per_language, _on_post_build_restore_root_index)
 
