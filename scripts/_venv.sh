@@ -1,22 +1,100 @@
 # Sourced by scripts/site and scripts/test: makes .venv hold exactly the pinned
 # stack and the project's plugins. Reruns only when a lock or plugin manifest changes.
+# Written for bash 3.2 (the /bin/bash of macOS) and without GNU-only tools.
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 venv="$repo_root/.venv"
+source "$repo_root/scripts/_system.sh"
+
+# The floor the locks install on (README: Python 3.11 or newer, Debian 12's 3.11.2 included).
+python_floor="3.11"
+python_ok='import sys; sys.exit(sys.version_info < (3, 11))'
 
 pick_python() {
     local candidate
-    for candidate in "${PYTHON:-}" python3.11 python3.12 python3.13 python3; do
-        [ -n "$candidate" ] || continue
-        if command -v "$candidate" >/dev/null 2>&1 &&
-            "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    if [ -n "${PYTHON:-}" ]; then
+        # Asked for by name: use it or say why not, never fall back to another one.
+        if ! command -v "$PYTHON" >/dev/null 2>&1; then
+            echo "error: PYTHON=$PYTHON is not a program on this machine; set PYTHON to a" \
+                "Python $python_floor or newer, or unset it" >&2
+            exit 1
+        fi
+        if ! "$PYTHON" -c "$python_ok" 2>/dev/null; then
+            echo "error: PYTHON=$PYTHON is $("$PYTHON" --version 2>&1 || echo "not a working Python");" \
+                "the site needs Python $python_floor or newer" >&2
+            exit 1
+        fi
+        echo "$PYTHON"
+        return
+    fi
+    for candidate in python3 python3.14 python3.13 python3.12 python3.11; do
+        if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c "$python_ok" 2>/dev/null; then
             echo "$candidate"
             return
         fi
     done
-    echo "error: Python 3.11 or newer is needed; install it or set PYTHON=/path/to/python3.11" >&2
+    echo "error: Python $python_floor or newer is needed; install it (Debian: apt-get install" \
+        "python3 python3-venv; macOS: brew install python) or set PYTHON=/path/to/python3" >&2
     exit 1
+}
+
+# identity PYTHON: which interpreter it is; a venv's Python names the one it was made from.
+identity() {
+    "$1" -c 'import sys; print(sys.version, sys.base_prefix)'
+}
+
+# Debian and Ubuntu ship venv's pip bootstrap apart from Python (python3.X-venv).
+ensure_venv_module() {
+    local python=$1 package
+    "$python" -c 'import ensurepip, venv' 2>/dev/null && return 0
+    package=$("$python" -c 'import sys; print(f"python3.{sys.version_info.minor}-venv")')
+    if has_dpkg && can_install_packages; then
+        install_packages "$package" || exit 1
+        "$python" -c 'import ensurepip, venv' 2>/dev/null && return 0
+    fi
+    echo "error: $python cannot make a virtual environment (no ensurepip module);" \
+        "on Debian or Ubuntu install $package, elsewhere use a Python that has venv" \
+        "(set PYTHON=/path/to/python3)" >&2
+    exit 1
+}
+
+# fingerprint FILE...: one digest over the files' contents (sha256sum is not on macOS).
+fingerprint() {
+    "$venv/bin/python" -c '
+import hashlib, sys
+digest = hashlib.sha256()
+for name in sys.argv[1:]:
+    with open(name, "rb") as stream:
+        digest.update(stream.read())
+print(digest.hexdigest())' "$@"
+}
+
+# ensure_venv LOCKFILE: installs LOCKFILE's pins plus the plugins into .venv.
+ensure_venv() {
+    local lockfile="$repo_root/$1"
+    local stamp="$venv/.installed-$(basename "$lockfile")"
+    local python wanted
+    python=$(pick_python)
+    # A venv whose interpreter is gone (a Homebrew upgrade) or is not the PYTHON asked
+    # for is made anew.
+    if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "$python_ok" 2>/dev/null ||
+        { [ -n "${PYTHON:-}" ] && [ "$(identity "$venv/bin/python")" != "$(identity "$python")" ]; }; then
+        ensure_venv_module "$python"
+        echo "Making $venv with $("$python" --version 2>&1) ..." >&2
+        "$python" -m venv --clear "$venv"
+    fi
+    wanted=$(fingerprint "$lockfile" "$repo_root"/requirements*.lock "$repo_root"/plugins/*/pyproject.toml)
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+        echo "Setting up $venv from $(basename "$lockfile") ..." >&2
+        quiet_pip --upgrade pip
+        quiet_pip -r "$lockfile"
+        local plugin
+        for plugin in "$repo_root"/plugins/*/; do
+            quiet_pip --no-deps -e "$plugin"
+        done
+        echo "$wanted" >"$stamp"
+    fi
 }
 
 # pip's own chatter goes to a log that is shown only when an install fails.
@@ -32,34 +110,13 @@ quiet_pip() {
     rm -f "$log"
 }
 
-# ensure_venv LOCKFILE: installs LOCKFILE's pins plus the plugins into .venv.
-ensure_venv() {
-    local lockfile="$repo_root/$1"
-    local stamp="$venv/.installed-$(basename "$lockfile")"
-    local wanted
-    wanted=$(cat "$lockfile" "$repo_root"/requirements*.lock "$repo_root"/plugins/*/pyproject.toml | sha256sum | cut -d' ' -f1)
-    if [ ! -x "$venv/bin/python" ]; then
-        "$(pick_python)" -m venv "$venv"
-    fi
-    if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-        echo "Setting up $venv from $(basename "$lockfile") ..." >&2
-        quiet_pip --upgrade pip
-        quiet_pip -r "$lockfile"
-        local plugin
-        for plugin in "$repo_root"/plugins/*/; do
-            quiet_pip --no-deps -e "$plugin"
-        done
-        echo "$wanted" >"$stamp"
-    fi
-}
-
 # ensure_wheelhouse: the wheels the package test (tests/fencerun_package) installs fencerun
 # with into fresh venvs, downloaded here so that the test needs no network.
 ensure_wheelhouse() {
     local wheelhouse="$repo_root/.cache/wheelhouse"
     local stamp="$wheelhouse/.downloaded"
     local wanted
-    wanted=$(cat "$repo_root/requirements.lock" "$repo_root/plugins/fencerun/pyproject.toml" "$repo_root/scripts/fencerun_wheels.py" | sha256sum | cut -d' ' -f1)
+    wanted=$(fingerprint "$repo_root/requirements.lock" "$repo_root/plugins/fencerun/pyproject.toml" "$repo_root/scripts/fencerun_wheels.py")
     if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
         echo "Downloading the wheels of fencerun's package test into $wheelhouse ..." >&2
         local log
