@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -73,3 +76,63 @@ def test_the_build_job_keeps_the_result_store_between_runs() -> None:
     assert index < builds[0]
     # Every run saves under a key of its own and restores the newest earlier one.
     assert "github.sha" in settings["key"] and settings["restore-keys"]
+
+
+def jobs() -> dict[str, Any]:
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    found: dict[str, Any] = workflow["jobs"]
+    return found
+
+
+def test_every_job_that_runs_commands_runs_in_debian() -> None:
+    # Ubuntu's Chromium is a snap the browser tests cannot drive: the jobs run where the
+    # README's commands are known to work.
+    for name, job in jobs().items():
+        if any("run" in step for step in job["steps"]):
+            assert job["container"]["image"].startswith("debian:"), name
+
+
+def test_builds_may_be_cancelled_by_a_newer_push_but_deploys_never() -> None:
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert "concurrency" not in workflow, "a run-wide group would cancel deploys too"
+    for name, job in jobs().items():
+        concurrency = job["concurrency"]
+        if any(step.get("uses", "").startswith("actions/deploy-pages@") for step in job["steps"]):
+            assert concurrency["cancel-in-progress"] is False, name
+        else:
+            assert concurrency["cancel-in-progress"] is True, name
+            assert "github.ref" in concurrency["group"], name
+
+
+def test_pull_requests_build_without_running_code_blocks_and_save_no_store() -> None:
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert "pull_request" in workflow[True]
+    for name, job in jobs().items():
+        builds = [step for step in job["steps"] if step.get("run") == "scripts/site build"]
+        if not builds:
+            continue
+        caches = [step["uses"] for step in job["steps"] if "cache" in step.get("uses", "")]
+        runs_on_pull_requests = "!=" not in job["if"]
+        assert "github.event_name" in job["if"] and "'pull_request'" in job["if"], name
+        if runs_on_pull_requests:
+            assert builds[0]["env"]["FENCERUN_EXECUTE"] == "0", name
+            assert all(uses.startswith("actions/cache/restore@") for uses in caches), name
+        else:
+            assert "FENCERUN_EXECUTE" not in builds[0].get("env", {}), name
+
+
+def test_the_fresh_machine_check_can_run_every_step_of_the_workflow() -> None:
+    # scripts/check-fresh-machine --workflow runs every run: step in a fresh Debian root;
+    # each expression a step uses needs a stand-in there.
+    spec = importlib.util.spec_from_file_location("check", REPO / "scripts/check_fresh_machine.py")
+    assert spec is not None and spec.loader is not None
+    check = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = check  # its dataclasses look their module up
+    spec.loader.exec_module(check)
+    steps = check.workflow_steps(REPO)
+    scripts = [step.script for step in steps]
+    runs = [step["run"] for job in jobs().values() for step in job["steps"] if "run" in step]
+    assert len(scripts) == len(runs)
+    assert scripts.count("scripts/test") == 1 and scripts.count("scripts/site build") == 2
+    assert all("${{" not in step.script and "${{" not in str(step.env) for step in steps)
+    assert {"FENCERUN_EXECUTE": "0"} in [step.env for step in steps]
