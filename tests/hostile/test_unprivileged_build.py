@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import site
 import socket
 import subprocess
 import sys
@@ -66,7 +65,12 @@ def _python_for_nobody(env: dict[str, str]) -> str:
     """This interpreter if an ordinary user may run it, else one of the same version that
     can (an interpreter installed under /root is out of reach)."""
     wanted = f"{sys.version_info.major}.{sys.version_info.minor}"
-    candidates = [sys.executable, shutil.which(f"python{wanted}"), "/usr/bin/python3"]
+    candidates = [
+        sys.executable,
+        os.path.realpath(sys.executable),  # the venv's base interpreter
+        shutil.which(f"python{wanted}"),
+        "/usr/bin/python3",
+    ]
     # The workers are started from sys.executable: the user must be able to run that too.
     check_code = (
         "import subprocess, sys, fencerun\n"
@@ -98,17 +102,38 @@ def open_project() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_an_unprivileged_build_runs_blocks_isolated(open_project: Path) -> None:
+@pytest.fixture
+def open_fencerun() -> Iterator[Path]:
+    """A copy of fencerun's package an ordinary user can read: the checkout, and with it the
+    venv, may sit in root's home, which others cannot enter. fencerun.run needs nothing else.
+    """
+    folder = Path(
+        subprocess.check_output(["mktemp", "-d", "/tmp/fencerun-lib-XXXX"], text=True).strip()
+    )
+    folder.chmod(0o755)
+    shutil.copytree(
+        Path(fencerun.__file__).parent,
+        folder / "fencerun",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_an_unprivileged_build_runs_blocks_isolated(
+    open_project: Path, open_fencerun: Path
+) -> None:
     # Listening on the build's loopback: a block in a network namespace of its own
     # cannot reach it.
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
-    package_root = str(Path(fencerun.__file__).parent.parent)
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(open_project),
-        # The venv's packages and fencerun's source, for an interpreter outside the venv.
-        "PYTHONPATH": os.pathsep.join([package_root, *site.getsitepackages()]),
+        # fencerun's source, for an interpreter outside the venv.
+        "PYTHONPATH": str(open_fencerun),
     }
     python = _python_for_nobody(env)
     done = subprocess.run(
