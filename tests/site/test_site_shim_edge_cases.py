@@ -71,7 +71,7 @@ def test_untranslated_post_stays_out_of_the_other_blog_and_switches_to_its_index
     before = docs_tree(tmp_path)
     result = build(tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "ko/blog/posts/only-ko.md has no 'en' translation" in result.stderr
+    assert "docs/ko/blog/posts/only-ko.md has no 'en' translation" in result.stderr
     assert docs_tree(tmp_path) == before
     out = tmp_path / "out"
     assert (out / "blog/2024/01/02/only-ko/index.html").is_file()
@@ -95,7 +95,7 @@ def test_missing_posts_folder_fails_the_build_instead_of_being_created_in_docs(
     assert docs_tree(tmp_path) == before
 
 
-def test_translations_with_different_dates_fail_the_build_naming_both_files(
+def test_translations_with_different_dates_fail_the_build_naming_both_files_and_dates(
     tmp_path: Path,
 ) -> None:
     write(
@@ -108,6 +108,11 @@ def test_translations_with_different_dates_fail_the_build_naming_both_files(
     )
     result = build(tmp_path)
     assert result.returncode != 0
-    assert "ko/blog/posts/x.md has date: " in result.stderr
-    assert "en/blog/posts/x.md has date: " in result.stderr
+    # Both files at the line of their date, and the dates as written, not as Python shows
+    # them (datetime.date(2024, 1, 2)).
+    assert (
+        "blog-i18n: docs/ko/blog/posts/x.md:2: date: 2024-01-02 differs from its "
+        "translation's date: 2024-01-03 (docs/en/blog/posts/x.md:2)"
+    ) in result.stderr
+    assert "datetime" not in result.stderr
     assert "must share date and slug" in result.stderr

@@ -19,6 +19,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
 from .languages import Languages
+from .paths import key_line, shown
 
 SHARED_KEYS = ("date", "slug")
 
@@ -86,11 +87,27 @@ def _blog_index(language: str, languages: Languages, config: MkDocsConfig) -> Fi
 
 def _check_shared_keys(post: Any, translation: str, config: MkDocsConfig) -> None:
     with open(os.path.join(config.docs_dir, translation), encoding="utf-8-sig") as f:
-        _, meta = get_data(f.read())
+        translated_text = f.read()
+    _, meta = get_data(translated_text)
+    with open(post.file.abs_src_path, encoding="utf-8-sig") as f:
+        own_text = f.read()
     for key in SHARED_KEYS:
-        if str(meta.get(key)) != str(post.meta.get(key)):
+        own, theirs = post.meta.get(key), meta.get(key)
+        if str(own) != str(theirs):
+            here = _at(shown(config, post.file.src_uri), key_line(own_text, key))
+            there = _at(shown(config, translation), key_line(translated_text, key))
             raise PluginError(
-                f"blog-i18n: {post.file.src_uri} has {key}: {post.meta.get(key)!r} but its "
-                f"translation {translation} has {key}: {meta.get(key)!r}. Translations of a "
-                f"post must share {' and '.join(SHARED_KEYS)}, so that both get the same URL."
+                f"blog-i18n: {here}: {key}: {_value(own)} differs from its translation's "
+                f"{key}: {_value(theirs)} ({there}); translations of a post must share "
+                f"{' and '.join(SHARED_KEYS)}, so that both get the same URL: set one "
+                "value in both"
             )
+
+
+def _at(path: str, line: int | None) -> str:
+    return path if line is None else f"{path}:{line}"
+
+
+def _value(value: object) -> str:
+    # As the author wrote it (2024-02-01), not as Python shows it (datetime.date(...)).
+    return "(none)" if value is None else str(value)

@@ -13,6 +13,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .languages import Languages
+from .paths import shown
 
 log = logging.getLogger("mkdocs.plugins.blog-i18n")
 
@@ -26,17 +27,16 @@ BLOG_NEEDS = {
 def require_blog_folders(languages: Languages, config: MkDocsConfig) -> None:
     """Stops the build where the blog would write into docs/: it creates a
     missing index page and posts folder there."""
-    blog_dir = os.path.join(config.docs_dir, languages.blog_dir())
     for needed, remedy in BLOG_NEEDS.items():
-        path = os.path.join(blog_dir, needed)
-        if not os.path.exists(path):
+        src_uri = f"{languages.blog_dir()}/{needed}"
+        if not os.path.exists(os.path.join(config.docs_dir, src_uri)):
             raise PluginError(
-                f"blog-i18n: {os.path.relpath(path)} is missing, and the "
+                f"blog-i18n: {shown(config, src_uri)} is missing, and the "
                 f"'{languages.current}' blog would write it into docs/: {remedy}"
             )
 
 
-def drop_other_languages_posts(files: Files, languages: Languages) -> None:
+def drop_other_languages_posts(files: Files, languages: Languages, config: MkDocsConfig) -> None:
     """Removes the blog pages static-i18n adds as fallbacks from other languages.
 
     With fallback_to_default, a Korean post without an English translation
@@ -48,7 +48,7 @@ def drop_other_languages_posts(files: Files, languages: Languages) -> None:
                 files.remove(file)
                 if "/posts/" in file.src_uri:
                     log.info(
-                        f"{file.src_uri} has no '{languages.current}' translation: "
+                        f"{shown(config, file.src_uri)} has no '{languages.current}' translation: "
                         f"the '{languages.current}' blog leaves it out"
                     )
 

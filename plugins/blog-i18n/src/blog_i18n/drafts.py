@@ -12,19 +12,20 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
+from .paths import shown
+
 
 def left_out(files: Files, blog: Any, config: MkDocsConfig) -> list[str]:
     """The posts of this language's blog that the blog plugin did not publish, as paths
     from the project folder (docs/ko/blog/posts/x.md), sorted."""
     posts_dir = os.path.normpath(blog.config.post_dir.format(blog=blog.config.blog_dir))
     published = {post.file.src_uri for post in blog.blog.posts}
-    project_dir = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
     drafts = []
     for file in files:
         if not file.is_documentation_page() or not file.src_path.startswith(posts_dir + os.sep):
             continue
-        if file.src_uri not in published and file.abs_src_path:
-            drafts.append(os.path.relpath(file.abs_src_path, project_dir).replace(os.sep, "/"))
+        if file.src_uri not in published:
+            drafts.append(shown(config, file.src_uri))
     return sorted(drafts)
 
 

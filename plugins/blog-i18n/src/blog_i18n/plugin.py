@@ -86,7 +86,7 @@ class BlogI18nPlugin(BasePlugin[BlogI18nConfig]):  # type: ignore[no-untyped-cal
         if not self.config.enabled:
             return None
         blog_files.require_blog_folders(self.languages, config)
-        blog_files.drop_other_languages_posts(files, self.languages)
+        blog_files.drop_other_languages_posts(files, self.languages, config)
         self.blog_on_files(files, config=config)
         self.drafts += drafts.left_out(files, self.blog, config)
         blog_files.move_to_language_root(
