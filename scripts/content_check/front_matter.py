@@ -43,14 +43,17 @@ def parse_front_matter(text: str) -> FrontMatter | None:
     source = match.group(1)
     first_line = 2  # the YAML starts on the line after the opening ---
     try:
-        values = yaml.safe_load(source)
         root = yaml.compose(source, Loader=yaml.SafeLoader)
+        values = yaml.safe_load(source)
     except yaml.MarkedYAMLError as problem:
         mark = problem.problem_mark or problem.context_mark
         line = first_line + (mark.line if mark else 0)
         raise FrontMatterError(
             line, f"front matter is not valid YAML ({problem.problem}); fix the YAML syntax"
         ) from problem
+    except ValueError as problem:
+        # Well-formed YAML whose value cannot be built, such as the date 2026-13-45.
+        raise _unbuildable(root, first_line, problem) from problem
     if values is None:
         values = {}
     if not isinstance(values, dict) or not isinstance(root, (yaml.MappingNode, type(None))):
@@ -66,3 +69,22 @@ def parse_front_matter(text: str) -> FrontMatter | None:
     return FrontMatter(
         {str(key): value for key, value in values.items()}, key_lines, item_lines, body_line
     )
+
+
+def _unbuildable(root: yaml.Node | None, first_line: int, problem: ValueError) -> FrontMatterError:
+    """Points at the first value YAML cannot build, found by building each on its own."""
+    pairs = root.value if isinstance(root, yaml.MappingNode) else []
+    for key_node, value_node in pairs:
+        try:
+            yaml.SafeLoader("").construct_object(value_node, deep=True)
+        except ValueError as error:
+            line = first_line + value_node.start_mark.line
+            key, value = key_node.value, value_node.value
+            if value_node.tag == "tag:yaml.org,2002:timestamp":
+                return FrontMatterError(
+                    line,
+                    f"`{key}: {value}` is not a date that exists ({error}); write a real "
+                    "date as YYYY-MM-DD, e.g. `date: 2024-03-01`",
+                )
+            return FrontMatterError(line, f"`{key}: {value}` cannot be read ({error}); fix it")
+    return FrontMatterError(first_line, f"front matter cannot be read ({problem}); fix it")

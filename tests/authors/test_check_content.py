@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
     Check = Callable[[Path], Run]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+CHECK_CONTENT = REPO_ROOT / "scripts" / "check_content.py"
 KO_POST = "docs/ko/blog/posts/xor-swap.md"
 EN_POST = "docs/en/blog/posts/xor-swap.md"
 
@@ -338,3 +341,29 @@ def test_a_tag_written_two_ways_in_one_language_is_refused_with_both_places(
     ) in run.output
     # The same word in the other language's posts is that language's business.
     assert "'파이썬'" not in run.output
+
+
+def test_a_date_that_does_not_exist_is_an_error_at_its_line_not_a_traceback(
+    site: SiteTree, check_content: Check
+) -> None:
+    site.edit(KO_POST, "date: 2024-02-01", "date: 2026-13-45")
+    run = check_content(site.root)
+    assert "Traceback" not in run.output, run.output
+    assert_single_error(run, f"{KO_POST}:2", "`date: 2026-13-45`", "YYYY-MM-DD")
+
+
+def test_the_check_runs_as_the_readme_says_from_a_python_without_the_sites_packages(
+    site: SiteTree,
+) -> None:
+    # The interpreter the project's venv was made from: no Markdown package of its own.
+    base_python = Path(sys.base_prefix) / "bin" / "python3"
+    completed = subprocess.run(
+        [str(base_python), str(CHECK_CONTENT), "--root", str(site.root)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "0 error(s), 0 warning(s) in 6 page(s)" in completed.stdout
