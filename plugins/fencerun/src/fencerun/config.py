@@ -34,6 +34,9 @@ class Settings:
     provenance: bool = True  # footer under each output, unless a block says otherwise
     markdown_default: bool = False  # markdown-exec renders output as Markdown by default
     fail_on_error: bool = True  # False under `mkdocs serve`: failures show in the page
+    # How reports name the docs folder before a page's path ("docs/"), so that they name
+    # pages as the build's messages and the content check do: from the project folder
+    docs_label: str = ""
     # What blocks see of the environment beyond the sandbox's fixed allow-list
     env_extra: Mapping[str, str] = field(default_factory=dict)  # set for every block
     env_pass: tuple[str, ...] = ()  # names copied from the build's environment when set

@@ -106,7 +106,7 @@ class Engine:
         self._counted: set[str] = set()  # slots already in the report
         self._pages.clear()
         self._key_of.clear()
-        self.report = BuildReport()
+        self.report = BuildReport(settings.docs_label)
         self._progress = BlockProgress(emit=self._progress_lines)
         self._finished = False
 

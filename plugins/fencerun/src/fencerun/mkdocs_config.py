@@ -62,6 +62,7 @@ def engine_settings(
         provenance=options.provenance,
         markdown_default=options.default_output == "markdown",
         fail_on_error=not serving,
+        docs_label=docs_label(config),
         env_extra=dict(options.environment),
         env_pass=tuple(options.pass_environment),
     )

@@ -42,7 +42,7 @@ SLOWEST_KEPT = 10
 
 @dataclass(frozen=True)
 class BlockRecord:
-    location: str  # "ko/blog/posts/x.md:12", relative to the docs folder
+    location: str  # "docs/ko/blog/posts/x.md:12", from the project folder
     language: str
     origin: ReportOrigin
     # How long the block ran: in this build for run and failed blocks, when it was recorded
@@ -63,7 +63,9 @@ def origin_of(block: Block, result: Result) -> ReportOrigin:
 
 
 class BuildReport:
-    def __init__(self) -> None:
+    def __init__(self, docs_label: str = "") -> None:
+        """`docs_label` goes before each page's path (relative to the docs folder)."""
+        self.docs_label = docs_label
         self.started_at = datetime.now().astimezone().isoformat(timespec="seconds")
         self._started = time.monotonic()
         self._elapsed_s: float | None = None
@@ -76,7 +78,7 @@ class BuildReport:
             return None
         duration = result.provenance.duration_s if result.provenance is not None else None
         record = BlockRecord(
-            location=str(block.location),
+            location=f"{self.docs_label}{block.location}",
             language=block.language,
             origin=origin_of(block, result),
             duration_s=duration if result.origin != "not-executed" else None,
