@@ -100,6 +100,11 @@ def test_prose_edit_rebuilds_without_rerunning_passing_blocks(
     assert "1 run, 0 reused, 1 failed" in first
     # The failing block gets another go on each rebuild; the passing one is reused.
     assert "0 run, 1 reused, 1 failed" in last
+    # Per build the failure once; per session the protections line once.
+    text = log.read_text()
+    builds = len(summaries(log))
+    assert text.count("python block exited with 3") == builds
+    assert text.count("blocks run with:") == 1
 
 
 def summaries(log: Path) -> list[str]:

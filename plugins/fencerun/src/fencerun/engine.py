@@ -104,6 +104,7 @@ class Engine:
         self._frozen = FrozenResults(settings.frozen_dir)
         self._used: set[str] = set()  # slots this build asked for
         self._counted: set[str] = set()  # slots already in the report
+        self._expected: set[str] = set()  # slots in the progress bar's total
         self._pages.clear()
         self._key_of.clear()
         self.report = BuildReport(settings.docs_label)
@@ -162,15 +163,51 @@ class Engine:
         self._count(slot, block, result)
         return result
 
+    def expect(self, pages: Iterable[PageSource]) -> None:
+        """Counts the blocks `pages` will run, for the progress bar's total. Given every
+        page of the build in every language up front, the bar covers the whole build
+        (static-i18n builds the other languages later). Runs nothing and reports nothing:
+        a page that cannot be planned is the build's to report when it gets there."""
+        if not self.settings.execute:
+            return
+        for page in pages:
+            try:
+                fences = self.plan(page)
+            except BlockError:
+                continue
+            blocks = _blocks(fences)
+            for found in fences.blocks:
+                group = [b for b in blocks if _same_session(b, found.block)]
+                missing = [m for m in group if not self._known_without_running(m)]
+                if missing:
+                    run = group[: group.index(missing[-1]) + 1]
+                    self._expected.update(self._slot(member) for member in run)
+        self._progress.expect(len(self._expected))
+
+    def _known_without_running(self, block: Block) -> bool:
+        """Whether the block's result is known already; asks quietly (no warnings)."""
+        if self._slot(block) in self._slots or block.language == LITERATE:
+            return True
+        if block.options.freeze:
+            return self._frozen.get(block.location.path, frozen_id(block)) is not None
+        try:
+            stored = self._store.get(self._key_of[block])
+        except OSError:
+            return False
+        return stored is not None and not lacked_a_command(stored)
+
     def failures(self) -> list[BlockFailure]:
-        """Every failure among the blocks started so far, waiting for all of them to end."""
+        """Every failure among the blocks started so far, waiting for all of them to end;
+        one for each block that ran, however many pages or languages show it."""
         failed = []
+        listed: set[str] = set()
         for fences in list(self._pages.values()):
             for found in fences.blocks:
                 slot = self._slot(found.block)
                 entry = self._slots.get(slot)
-                if entry is None:
+                if entry is None or slot in listed:
                     continue
+                listed.add(slot)
                 result = entry[1].result()
                 self._count(slot, found.block, result)
                 failure = failure_of(found.block, result)
@@ -244,7 +281,9 @@ class Engine:
         if self._executor is None:
             self._executor = self._executor_factory(self.settings)
         futures = self._executor.submit(job)
-        self._progress.watch(futures)
+        slots = [self._slot(member) for member in job]
+        self._progress.watch(futures, expected=sum(slot in self._expected for slot in slots))
+        self._expected.update(slots)
         for member, future in zip(job, futures, strict=True):
             slot = self._slot(member)
             if slot not in self._slots:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator, Mapping
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Literal
@@ -71,6 +72,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         self.depth = 0  # nesting of builds: static-i18n builds other languages inside one
         self.sources: dict[str, tuple[str, int]] = {}  # page path -> (body, first line)
         self.said_protections = False
+        self.warned: set[str] = set()  # failures shown in this build (`mkdocs serve`)
         self.docs_label = ""  # how messages name the docs folder, e.g. "docs/"
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -126,6 +128,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         else:
             self.engine.start_build(settings)
         self.sources.clear()
+        self.warned.clear()
         self.engine.start_workers_if_cold()
 
     def _warn(self, problem: BlockError) -> None:
@@ -151,6 +154,10 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
             page = self._read(file, config)
             if page is not None:
                 pages.append(page)
+        if self.depth == 1:
+            # The first language of the build: the bar's total counts every language's
+            # blocks, read from the docs folder (static-i18n builds the others later).
+            engine.expect([*pages, *_pages_under(config.docs_dir, exclude=self.sources)])
         problems = []
         for page in pages:
             try:
@@ -218,7 +225,11 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
     def _report_failure(self, failure: BlockFailure, config: MkDocsConfig) -> None:
         label = docs_label(config)
         if self.serving:
-            log.warning(failure.describe(label))
+            # Once a build: the blog renders a post again for its index and archive pages.
+            message = failure.describe(label)
+            if message not in self.warned:
+                self.warned.add(message)
+                log.warning(message)
             return
         # Wait for every block started, so one build reports every failure at once.
         failures = self._engine().failures()
@@ -266,6 +277,26 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         if self.engine is None:
             raise PluginError("fencerun: on_config did not run before the build used the plugin")
         return self.engine
+
+
+def _pages_under(docs_dir: str, *, exclude: Mapping[str, object]) -> Iterator[PageSource]:
+    """Every Markdown page under `docs_dir` but those in `exclude`, as the build reads them;
+    hidden files and folders are left out, as MkDocs leaves them out."""
+    for root, folders, names in os.walk(docs_dir):
+        folders[:] = sorted(folder for folder in folders if not folder.startswith("."))
+        for name in sorted(names):
+            if name.startswith(".") or not name.endswith((".md", ".markdown")):
+                continue
+            path = Path(root, name)
+            relative = path.relative_to(docs_dir).as_posix()
+            if relative in exclude:
+                continue
+            try:
+                source = path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue  # the build reports it if it builds the page
+            body, _meta = get_data(source)
+            yield PageSource(relative, body, _first_line(source, body))
 
 
 def _rewrite(markdown: str, fences: PageFences, rendered: dict[int, str]) -> str:

@@ -5,10 +5,15 @@ take a moment and it erases itself when they are all done, so a quick rebuild pr
 In CI (CI=true), in a pipe or with TERM=dumb, a line is written at each tenth of the work and
 at least every few seconds, so a log shows progress without a line per block.
 
+One bar for a whole build: static-i18n builds each language after the other, so the build
+says up front how many blocks all of them will run (`expect`), and the bar's total covers
+them all from the start instead of ending once per language.
+
 Usage::
 
     progress = BlockProgress(emit=log.info)    # emit: where plain lines go
-    progress.watch(executor.submit(job))       # counts the futures as they finish
+    progress.expect(58)                        # blocks the whole build will run, if known
+    progress.watch(executor.submit(job), expected=len(job))  # counts them as they finish
     ...
     progress.close()                           # end of the build
 """
@@ -70,6 +75,14 @@ class BlockProgress:
                 bar.total = self.total
                 bar.refresh()
 
+    def expect(self, total: int) -> None:
+        """At least `total` blocks will run in this build, counting those started so far."""
+        with self._lock:
+            self.total = max(self.total, total)
+            if self._bar is not None:
+                self._bar.total = self.total
+                self._bar.refresh()
+
     def done(self, count: int = 1) -> None:
         """`count` blocks finished."""
         with self._lock:
@@ -84,10 +97,11 @@ class BlockProgress:
                 self._last_line_count = self.finished
                 self._emit(f"fencerun: {self.finished}/{self.total} blocks done")
 
-    def watch(self, futures: Iterable[Future[Any]]) -> None:
-        """Counts each future as a started block, and as done when it finishes."""
+    def watch(self, futures: Iterable[Future[Any]], *, expected: int = 0) -> None:
+        """Counts each future as a started block, and as done when it finishes; `expected`
+        of them are already in the total (`expect`)."""
         started = list(futures)
-        self.add(len(started))
+        self.add(len(started) - expected)
         for future in started:
             future.add_done_callback(lambda _: self.done())
 
