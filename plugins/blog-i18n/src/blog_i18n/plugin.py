@@ -32,6 +32,7 @@ from .categories import CategorySlugs
 from .config import BlogI18nConfig
 from .feed import Feed, FeedItem, write_feed
 from .languages import Languages
+from .quiet_log import quiet_static_i18n
 from .readtime import reading_minutes
 
 log = logging.getLogger("mkdocs.plugins.blog-i18n")
@@ -49,6 +50,8 @@ class BlogI18nPlugin(BasePlugin[BlogI18nConfig]):  # type: ignore[no-untyped-cal
         self.default_not_found = ""
         self.open_builds = 0  # static-i18n nests the other languages' builds in the first
         self.drafts: list[str] = []
+        # Before static-i18n's on_config logs its first override.
+        quiet_static_i18n()
 
     # Point the blog at this language's folder (run early) - before the blog's
     # own on_config (priority 0) reads its authors file from blog_dir. Also
