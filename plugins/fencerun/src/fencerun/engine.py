@@ -189,7 +189,8 @@ class Engine:
         if self._slot(block) in self._slots or block.language == LITERATE:
             return True
         if block.options.freeze:
-            return self._frozen.get(block.location.path, frozen_id(block)) is not None
+            # Whether there is a recording; reading it would warn a second time if damaged.
+            return self._frozen.path_for(block.location.path, frozen_id(block)).is_file()
         try:
             stored = self._store.get(self._key_of[block])
         except OSError:
