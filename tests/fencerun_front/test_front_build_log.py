@@ -3,12 +3,17 @@ included from the start, and each failing block listed once."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fencerun.config import Settings
 from fencerun.engine import Engine, PageSource
 
+from tests.fencerun_front.conftest import build, write_project
 from tests.fencerun_front.test_front_engine import RecordingExecutor, fence, page
+from tests.scripts import load_script
+
+BLOG_I18N_YML = load_script("bench_exec").BLOG_I18N_SITE.format(plugin="  - fencerun\n")
 
 
 def engine_for(tmp_path: Path, executor: RecordingExecutor, lines: list[str]) -> Engine:
@@ -58,3 +63,37 @@ def test_a_failing_block_shown_on_several_pages_is_listed_once(tmp_path: Path) -
     engine.plan(PageSource("ko/a.md", "# Index\n\n" + failing, 1))
     assert len(engine.failures()) == 1
     assert engine.report.counts()["failed"] == 1
+
+
+def test_a_two_language_build_counts_both_languages_in_every_progress_line(
+    tmp_path: Path,
+) -> None:
+    draft = """
+        ---
+        date: 2024-02-01
+        draft: true
+        categories: [Linux]
+        ---
+
+        # Not yet
+
+        ```bash exec="on"
+        echo draft-block
+        ```
+    """
+    pages = {
+        "ko/index.md": '# 홈\n\n```bash exec="on"\necho ko-block\n```\n',
+        "en/index.md": '# Home\n\n```bash exec="on"\necho en-block\n```\n',
+        "ko/blog/index.md": "# 블로그\n",
+        "en/blog/index.md": "# Blog\n",
+        "ko/blog/posts/.gitkeep": "",
+        "en/blog/posts/draft.md": draft,
+    }
+    write_project(tmp_path, pages, mkdocs_yml=BLOG_I18N_YML)
+    built = build(tmp_path, env={"CI": "true"})
+    assert built.returncode == 0, built.output
+    assert "blocks 2 run, 0 reused, 0 failed" in built.output
+    totals = re.findall(r"fencerun: \d+/(\d+) blocks done", built.output)
+    # The Korean build's lines already count the English block; the draft is not built.
+    assert totals and set(totals) == {"2"}, built.output
+    assert "Overriding 'en' config 'nav' with" not in built.output

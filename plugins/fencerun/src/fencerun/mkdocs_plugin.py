@@ -157,7 +157,8 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         if self.depth == 1:
             # The first language of the build: the bar's total counts every language's
             # blocks, read from the docs folder (static-i18n builds the others later).
-            engine.expect([*pages, *_pages_under(config.docs_dir, exclude=self.sources)])
+            others = _pages_under(config.docs_dir, exclude=self.sources, drafts=self.serving)
+            engine.expect([*pages, *others])
         problems = []
         for page in pages:
             try:
@@ -279,9 +280,12 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         return self.engine
 
 
-def _pages_under(docs_dir: str, *, exclude: Mapping[str, object]) -> Iterator[PageSource]:
+def _pages_under(
+    docs_dir: str, *, exclude: Mapping[str, object], drafts: bool
+) -> Iterator[PageSource]:
     """Every Markdown page under `docs_dir` but those in `exclude`, as the build reads them;
-    hidden files and folders are left out, as MkDocs leaves them out."""
+    hidden files and folders are left out, as MkDocs leaves them out, and so are pages
+    marked `draft: true` unless `drafts` (the blog publishes them under `mkdocs serve`)."""
     for root, folders, names in os.walk(docs_dir):
         folders[:] = sorted(folder for folder in folders if not folder.startswith("."))
         for name in sorted(names):
@@ -295,7 +299,9 @@ def _pages_under(docs_dir: str, *, exclude: Mapping[str, object]) -> Iterator[Pa
                 source = path.read_text(encoding="utf-8-sig")
             except (OSError, UnicodeDecodeError):
                 continue  # the build reports it if it builds the page
-            body, _meta = get_data(source)
+            body, meta = get_data(source)
+            if meta.get("draft") is True and not drafts:
+                continue
             yield PageSource(relative, body, _first_line(source, body))
 
 
