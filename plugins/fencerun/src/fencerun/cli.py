@@ -28,7 +28,7 @@ from fencerun.config import Settings
 from fencerun.errors import BlockError, FencerunError, failure_of
 from fencerun.fences import find_blocks
 from fencerun.freeze import FrozenResults, frozen_id
-from fencerun.mkdocs_config import FencerunConfig, docs_label, engine_settings
+from fencerun.mkdocs_config import FencerunConfig, engine_settings
 from fencerun.mkdocs_plugin import FencerunPlugin, page_body
 from fencerun.model import Block, Result
 from fencerun.progress import BlockProgress
@@ -45,7 +45,6 @@ class CommandError(Exception):
 class Project:
     settings: Settings
     docs_dir: Path
-    docs_label: str  # how messages name the docs folder, e.g. "docs/"
 
 
 def load_project(config_file: Path) -> Project:
@@ -65,7 +64,7 @@ def load_project(config_file: Path) -> Project:
         settings = engine_settings(config, options)
     except FencerunError as error:
         raise CommandError(str(error)) from None
-    return Project(settings, Path(config.docs_dir), docs_label(config))
+    return Project(settings, Path(config.docs_dir))
 
 
 def _default_options() -> FencerunConfig:
@@ -137,7 +136,7 @@ def frozen_blocks(project: Project) -> Iterator[FrozenBlock]:
         try:
             found = find_blocks(body, page, first_line=first_line)
         except BlockError as error:
-            raise CommandError(error.describe(project.docs_label)) from None
+            raise CommandError(error.describe(project.settings.docs_label)) from None
         for item in found:
             if item.block.options.freeze:
                 yield FrozenBlock(page, frozen_id(item.block), item.block)
@@ -145,7 +144,7 @@ def frozen_blocks(project: Project) -> Iterator[FrozenBlock]:
 
 def list_frozen(project: Project, *, pages: Sequence[str]) -> int:
     frozen = FrozenResults(project.settings.frozen_dir)
-    label = project.docs_label
+    label = project.settings.docs_label
     seen = set()
     for item in frozen_blocks(project):
         if pages and item.page not in pages:
@@ -180,7 +179,7 @@ def refresh_frozen(project: Project, *, pages: Sequence[str]) -> int:
         print('no block is marked freeze="on"; nothing to refresh')
         return 0
     frozen = FrozenResults(project.settings.frozen_dir)
-    label = project.docs_label
+    label = project.settings.docs_label
     executor = Executor.for_settings(project.settings)
     progress = BlockProgress()
     try:
