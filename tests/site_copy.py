@@ -28,7 +28,7 @@ _LEFT_OUT = shutil.ignore_patterns(
 
 
 # What `scripts/site build` publishes from and to.
-PUBLISHED = (".cache/fencerun", "site")
+PUBLISHED = (".cache/fencerun", ".cache/social-cards", "site")
 
 
 def published_state() -> frozenset[tuple[str, int, int]]:

@@ -1,0 +1,1 @@
+"""Link preview cards: one PNG per page, drawn at build time with NanumGothic."""

@@ -1,0 +1,71 @@
+"""Cards kept between builds, named by a hash of everything that shapes them.
+
+A card is drawn again only when its text, the fonts, Pillow or this package's
+drawing code change; otherwise the stored PNG is used as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import PIL
+
+from .draw import CardText, draw_card
+from .fonts import FontSet
+
+DRAWING_MODULES = ("draw.py", "wrap.py")
+
+
+class CardCache:
+    def __init__(self, folder: Path, fonts: FontSet) -> None:
+        self.folder = folder
+        self.fonts = fonts
+        self.drawn = 0
+        self.reused = 0
+
+    def card(self, text: CardText) -> bytes:
+        path = self.folder / f"{self.key(text)}.png"
+        try:
+            png = path.read_bytes()
+        except FileNotFoundError:
+            png = draw_card(text, self.fonts)
+            _write_atomically(path, png)
+            self.drawn += 1
+        else:
+            self.reused += 1
+        return png
+
+    def key(self, text: CardText) -> str:
+        shaped_by = {"text": asdict(text), "drawing": _drawing_digest(self.fonts)}
+        encoded = json.dumps(shaped_by, ensure_ascii=False, sort_keys=True).encode()
+        return hashlib.sha256(encoded).hexdigest()
+
+
+@cache
+def _drawing_digest(fonts: FontSet) -> str:
+    hasher = hashlib.sha256(PIL.__version__.encode())
+    hasher.update(fonts.digest().encode())
+    package = resources.files(__package__)
+    for name in DRAWING_MODULES:
+        hasher.update(package.joinpath(name).read_bytes())
+    return hasher.hexdigest()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Two builds at once never see half a card."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
