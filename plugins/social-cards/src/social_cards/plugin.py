@@ -83,8 +83,8 @@ class SocialCardsPlugin(BasePlugin[SocialCardsConfig]):  # type: ignore[no-untyp
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.cards is not None:
             log.info(
-                f"social-cards: {self.cards.drawn} cards drawn, "
-                f"{self.cards.reused} reused from {self.cards.folder}"
+                f"social-cards: cards drawn {self.cards.drawn}, reused {self.cards.reused} "
+                f"(cache: {self.cards.folder})"
             )
 
     def _warn_about_missing_glyphs(self, text: CardText, page: Page) -> None:
