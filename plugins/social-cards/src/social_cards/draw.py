@@ -2,7 +2,7 @@
 
 The same text gives the same bytes: Pillow's basic layout (no system shaping
 library, whose version could differ), no timestamp or other metadata in the
-PNG, fixed compression.
+PNG, fixed compression (level 9 took nearly four times as long for 4% less).
 """
 
 from __future__ import annotations
@@ -137,5 +137,5 @@ def draw_card(text: CardText, fonts: FontSet) -> bytes:
     )
 
     out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=9)
+    image.save(out, format="PNG", compress_level=6)
     return out.getvalue()
