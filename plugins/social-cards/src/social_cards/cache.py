@@ -1,7 +1,7 @@
 """Cards kept between builds, named by a hash of everything that shapes them.
 
-A card is drawn again only when its text, the fonts, Pillow or this package's
-drawing code change; otherwise the stored PNG is used as it is.
+A card is drawn again only when its text, the fonts, Pillow, FreeType or this
+package's drawing code change; otherwise the stored PNG is used as it is.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 import PIL
+from PIL import features
 
 from .draw import CardText, draw_card
 from .fonts import FontSet
@@ -50,7 +51,9 @@ class CardCache:
 
 @cache
 def _drawing_digest(fonts: FontSet) -> str:
-    hasher = hashlib.sha256(PIL.__version__.encode())
+    # FreeType rasterises the glyphs: another version may shade their edges differently.
+    freetype = features.version("freetype2") or "none"
+    hasher = hashlib.sha256(f"Pillow {PIL.__version__}, FreeType {freetype}".encode())
     hasher.update(fonts.digest().encode())
     package = resources.files(__package__)
     for name in DRAWING_MODULES:
