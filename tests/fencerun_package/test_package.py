@@ -10,6 +10,7 @@ nothing here reaches the network.
 from __future__ import annotations
 
 import email.parser
+import hashlib
 import os
 import re
 import shutil
@@ -147,10 +148,23 @@ def _install_sets(dist: Dist) -> dict[str, tuple[str, list[str]]]:
     }
 
 
+def _require_fresh_wheelhouse() -> None:
+    """The wheelhouse matches the lock and the manifest (the stamp scripts/_venv.sh writes)."""
+    sources = ("requirements.lock", "plugins/fencerun/pyproject.toml", "scripts/fencerun_wheels.py")
+    wanted = hashlib.sha256(b"".join((REPO_ROOT / name).read_bytes() for name in sources))
+    stamp = WHEELHOUSE / ".downloaded"
+    found = stamp.read_text(encoding="utf-8").strip() if stamp.exists() else "nothing"
+    assert found == wanted.hexdigest(), (
+        f"{WHEELHOUSE} was downloaded for other pins than {', '.join(sources)} hold: "
+        "run scripts/test, which downloads the wheels again"
+    )
+
+
 @pytest.fixture(scope="session", params=["pinned", "floors"])
 def stranger(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, dist: Dist
 ) -> Stranger:
+    _require_fresh_wheelhouse()
     theme, packages = _install_sets(dist)[request.param]
     root = tmp_path_factory.mktemp(f"stranger-{request.param}")
     venv.create(root / "venv", with_pip=True)
