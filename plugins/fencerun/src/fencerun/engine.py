@@ -1,4 +1,4 @@
-"""Orchestration: find -> plan -> run -> store -> render, for all pages of a build.
+"""Orchestration: find -> key -> run -> store -> render, for all pages of a build.
 
 `prepare` reads every page up front and submits each block whose result is not known yet, so
 blocks run in parallel while MkDocs is still reading files; `result_for` then waits for one
@@ -10,7 +10,7 @@ static-i18n builds), and a `mkdocs serve` rebuild takes them from memory.
 
 Usage::
 
-    engine = Engine(settings, executor_factory=make_executor)
+    engine = Engine(settings, executor_factory=Executor.for_settings)
     engine.prepare(pages)                         # every page, before any renders
     result = engine.result_for(block, page)       # once per rendering
     report = engine.finish_build(succeeded=True)  # report written, used keys recorded
