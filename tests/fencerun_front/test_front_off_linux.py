@@ -72,6 +72,10 @@ print(sys.platform, hasattr(os, "memfd_create"), os.getcwd() != "/")
 ```bash exec="on"
 echo "셸 $((6 * 7))"
 ```
+
+```bash exec="on" os="linux"
+echo "linux only: $(uname -s)"
+```
 """
 
 
@@ -101,3 +105,23 @@ def test_a_site_builds_off_linux_with_the_portable_backend(tmp_path: Path) -> No
     # macOS does not enforce RLIMIT_AS: the line must not claim a memory limit.
     assert "memory limit (this system does not enforce RLIMIT_AS)" in protections
     assert "hiding the build's environment" in protections
+    # The block that needs Linux did not run: a notice says so, in the page's language.
+    assert "linux only" not in html
+    assert "Not run on this machine" in html
+    assert "This block runs on Linux only, and this site was built on macOS" in html
+
+
+def test_a_block_for_linux_runs_on_linux(tmp_path: Path) -> None:
+    write_project(tmp_path, {"index.md": PAGE})
+    done = build(tmp_path)
+    assert done.returncode == 0, done.output
+    assert "linux only: Linux" in done.html()
+    assert "Not run on this machine" not in done.html()
+
+
+def test_an_unknown_system_is_an_error_naming_the_block(tmp_path: Path) -> None:
+    write_project(tmp_path, {"index.md": '# x\n\n```bash exec="on" os="windows"\necho\n```\n'})
+    done = build(tmp_path)
+    assert done.returncode == 1
+    assert 'index.md:3: os="windows" is not a system fencerun knows' in done.output
+    assert 'write os="linux"' in done.output

@@ -111,6 +111,7 @@ def test_display_only_options_do_not_change_the_key(tmp_path: Path, option: str)
         "provenance": False,
         "freeze": True,
         "returncode": 3,
+        "os": "linux",
     }
     assert keys(a_block(**{option: changed_values[option]}), []) == keys(a_block(), [])
 

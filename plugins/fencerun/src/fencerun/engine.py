@@ -239,7 +239,7 @@ class Engine:
                 known = self._known_result(member)
                 if known is not None:
                     self._slots[member_slot] = (member, _done(known))
-                elif not self.settings.execute:
+                elif not self.settings.execute or not member.options.runs_here():
                     self._slots[member_slot] = (member, _done(_NOT_EXECUTED))
                 else:
                     missing.append(member)

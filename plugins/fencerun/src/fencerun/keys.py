@@ -41,7 +41,8 @@ log = logging.getLogger("fencerun")
 KEY_FORMAT = 2
 
 # Options that only change how a result is shown. `returncode` decides pass or fail, not
-# what the block prints; `freeze` blocks are looked up by page and id, not by key.
+# what the block prints; `freeze` blocks are looked up by page and id, not by key; `os`
+# decides where the block runs, not what it prints there.
 DISPLAY_ONLY_OPTIONS = frozenset(
     {
         "source",
@@ -56,6 +57,7 @@ DISPLAY_ONLY_OPTIONS = frozenset(
         "provenance",
         "freeze",
         "returncode",
+        "os",
     }
 )
 

@@ -7,6 +7,7 @@ threads that wait on it.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -50,6 +51,11 @@ class BlockOptions:
     timeout: float | None = None  # seconds; None = the plugin's default
     freeze: bool = False  # keep the recorded output committed with the site
     provenance: bool | None = None  # show the footer; None = the plugin's default
+    os: str = ""  # "linux": run only there; elsewhere the stored result or a notice
+
+    def runs_here(self) -> bool:
+        """Whether the block may run on the system this build runs on (its `os` option)."""
+        return not self.os or sys.platform.startswith(self.os)
 
 
 @dataclass(frozen=True)

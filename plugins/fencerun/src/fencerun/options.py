@@ -345,6 +345,15 @@ def _read_timeout(key: str, raw: str) -> tuple[str, Any]:
     return key, value
 
 
+def _read_os(key: str, raw: str) -> tuple[str, Any]:
+    if raw != "linux":
+        raise OptionError(
+            f'os="{raw}" is not a system fencerun knows',
+            'write os="linux" for a block that needs Linux, or leave the option out',
+        )
+    return key, raw
+
+
 _READERS: Mapping[str, Callable[[str, str], tuple[str, Any]]] = {
     "source": _read_source,
     "result": _read_result,
@@ -362,6 +371,7 @@ _READERS: Mapping[str, Callable[[str, str], tuple[str, Any]]] = {
     "timeout": _read_timeout,
     "freeze": _read_bool,
     "provenance": _read_bool,
+    "os": _read_os,
 }
 
 # Every option a fence header can carry.

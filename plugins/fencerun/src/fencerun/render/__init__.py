@@ -24,6 +24,8 @@ def render_block(
     failure = failure_of(block, result)
     if failure is not None:
         output = html_fence(notices.failure_box(failure, locale))
+    elif result.origin == "not-executed" and not options.runs_here():
+        output = html_fence(notices.not_run_here_notice(options.os, locale))
     elif result.origin == "not-executed":
         output = html_fence(notices.not_executed_notice(locale))
     else:

@@ -4,6 +4,7 @@ Korean pages get Korean text, every other language English."""
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from html import escape
 
@@ -25,6 +26,11 @@ _TEXTS: dict[str, dict[str, str]] = {
             "This site was built with code execution turned off, and no stored result "
             "exists for this block, so its output is missing here."
         ),
+        "not_run_here": "Not run on this machine",
+        "not_run_here_body": (
+            "This block runs on {needed} only, and this site was built on {system}; no "
+            "stored result exists for it here. The published site shows its output."
+        ),
         "truncated": "Output cut: the block printed more than this site keeps.",
         "figure": "Figure {number} of the {language} block at {location}",
         "figure_unshown": "not shown, it is not an SVG document fencerun can inline",
@@ -40,6 +46,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "not_executed_body": (
             "이 사이트는 코드 실행을 끈 채로 빌드되었고 이 블록의 저장된 결과도 없어서, "
             "여기에 출력이 빠져 있습니다."
+        ),
+        "not_run_here": "이 기기에서는 실행하지 않음",
+        "not_run_here_body": (
+            "이 블록은 {needed}에서만 실행되는데 이 사이트는 {system}에서 빌드되었고, "
+            "여기에는 저장된 결과도 없습니다. 게시된 사이트에서는 출력이 보입니다."
         ),
         "truncated": "출력이 잘렸습니다. 이 블록은 사이트가 보관하는 크기보다 많이 출력했습니다.",
         "figure": "그림 {number}: {location}의 {language} 블록",
@@ -135,6 +146,29 @@ def block_error_box(message: str, locale: str) -> str:
         '<div class="admonition failure fencerun-failure">'
         f'<p class="admonition-title">{texts(locale)["failed"]}</p>'
         f"<pre><code>{escape(message)}</code></pre></div>"
+    )
+
+
+_SYSTEM_NAMES = {"linux": "Linux", "darwin": "macOS"}
+
+
+def _system_name(platform: str) -> str:
+    return next(
+        (name for prefix, name in _SYSTEM_NAMES.items() if platform.startswith(prefix)), platform
+    )
+
+
+def not_run_here_notice(needed: str, locale: str) -> str:
+    """For a block whose `os` option names another system than the build's."""
+    words = texts(locale)
+    body = words["not_run_here_body"].format(
+        needed=_system_name(needed), system=_system_name(sys.platform)
+    )
+    return (
+        '<div class="admonition warning fencerun-not-executed">'
+        f'<p class="admonition-title">{words["not_run_here"]}</p>'
+        f"<p>{escape(body)}</p>"
+        "</div>"
     )
 
 
