@@ -22,6 +22,22 @@ def _own_v1_pids_cgroup() -> Path | None:
     return None
 
 
+def pids_mount() -> Path | None:
+    """Where the hierarchy holding the pids controller is mounted: cgroup v1's pids, or the
+    unified (v2) hierarchy when its root hands pids down."""
+    unified = None
+    for line in Path("/proc/self/mountinfo").read_text().splitlines():
+        before, _, after = line.partition(" - ")
+        point, kind = Path(before.split()[4]), after.split()
+        if kind[0] == "cgroup" and "pids" in kind[2].split(","):
+            return point
+        if kind[0] == "cgroup2":
+            unified = point
+    if unified is not None and "pids" in (unified / "cgroup.controllers").read_text().split():
+        return unified
+    return None
+
+
 def _processes_of(uid: int) -> int:
     count = 0
     for entry in Path("/proc").iterdir():
@@ -35,8 +51,8 @@ def _processes_of(uid: int) -> int:
 def process_ceiling(limit: int) -> Iterator[str]:
     """Cap this process and what it starts from now on at `limit` more processes.
 
-    Yields how ("pids cgroup", "RLIMIT_NPROC"), or "" where no cap can be set: as root
-    without a writable pids cgroup, which RLIMIT_NPROC does not bind.
+    Yields how ("pids cgroup", "RLIMIT_NPROC"), or "" where no cap can be set: as root,
+    whom RLIMIT_NPROC does not bind, without a writable cgroup v1 pids hierarchy.
     """
     parent = _own_v1_pids_cgroup()
     if parent is not None:

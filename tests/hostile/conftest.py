@@ -46,8 +46,9 @@ def needs_ceiling(ceiling: str) -> None:
     """For a test that starts a fork bomb: it runs only where a cap of its own holds."""
     if not ceiling:
         pytest.skip(
-            "no cap on this test's processes can be set here (root, no writable pids "
-            "cgroup): a fork bomb that got past fencerun would take the machine down"
+            "no cap on this test's processes can be set here (root, which RLIMIT_NPROC "
+            "spares, and no writable cgroup v1 pids hierarchy, the only cgroup the tests "
+            "use): a fork bomb that got past fencerun would take the machine down"
         )
 
 

@@ -2,9 +2,10 @@
 
 The modes are the hostile executors' three (Linux namespaces, no namespaces, only what every
 POSIX system has) and, run in a child process, a root build whose mount namespace has the
-cgroup v1 pids hierarchy unmounted: no pids cgroup, and RLIMIT_NPROC sparing root, so fencerun
-must run the blocks under a uid of their own. Every process here is under the tests' own
-ceiling (conftest), so a bomb that got past fencerun still could not take the machine down.
+cgroup hierarchy holding the pids controller unmounted: no pids cgroup, and RLIMIT_NPROC
+sparing root, so fencerun must run the blocks under a uid of their own. Every process here
+is under the tests' own ceiling (conftest), so a bomb that got past fencerun still could not
+take the machine down.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import pytest
 from fencerun.run import Executor
 
 from tests.fencerun_run.helpers import processes_marked, run_one
-from tests.hostile.ceiling import PIDS_V1
+from tests.hostile.ceiling import pids_mount
 from tests.hostile.conftest import CAP, mark_shell, needs_ceiling
 
 # The bomb backgrounds itself and its shell would end at once, its processes killed with
@@ -98,7 +99,9 @@ HIDDEN_PIDS_RUN = textwrap.dedent(
     from fencerun.run import Executor
 
     project, marker, cap, bomb, loop = sys.argv[1:6]
-    report = {"mounted": Path("/sys/fs/cgroup/pids/cgroup.procs").exists()}
+    from fencerun.isolation.limits import pids_parent
+    mounts, membership = Path("/proc/self/mountinfo"), Path("/proc/self/cgroup")
+    report = {"pids": pids_parent(mounts.read_text(), membership.read_text()) is not None}
     build = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build"], cwd=project,
         capture_output=True, text=True, timeout=300,
@@ -155,19 +158,20 @@ def _hidden_pids_page(project: Path) -> None:
     (project / "docs" / "index.md").write_text(f"# bombs\n\n{loop}")
 
 
-def test_root_build_without_pids_hierarchy_caps_each_mode(
+def test_root_build_without_pids_controller_caps_each_mode(
     tmp_path: Path, marker: str, ceiling: str
 ) -> None:
     if os.geteuid() != 0:
         pytest.skip("only root is spared by RLIMIT_NPROC and may unmount the pids hierarchy")
-    if not (PIDS_V1 / "cgroup.procs").exists():
-        pytest.skip("no cgroup v1 pids hierarchy on this machine to hide")
+    hierarchy = pids_mount()
+    if hierarchy is None:
+        pytest.skip("this machine has no pids controller to hide: see the hostile variants")
     needs_ceiling(ceiling)
     unshare = shutil.which("unshare")
     assert unshare is not None, "util-linux's unshare is needed to hide the pids hierarchy"
     project = tmp_path / "project"
     _hidden_pids_page(project)
-    hide_and_run = f'umount -l {PIDS_V1} && exec "$0" "$@"'
+    hide_and_run = f'umount -l {hierarchy} && exec "$0" "$@"'
     done = subprocess.run(
         [
             *(unshare, "--mount", "--propagation", "private", "sh", "-c", hide_and_run),
@@ -181,7 +185,7 @@ def test_root_build_without_pids_hierarchy_caps_each_mode(
     )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    assert report["mounted"] is False
+    assert report["pids"] is False
     code, log = report["build"]
     assert code == 1 and "index.md:3" in log, log
     assert "BlockingIOError: [Errno 11] Resource temporarily unavailable" in log
