@@ -1,10 +1,14 @@
 """Console transcripts as readers see them: `# markdown-exec: hide` lines run but never show,
-in any layout; commands continued over lines; a declared failure; figures inline as SVG."""
+in any layout; commands continued over lines; a declared failure; figures as SVG files."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from urllib.parse import urljoin
+from xml.etree import ElementTree
+
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from tests.fencerun_front.conftest import Build, build_pages, section
 
@@ -65,10 +69,25 @@ FIGURE_LINES = [
 ]
 
 
+# A page two folders down, whose figure has a label of its own.
+DEEP_PAGE = (
+    "# Deep\n\n"
+    '```python exec="on"\nimport matplotlib.pyplot as plt\n'
+    "plt.figure(figsize=(3, 2), label='선 하나 a line'); plt.plot([0, 1])\n```\n"
+)
+
+
 @pytest.fixture(scope="module")
-def soup(tmp_path_factory: pytest.TempPathFactory) -> BeautifulSoup:
-    built: Build = build_pages(tmp_path_factory.mktemp("hidden"), {"index.md": PAGE})
+def built(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    built = build_pages(
+        tmp_path_factory.mktemp("hidden"), {"index.md": PAGE, "a/b/deep.md": DEEP_PAGE}
+    )
     assert built.returncode == 0, built.output
+    return built
+
+
+@pytest.fixture(scope="module")
+def soup(built: Build) -> BeautifulSoup:
     return built.soup()
 
 
@@ -131,21 +150,46 @@ def test_a_declared_failure_shows_every_command_and_output_and_no_failure_box(
     assert not soup.select(".fencerun-failure")
 
 
-def test_figures_are_inline_svg_in_order_with_ids_unique_on_the_page(
-    soup: BeautifulSoup,
+def _figure_file(built: Build, page: str, image: Tag) -> Path:
+    """The file an <img> on `page` (a path under site/) loads."""
+    address = urljoin(f"http://site/{page}", str(image["src"]))
+    assert address.startswith("http://site/"), f"{image['src']} leads out of the site"
+    return built.project / "site" / address.removeprefix("http://site/")
+
+
+def test_figures_are_images_in_order_with_their_size_and_files_in_the_site(
+    built: Build, soup: BeautifulSoup
 ) -> None:
-    figures = [
-        svg for element in section(soup, "figures") for svg in element.select("svg.fencerun-figure")
+    images = [
+        image
+        for element in section(soup, "figures")
+        for image in element.select("img.fencerun-figure")
     ]
     first, second = FIGURE_LINES
-    assert [svg["aria-label"] for svg in figures] == [
+    assert [image["alt"] for image in images] == [
         f"Figure 1 of the python block at index.md:{first}",
         f"Figure 2 of the python block at index.md:{first}",
         f"Figure 1 of the python block at index.md:{second}",
     ]
-    # In the order drawn: each figure has its own size (72 pt an inch).
-    assert [svg["width"] for svg in figures] == ["432pt", "288pt", "360pt"]
-    assert all(svg["role"] == "img" and svg.title is not None for svg in figures)
-    ids = [element["id"] for element in soup.find_all(id=True)]
-    assert len(ids) == len(set(ids))
-    assert not soup.find("img")
+    # In the order drawn, each at its own size in CSS pixels (6 x 4 inches: 576 x 384), so
+    # the page keeps their place before they load.
+    sizes = [(image["width"], image["height"]) for image in images]
+    assert sizes == [("576", "384"), ("384", "288"), ("480", "192")]
+    for image in images:
+        drawing = ElementTree.parse(_figure_file(built, "index.html", image)).getroot()
+        assert drawing.tag == "{http://www.w3.org/2000/svg}svg"
+        assert drawing.findall(".//{http://www.w3.org/2000/svg}path"), "nothing drawn"
+        assert image["loading"] == "lazy"
+    # The page lays out one element per figure, not its drawing.
+    assert not soup.select("article svg path, .fencerun-figures svg")
+
+
+def test_a_figure_on_a_page_deeper_down_loads_and_is_named_by_its_label(built: Build) -> None:
+    page = "a/b/deep/index.html"
+    (image,) = built.soup(page).select("img.fencerun-figure")
+    assert image["alt"] == "선 하나 a line"
+    drawing = _figure_file(built, page, image)
+    assert drawing.parent == built.project / "site" / "assets" / "fencerun" / "figures"
+    assert ElementTree.parse(drawing).getroot().findtext("{http://www.w3.org/2000/svg}title") == (
+        "선 하나 a line"
+    )

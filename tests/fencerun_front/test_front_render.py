@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from importlib.resources import files
+from xml.etree import ElementTree
+
 from bs4 import BeautifulSoup
 from fencerun.fences import find_blocks
 from fencerun.model import Block, Figure, Provenance, Result
 from fencerun.render import render_block
+from fencerun.render.markup import LONG_BLOCK_LINES
 from fencerun.render.notices import format_duration
+from fencerun.render.svg import FigureFile
 
 PROVENANCE = Provenance("buildbox", "Linux 6.1", "CPython 3.11.7", "2026-05-01T14:03:00+09:00", 1.5)
 
@@ -60,6 +66,72 @@ def test_figures_are_inline_svg_in_order_named_for_screen_readers() -> None:
     assert svgs[0]["viewbox"] == "0 0 460.8 345.6"
     # No base64 image of the old kind, no metadata, no comments.
     assert not soup.find("img") and not soup.find("metadata") and "title 1" not in str(soup)
+
+
+def test_with_a_file_store_figures_are_images_of_their_own_files_with_their_size() -> None:
+    stored: list[FigureFile] = []
+
+    def keep(figure: FigureFile) -> str:
+        stored.append(figure)
+        return f"figures/{figure.name}"
+
+    result = Result("drawn\n", 0, figures=(figure(1), figure(2)), provenance=PROVENANCE)
+    text = render_block(block(), result, provenance_footer=False, figure_files=keep)
+    soup = BeautifulSoup(text, "html.parser")
+    images = soup.select("div.fencerun-figures > img.fencerun-figure")
+    assert [image["src"] for image in images] == [f"figures/{f.name}" for f in stored]
+    assert len({f.name for f in stored}) == 2, "two figures, two files"
+    # 460.8 x 345.6 pt is 614 x 461 CSS pixels.
+    assert [(image["width"], image["height"]) for image in images] == [("614", "461")] * 2
+    assert images[0]["alt"] == "Figure 1 of the python block at p.md:1"
+    assert not soup.find("svg"), "the drawing is in the file, not the page"
+    drawing = ElementTree.fromstring(stored[0].svg.split("\n", 1)[1])
+    assert drawing.tag == "{http://www.w3.org/2000/svg}svg"
+    assert drawing.find(".//{http://www.w3.org/2000/svg}path[@d='M 0 0 L 1 10']") is not None
+    # Cleaned as inline figures are: no metadata, no comments.
+    assert "metadata" not in stored[0].svg and "title 1" not in stored[0].svg
+    again = render_block(block(), result, provenance_footer=False, figure_files=keep)
+    assert again == text, "the same figure is the same file on every build"
+
+
+def test_a_figure_with_a_title_of_its_own_is_named_by_it() -> None:
+    titled = Figure(
+        MATPLOTLIB_LIKE.replace("{n}", "1").replace("<metadata>", "<title>A 곡선</title><metadata>")
+    )
+    result = Result("", 0, figures=(titled,), provenance=PROVENANCE)
+    inline = BeautifulSoup(render(block(), result), "html.parser")
+    assert inline.svg is not None and inline.svg["aria-label"] == "A 곡선"
+    assert [t.get_text() for t in inline.find_all("title")] == ["A 곡선"]
+    text = render_block(block(), result, provenance_footer=False, figure_files=lambda f: f.name)
+    image = BeautifulSoup(text, "html.parser").img
+    assert image is not None and image["alt"] == "A 곡선"
+
+
+def test_a_figure_without_a_size_cannot_be_an_image_and_says_why() -> None:
+    sizeless = Figure('<svg xmlns="http://www.w3.org/2000/svg"><path d="M 0 0"/></svg>')
+    result = Result("", 0, figures=(sizeless,), provenance=PROVENANCE)
+    text = render_block(block(), result, provenance_footer=False, figure_files=lambda f: f.name)
+    (note,) = BeautifulSoup(text, "html.parser").select("p.fencerun-figure-error")
+    assert "gives no size" in note.get_text()
+
+
+def test_long_outputs_and_sources_are_laid_out_only_near_the_screen() -> None:
+    long_text = "".join(f"line {n}\n" for n in range(LONG_BLOCK_LINES))
+    long_code = "\n".join(f"print({n})" for n in range(LONG_BLOCK_LINES))
+    for options, code, output in (
+        ("", 'print("x")', long_text),
+        ('source="above"', long_code, "short\n"),
+        ('source="tabbed-left"', 'print("x")', long_text),
+    ):
+        text = render(block(options, code), Result(output, 0, provenance=PROVENANCE))
+        (wrapper,) = BeautifulSoup(text, "html.parser").select("div.fencerun-long")
+        assert wrapper["style"] == f"--fencerun-lines: {LONG_BLOCK_LINES}"
+    short = render(block('source="above"'), Result("a\nb\n", 0, provenance=PROVENANCE))
+    assert "fencerun-long" not in short
+    css = files("fencerun").joinpath("assets/fencerun.css").read_text(encoding="utf-8")
+    rule = re.search(r"^\.fencerun-long \{([^}]*)\}", css, re.M)
+    assert rule is not None and "content-visibility: auto;" in rule[1]
+    assert "contain-intrinsic-block-size: auto calc(var(--fencerun-lines" in rule[1]
 
 
 def test_korean_pages_name_figures_in_korean() -> None:

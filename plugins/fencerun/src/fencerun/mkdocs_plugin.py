@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterator, Mapping
 from importlib.resources import files as package_files
 from pathlib import Path
@@ -21,6 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
 from fencerun.engine import Engine, PageSource
@@ -31,6 +33,7 @@ from fencerun.mkdocs_config import FencerunConfig, docs_label, engine_settings
 from fencerun.render import plain_fence_header, render_block
 from fencerun.render.markup import html_fence
 from fencerun.render.notices import block_error_box
+from fencerun.render.svg import FigureFile
 from fencerun.report import BuildReport
 from fencerun.run import Executor, WorkerFailure
 
@@ -63,6 +66,12 @@ def _route_engine_log() -> None:
 SUPERFENCES = "pymdownx.superfences"
 EXTENSION = "fencerun.markdown_ext"
 CSS_PATH = "assets/fencerun.css"
+# Figures are files of the site, named by their content, shown by <img>. A page's Markdown
+# only names them: the blog renders a post's excerpt again on pages at other depths, so the
+# address relative to the page is filled in once the page's HTML is final (on_post_page).
+FIGURES_DIR = "assets/fencerun/figures"
+FIGURE_PLACEHOLDER = "fencerun-figure:"
+_FIGURE_SRC_RE = re.compile(r'src="fencerun-figure:([0-9a-f]{20}\.svg)"')
 
 
 class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-call]
@@ -74,6 +83,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         self.said_protections = False
         self.warned: set[str] = set()  # failures shown in this build (`mkdocs serve`)
         self.docs_label = ""  # how messages name the docs folder, e.g. "docs/"
+        self.figures: dict[str, str] = {}  # file name -> SVG, of the figures pages show
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Under `mkdocs serve` a failing block must not stop the server: it shows in the page.
@@ -211,11 +221,32 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
                     result,
                     provenance_footer=engine.settings.provenance,
                     locale=_locale(page, config),
+                    figure_files=self._keep_figure,
                 )
         except WorkerFailure as error:
             # The executor could not run a block at all: a fault of fencerun or the machine.
             raise PluginError(f"fencerun: {error}") from None
         return _rewrite(markdown, fences, rendered)
+
+    def _keep_figure(self, figure: FigureFile) -> str:
+        self.figures[figure.name] = figure.svg
+        return FIGURE_PLACEHOLDER + figure.name
+
+    # Writes the figures this page shows into this language's site folder (static-i18n builds
+    # each language into its own) and points the page's <img>s at them.
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        def address(match: re.Match[str]) -> str:
+            name = match[1]
+            svg = self.figures.get(name)
+            if svg is None:
+                return match[0]  # not a figure of this build: left as it is
+            path = Path(config.site_dir, FIGURES_DIR, name)
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(svg, encoding="utf-8")
+            return f'src="{get_relative_url(f"{FIGURES_DIR}/{name}", page.url)}"'
+
+        return _FIGURE_SRC_RE.sub(address, output)
 
     def _report_block_error(self, error: BlockError, config: MkDocsConfig) -> None:
         message = error.describe(docs_label(config))

@@ -9,17 +9,32 @@ from __future__ import annotations
 from fencerun.errors import failure_of
 from fencerun.model import Block, Result
 from fencerun.render import notices
-from fencerun.render.markup import fence, fence_header, html_fence, join, tabbed
-from fencerun.render.output import ansi_block, figures_html, output_markdown, output_text
+from fencerun.render.markup import deferred, fence, fence_header, html_fence, join, tabbed
+from fencerun.render.output import (
+    FigureSink,
+    ansi_block,
+    figures_html,
+    output_markdown,
+    output_text,
+)
 from fencerun.render.source import shown_source
 
-__all__ = ["plain_fence_header", "render_block"]
+__all__ = ["FigureSink", "plain_fence_header", "render_block"]
 
 
 def render_block(
-    block: Block, result: Result, *, provenance_footer: bool, locale: str = "en"
+    block: Block,
+    result: Result,
+    *,
+    provenance_footer: bool,
+    locale: str = "en",
+    figure_files: FigureSink | None = None,
 ) -> str:
-    """The Markdown that replaces the block's fence (not indented; the caller indents it)."""
+    """The Markdown that replaces the block's fence (not indented; the caller indents it).
+
+    Figures are inline SVG unless `figure_files` is given, which stores each figure's file
+    and says where the page's <img> finds it.
+    """
     options = block.options
     failure = failure_of(block, result)
     if failure is not None:
@@ -29,7 +44,9 @@ def render_block(
     elif result.origin == "not-executed":
         output = html_fence(notices.not_executed_notice(locale))
     else:
-        output = _output(block, result, provenance_footer=provenance_footer, locale=locale)
+        output = _output(
+            block, result, provenance_footer=provenance_footer, locale=locale, files=figure_files
+        )
     if not options.source:
         return output
     if failure is not None:
@@ -45,14 +62,21 @@ def plain_fence_header(marker: str, language: str, *, title: str) -> str:
     return fence_header(marker, language, title=title or None)
 
 
-def _output(block: Block, result: Result, *, provenance_footer: bool, locale: str) -> str:
+def _output(
+    block: Block,
+    result: Result,
+    *,
+    provenance_footer: bool,
+    locale: str,
+    files: FigureSink | None,
+) -> str:
     chosen = block.options.provenance
     # A recorded output always says so: it must never pass for one made by this build.
     recorded = result.origin == "frozen"
     footer_wanted = recorded or (provenance_footer if chosen is None else chosen)
     text = output_text(block, result)
     body = output_markdown(block, text) if block.options.source != "console" else ""
-    figures = figures_html(block, result.figures, locale)
+    figures = figures_html(block, result.figures, locale, files)
     notes = notices.truncated_note(locale) if result.truncated else ""
     shows_something = bool(body or figures or block.options.source)
     if footer_wanted and shows_something:
@@ -71,9 +95,10 @@ def _place_source(block: Block, result: Result, output: str) -> str:
         combined = _console_transcript(block, result, source)
         if options.result == "ansi":
             # Colours of the commands' output, as result="ansi" shows them elsewhere.
-            return join(ansi_block(combined, title), output)
-        return join(fence(options.result or block.language, combined, title=title), output)
-    source_block = fence(block.language, source, title=title)
+            return join(deferred(ansi_block(combined, title), combined), output)
+        transcript = fence(options.result or block.language, combined, title=title)
+        return join(deferred(transcript, combined), output)
+    source_block = deferred(fence(block.language, source, title=title), source)
     if options.source == "above":
         return join(source_block, output)
     if options.source == "below":

@@ -64,6 +64,25 @@ def tabbed(*tabs: tuple[str, str]) -> str:
     return "\n\n".join(parts)
 
 
+# A code block this long is laid out only when it nears the screen (content-visibility in
+# fencerun.css); shorter ones cost too little to be worth it.
+LONG_BLOCK_LINES = 15
+
+
+def deferred(code_block: str, text: str) -> str:
+    """The code block (Markdown) showing `text`, wrapped so a browser lays it out only when it
+    scrolls near, if `text` is long. The wrapper carries the line count, from which the
+    stylesheet reserves the block's height until then."""
+    lines = text.count("\n") + 1
+    if lines < LONG_BLOCK_LINES:
+        return code_block
+    return join(
+        html_fence(f'<div class="fencerun-long" style="--fencerun-lines: {lines}">'),
+        code_block,
+        html_fence("</div>"),
+    )
+
+
 def join(*chunks: str) -> str:
     """Markdown chunks as separate blocks."""
     return "\n\n".join(chunk for chunk in chunks if chunk)

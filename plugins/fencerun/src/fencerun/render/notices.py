@@ -33,7 +33,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "truncated": "Output cut: the block printed more than this site keeps.",
         "figure": "Figure {number} of the {language} block at {location}",
-        "figure_unshown": "not shown, it is not an SVG document fencerun can inline",
+        "figure_unshown": "not shown, it is not an SVG document fencerun can show",
     },
     "ko": {
         "ran": "실행 환경:",

@@ -4,14 +4,18 @@ and the notes under it."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from html import escape
 
 from fencerun.model import Block, Figure, Result
 from fencerun.render.ansi import ansi_to_html
-from fencerun.render.markup import clean, fence, html_fence, markdown_fence
+from fencerun.render.markup import clean, deferred, fence, html_fence, markdown_fence
 from fencerun.render.notices import texts
 from fencerun.render.source import console_output
-from fencerun.render.svg import UnsafeFigure, inline_svg
+from fencerun.render.svg import FigureFile, UnsafeFigure, figure_file, inline_svg
+
+# Given a figure's file, stores it and answers the address the page's <img> loads it from.
+FigureSink = Callable[[FigureFile], str]
 
 
 def output_text(block: Block, result: Result) -> str:
@@ -31,8 +35,9 @@ def output_markdown(block: Block, text: str) -> str:
     if options.markdown:
         return markdown_fence(text, idprefix=id_prefix(block), toc=options.updatetoc)
     if options.result == "ansi":
-        return ansi_block(text)
-    return fence(options.result or "text", text.rstrip("\n"))
+        return deferred(ansi_block(text), text.rstrip("\n"))
+    shown = text.rstrip("\n")
+    return deferred(fence(options.result or "text", shown), shown)
 
 
 def ansi_block(text: str, title: str | None = None) -> str:
@@ -54,12 +59,18 @@ def id_prefix(block: Block) -> str:
     return f"exec-{block.index + 1}--"
 
 
-def figures_html(block: Block, figures: tuple[Figure, ...], locale: str = "en") -> str:
-    """Figures as inline SVG, in order, each named for screen readers.
+def figures_html(
+    block: Block,
+    figures: tuple[Figure, ...],
+    locale: str = "en",
+    files: FigureSink | None = None,
+) -> str:
+    """Figures in order, each named for screen readers: with `files`, each an <img> of its own
+    SVG file with its width and height; without, inline SVG.
 
-    The ids inside a figure get a prefix made of the block's page, its place on the page and
-    the figure's number: two figures, two blocks, or the excerpts of two posts on one blog
-    page cannot share an id, and the same figure gets the same ids on every build.
+    The ids inside an inline figure get a prefix made of the block's page, its place on the
+    page and the figure's number: two figures, two blocks, or the excerpts of two posts on one
+    blog page cannot share an id, and the same figure gets the same ids on every build.
     """
     words = texts(locale)
     block_key = hashlib.blake2b(
@@ -71,9 +82,11 @@ def figures_html(block: Block, figures: tuple[Figure, ...], locale: str = "en") 
             number=number, language=block.language, location=block.location
         )
         try:
-            shown.append(
-                inline_svg(figure.svg, id_prefix=f"fencerun-{block_key}-{number}-", label=label)
-            )
+            if files is None:
+                prefix = f"fencerun-{block_key}-{number}-"
+                shown.append(inline_svg(figure.svg, id_prefix=prefix, label=label))
+            else:
+                shown.append(_image(figure_file(figure.svg, label=label), files))
         except UnsafeFigure as error:
             # Visible, not silent: the author learns why the figure is missing.
             shown.append(
@@ -81,3 +94,11 @@ def figures_html(block: Block, figures: tuple[Figure, ...], locale: str = "en") 
                 f"{escape(words['figure_unshown'])} ({escape(str(error))})</p>"
             )
     return f'<div class="fencerun-figures">{"".join(shown)}</div>' if shown else ""
+
+
+def _image(figure: FigureFile, files: FigureSink) -> str:
+    # Lazy: figures sit below the lead, and the page should not wait for them.
+    return (
+        f'<img class="fencerun-figure" src="{escape(files(figure))}" alt="{escape(figure.label)}" '
+        f'width="{figure.width}" height="{figure.height}" loading="lazy" decoding="async">'
+    )

@@ -1,4 +1,4 @@
-"""A figure's SVG document made fit to sit inline in an HTML page.
+"""A figure's SVG document made fit to sit inline in an HTML page, or in a file of its own.
 
 A figure comes out of the block's own process, so a block can hand over any text as its
 "SVG" (by replacing `savefig`, say). Inline, that text is part of the page: it could run
@@ -11,7 +11,9 @@ it), and CSS rules scoped to the figure.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from xml.etree import ElementTree
@@ -41,17 +43,61 @@ _IMAGE_DATA_RE = re.compile(r"\Adata:image/(png|jpeg|gif|webp);base64,", re.IGNO
 _CSS_RULE_RE = re.compile(r"([^{};@()\\<]+)\{([^{}]*)\}")
 
 
+_LENGTH_RE = re.compile(r"\A\s*([0-9]*\.?[0-9]+)\s*(px|pt)?\s*\Z")
+_PIXELS_PER_UNIT = {"px": 1.0, "pt": 4 / 3, "": 1.0}  # CSS: 96 px an inch, 72 pt an inch
+
+
 class UnsafeFigure(ValueError):
     """The figure is not an SVG document this module can pass on."""
+
+
+@dataclass(frozen=True)
+class FigureFile:
+    """A figure as a standalone SVG file, and what an <img> showing it needs."""
+
+    name: str  # named by its content: the same figure is the same file on every build
+    svg: str
+    width: int  # CSS pixels, so the page keeps the figure's place before it loads
+    height: int
+    label: str
 
 
 # The blog renders a post's excerpt again on its index, archive and category pages.
 @lru_cache(maxsize=32)
 def inline_svg(document: str, *, id_prefix: str, label: str) -> str:
-    """The figure as an <svg> element for an HTML page, named `label` for screen readers.
+    """The figure as an <svg> element for an HTML page, named for screen readers by its own
+    title or else by `label`.
 
     Raises UnsafeFigure when the text is not an SVG document that can be passed on.
     """
+    root = _parse(document)
+    try:
+        return _Writer(id_prefix).root(root, _own_title(root) or label)
+    except RecursionError:
+        raise UnsafeFigure("its elements are nested too deeply") from None
+
+
+@lru_cache(maxsize=32)
+def figure_file(document: str, *, label: str) -> FigureFile:
+    """The figure as a file of its own, cleaned as for inline use, named for screen readers by
+    its own title or else by `label`.
+
+    Raises UnsafeFigure when the text is not an SVG document that can be passed on, or when it
+    gives no size (an <img> needs one).
+    """
+    root = _parse(document)
+    width, height = _size(root)
+    name = _own_title(root) or label
+    try:
+        body = _Writer("f-").root(root, name, standalone=True)
+    except RecursionError:
+        raise UnsafeFigure("its elements are nested too deeply") from None
+    svg = f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
+    digest = hashlib.blake2b(svg.encode(), digest_size=10).hexdigest()
+    return FigureFile(f"{digest}.svg", svg, width, height, name)
+
+
+def _parse(document: str) -> ElementTree.Element:
     text = _PROLOGUE_RE.sub("", document, count=1)
     if "<!DOCTYPE" in text or "<!ENTITY" in text:
         # Internal entities are the only way to make a short document expand hugely.
@@ -62,10 +108,32 @@ def inline_svg(document: str, *, id_prefix: str, label: str) -> str:
         raise UnsafeFigure(f"it is not well-formed XML ({error})") from None
     if root.tag != f"{{{SVG_NS}}}svg":
         raise UnsafeFigure(f"its root element is {root.tag!r}, not an SVG <svg>")
-    try:
-        return _Writer(id_prefix).root(root, label)
-    except RecursionError:
-        raise UnsafeFigure("its elements are nested too deeply") from None
+    return root
+
+
+def _own_title(root: ElementTree.Element) -> str:
+    title = root.find(f"{{{SVG_NS}}}title")
+    return " ".join((title.text or "").split()) if title is not None else ""
+
+
+def _size(root: ElementTree.Element) -> tuple[int, int]:
+    """Width and height in CSS pixels: the root's width and height, else its viewBox."""
+    given_width = _LENGTH_RE.match(root.get("width", ""))
+    given_height = _LENGTH_RE.match(root.get("height", ""))
+    if given_width and given_height:
+        width, height = (
+            float(given[1]) * _PIXELS_PER_UNIT[given[2] or ""]
+            for given in (given_width, given_height)
+        )
+    else:
+        box = root.get("viewBox", "").replace(",", " ").split()
+        try:
+            width, height = float(box[2]), float(box[3])
+        except (IndexError, ValueError):
+            raise UnsafeFigure("it gives no size (width and height, or a viewBox)") from None
+    if not (0 < width < 100_000 and 0 < height < 100_000):
+        raise UnsafeFigure(f"its size {width:g} x {height:g} is out of range")
+    return max(1, round(width)), max(1, round(height))
 
 
 class _Writer:
@@ -73,15 +141,17 @@ class _Writer:
         self.prefix = id_prefix
         self.root_id = f"{id_prefix}svg"
 
-    def root(self, node: ElementTree.Element, label: str) -> str:
+    def root(self, node: ElementTree.Element, label: str, *, standalone: bool = False) -> str:
         attributes = "".join(
             self.attribute(node, key, value) for key, value in node.attrib.items() if key != "id"
         )
+        # A file is a document of its own and names its vocabularies; inline, HTML does.
+        namespaces = f' xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}"' if standalone else ""
         head = (
-            f'<svg id="{escape(self.root_id)}" class="fencerun-figure" role="img" '
+            f'<svg{namespaces} id="{escape(self.root_id)}" class="fencerun-figure" role="img" '
             f'aria-label="{escape(label)}"{attributes}><title>{escape(label)}</title>'
         )
-        return head + self.content(node) + "</svg>"
+        return head + self.content(node, titles=False) + "</svg>"
 
     def element(self, node: ElementTree.Element) -> str:
         name = _local_svg_name(node.tag)
@@ -90,12 +160,13 @@ class _Writer:
         attributes = "".join(self.attribute(node, key, value) for key, value in node.attrib.items())
         return f"<{name}{attributes}>{self.content(node)}</{name}>"
 
-    def content(self, node: ElementTree.Element) -> str:
+    def content(self, node: ElementTree.Element, *, titles: bool = True) -> str:
         if _local_svg_name(node.tag) == "style":
             return escape(self.scoped_css(node.text or ""), quote=False)
         parts = [escape(node.text or "", quote=False)]
         for child in node:
-            parts.append(self.element(child))
+            if titles or _local_svg_name(child.tag) != "title":  # root() wrote the one title
+                parts.append(self.element(child))
             parts.append(escape(child.tail or "", quote=False))
         return "".join(parts)
 

@@ -23,10 +23,16 @@ def collect_figures(salt: str) -> list[str]:
     pin_fonts()
     svgs = []
     for position, number in enumerate(pyplot.get_fignums()):
+        figure = pyplot.figure(number)
         buffer = io.StringIO()
-        # A fixed salt and no date make the same figure the same SVG on every build.
+        # A fixed salt and no date make the same figure the same SVG on every build. The
+        # figure's label (plt.figure(label=...)) becomes the SVG's <title>: what screen
+        # readers say for the figure.
+        metadata: dict[str, str | None] = {"Date": None}
+        if figure.get_label():
+            metadata["Title"] = figure.get_label()
         with matplotlib.rc_context({"svg.hashsalt": f"{salt}-{position}"}):
-            pyplot.figure(number).savefig(buffer, format="svg", metadata={"Date": None})
+            figure.savefig(buffer, format="svg", metadata=metadata)
         svgs.append(buffer.getvalue())
     pyplot.close("all")
     return svgs
