@@ -7,7 +7,7 @@ import re
 import statistics
 
 import pytest
-from bs4 import Comment, Tag
+from bs4 import Tag
 
 from tests.posts.live_blocks import HANGUL, article, doc, fences, footers, output_after
 from tests.site.built_site import POSTS, BuiltSite
@@ -83,19 +83,24 @@ def test_build_machine_ratios_stand_beside_the_macbooks(built: BuiltSite, langua
     assert MINIMUM_WORD[language] in prose, "the text does not say why the minimum is shown"
 
 
-def test_chart_is_an_inline_svg_with_korean_labels_as_glyph_outlines(built: BuiltSite) -> None:
-    page_article = article(built.page(XOR.url("ko")))
-    charts = page_article.select('svg[role="img"]')
-    assert len(charts) == 1, "the chart is not inline SVG in the page"
-    chart = charts[0]
-    assert HANGUL.search(str(chart["aria-label"]))
-    # Labels drawn as glyph outlines from the Korean font, so no reader needs that font;
-    # matplotlib notes each label's text in a comment above its outlines.
-    assert not chart.select("text"), "labels left as text depend on the reader's fonts"
-    assert chart.select('use[xlink\\:href^="#NanumGothic-"]'), "no glyph of the Korean font"
-    labels = {str(c).strip() for c in chart.find_all(string=lambda s: isinstance(s, Comment))}
-    assert {"회차", "빌드 머신", "글쓴이의 맥북"} <= labels
-    assert not page_article.select("img.fencerun-figure"), "the chart is also an <img>"
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_chart_is_an_image_with_its_size_named_and_korean_labels_as_glyph_outlines(
+    built: BuiltSite, language: str
+) -> None:
+    url = XOR.url(language)
+    page_article = article(built.page(url))
+    (chart,) = page_article.select("img.fencerun-figure")
+    # The page lays out one element for the chart, and keeps its place before it loads.
+    assert not page_article.select(".fencerun-figures svg"), "the chart is also inline SVG"
+    assert (chart["width"], chart["height"]) == ("691", "614")  # 7.2 x 6.4 in
+    alt = str(chart["alt"])
+    assert (HANGUL.search(alt) is not None) == (language == "ko") and "XOR" in alt
+    drawing = built.file(built.resolve(url, str(chart["src"])))
+    assert drawing.suffix == ".svg" and drawing.is_file()
+    svg = drawing.read_text(encoding="utf-8")
+    # Labels drawn as glyph outlines from the Korean font, so no reader needs that font.
+    assert "<text" not in svg, "labels left as text depend on the reader's fonts"
+    assert re.search(r'<use xlink:href="#f-NanumGothic-', svg), "no glyph of the Korean font"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
