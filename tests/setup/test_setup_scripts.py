@@ -206,6 +206,18 @@ def test_serve_and_a_build_that_runs_no_block_do_not_need_the_commands(machine: 
     ]
 
 
+def test_off_linux_the_build_installs_nothing_and_goes_on(machine: Machine) -> None:
+    # macOS: the blocks that need Linux commands are marked os="linux" and not run there.
+    (machine.bin / "uname").unlink()
+    executable(machine.bin / "uname", "#!/bin/sh\necho Darwin\n")
+    machine.has_apt()
+    result = machine.run("site", "build")
+    assert result.returncode == 0, result.stderr
+    assert "not Linux (Darwin)" in result.stderr and "error" not in result.stderr
+    assert machine.apt_calls == []
+    assert machine.mkdocs_ran == ["mkdocs build --strict"]
+
+
 def test_a_python_set_in_PYTHON_that_cannot_be_used_is_an_error(machine: Machine) -> None:
     result = machine.run("site", "build", PYTHON="no-such-python3")
     assert result.returncode == 1
