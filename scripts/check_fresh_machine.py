@@ -136,7 +136,11 @@ def make_root(root: Path, release: str, user: str, trust: list[Path], log: Path)
         (root / "etc/pip.conf").write_text(f"[global]\ncert = {store}\n", encoding="utf-8")
         (root / "etc/npmrc").write_text(f"cafile={store}\n", encoding="utf-8")
     if user != "root":
-        run_host(in_root(root, ["useradd", "--create-home", "--shell", "/bin/bash", user]), log)
+        # A uid of its own: per-user limits (RLIMIT_NPROC) count every process of that uid
+        # on the kernel, so two checks at once, or a host user, must not share one.
+        uid = str(20000 + os.getpid() % 40000)
+        useradd = ["useradd", "--create-home", "--shell", "/bin/bash", "--uid", uid, user]
+        run_host(in_root(root, useradd), log)
         sudoers = root / "etc/sudoers.d" / user
         sudoers.write_text(f"{user} ALL=(ALL) NOPASSWD:ALL\n", encoding="utf-8")
         sudoers.chmod(0o440)
