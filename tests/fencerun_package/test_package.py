@@ -73,13 +73,15 @@ def test_build_makes_an_sdist_and_a_wheel_with_everything_the_plugin_reads(dist:
         names = set(archive.namelist())
         (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
         entries = archive.read(entry_points).decode("utf-8")
+        (license_text,) = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+        assert "MIT License" in archive.read(license_text).decode("utf-8")
     assert {"fencerun/assets/fencerun.css", "fencerun/py.typed", "fencerun/cli.py"} <= names
     assert "fencerun/isolation/sandbox.py" in names and "fencerun/run/worker.py" in names
     assert "fencerun = fencerun.mkdocs_plugin:FencerunPlugin" in entries
     assert "fencerun = fencerun.cli:main" in entries
     with tarfile.open(dist.sdist) as archive:
         files = {Path(name).name for name in archive.getnames()}
-    assert {"README.md", "CHANGELOG.md", "pyproject.toml", "fencerun.css"} <= files
+    assert {"README.md", "CHANGELOG.md", "LICENSE", "pyproject.toml", "fencerun.css"} <= files
 
 
 def test_metadata_names_platforms_pythons_and_bounds_of_every_dependency(dist: Dist) -> None:
@@ -88,7 +90,7 @@ def test_metadata_names_platforms_pythons_and_bounds_of_every_dependency(dist: D
     classifiers = metadata.get_all("Classifier") or []
     for version in SUPPORTED_PYTHONS:
         assert f"Programming Language :: Python :: {version}" in classifiers
-    assert "Operating System :: POSIX :: Linux" in classifiers
+    assert {"Operating System :: POSIX", "Operating System :: POSIX :: Linux"} <= set(classifiers)
     assert "Framework :: MkDocs" in classifiers
     requirements = [Requirement(line) for line in metadata.get_all("Requires-Dist") or []]
     assert {r.name.lower() for r in requirements} >= {"mkdocs", "pymdown-extensions", "markdown"}
