@@ -22,6 +22,7 @@ Run with the project's venv:  .venv/bin/python scripts/bench_serve.py [--rounds 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -91,6 +92,7 @@ class Figures:
     startup: float = 0.0
     prose: list[float] = field(default_factory=list)
     code: list[float] = field(default_factory=list)
+    block_run: list[float] = field(default_factory=list)  # the edited block's own run time
 
 
 def main() -> None:
@@ -198,6 +200,8 @@ def measure(variant: Variant, root: Path, rounds: int) -> Figures:
             text = text.replace(BLOCK_LINE, f"{BLOCK_LINE}\n{line}", 1)
             shown = output if variant.runs_blocks else f"bench-edit-{number}"
             figures.code.append(save_and_wait(post, text, url, shown, server))
+            if variant.runs_blocks:
+                figures.block_run.append(block_run_time(root))
             time.sleep(0.5)
     except SystemExit:
         say(f"{variant.name}'s server said:\n{log_path.read_text(encoding='utf-8')[-4000:]}")
@@ -219,6 +223,22 @@ def stop(server: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait()
+
+
+def block_run_time(root: Path) -> float:
+    """How long the blocks that ran in the last build took, from fencerun's build report
+    (the build that showed the edit reran only the edited block)."""
+    report_file = root / ".cache" / "fencerun" / "last-build-report.json"
+    for _ in range(100):  # the report is written as the build ends, just after the page
+        try:
+            blocks = json.loads(report_file.read_text(encoding="utf-8"))["blocks"]
+        except (OSError, ValueError, KeyError):
+            blocks = []
+        ran = [block["duration_s"] or 0.0 for block in blocks if block["origin"] == "run"]
+        if ran:
+            return float(sum(ran))
+        time.sleep(0.05)
+    return float("nan")
 
 
 def save_and_wait(
@@ -278,8 +298,11 @@ def print_table(variants: list[Variant], results: dict[str, Figures], rounds: in
     print()
     print(f"save -> served, {rounds} edits of each kind, seconds: median (min-max)")
     print()
-    print("| serve | first answer | prose edit | block edit | prose / plain | block / plain |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print(
+        "| serve | first answer | prose edit | block edit | the block's own run "
+        "| prose / plain | block / plain |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for variant in variants:
         figures = results[variant.name]
         prose = statistics.median(figures.prose)
@@ -290,9 +313,10 @@ def print_table(variants: list[Variant], results: dict[str, Figures], rounds: in
                 f"{prose / statistics.median(plain.prose):.1f}",
                 f"{code / statistics.median(plain.code):.1f}",
             ]
+        run = f"{statistics.median(figures.block_run):.2f}" if figures.block_run else "-"
         print(
             f"| {variant.what} | {figures.startup:.1f} | {prose:.2f} ({spread(figures.prose)}) "
-            f"| {code:.2f} ({spread(figures.code)}) | {ratios[0]} | {ratios[1]} |"
+            f"| {code:.2f} ({spread(figures.code)}) | {run} | {ratios[0]} | {ratios[1]} |"
         )
     print()
     print(f"load average at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")

@@ -11,6 +11,7 @@ are skimmed, not read, so they are left out; images add time as in Material.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 from math import ceil
 
@@ -102,6 +103,8 @@ def count_words(text: str) -> int:
     return sum(1 for token in text.split() if WORD.search(token))
 
 
+# Kept per page text: a `scripts/site serve` rebuild parses only the posts that changed.
+@lru_cache(maxsize=256)
 def reading_minutes(html: str, words_per_minute: int) -> int:
     parser = _TextParser()
     parser.feed(html)

@@ -53,6 +53,9 @@ class ExecutorLike(Protocol):
 Warn = Callable[[BlockError], None]
 
 _NOT_EXECUTED = Result(output="", returncode=0, origin="not-executed")
+# Parsed pages kept between builds: every page of a large site in two languages, with room
+# for the versions an author saves while serving.
+SCANS_KEPT = 2048
 
 
 def _log_warning(problem: BlockError) -> None:
@@ -87,6 +90,7 @@ class Engine:
         self._keys = _block_keys(settings)
         self._lock = threading.Lock()
         self._pages: dict[tuple[str, str, int], PageFences] = {}
+        self._scans: dict[tuple[str, str, int, bool], PageFences] = {}
         self._key_of: dict[Block, str] = {}
         # Every result known to this engine, by slot (see _slot), across builds.
         self._slots: dict[str, tuple[Block, Future[Result]]] = {}
@@ -118,12 +122,7 @@ class Engine:
         cache_key = (page.path, page.markdown, page.first_line)
         fences = self._pages.get(cache_key)
         if fences is None:
-            fences = scan_page(
-                page.markdown,
-                page.path,
-                first_line=page.first_line,
-                markdown_default=self.settings.markdown_default,
-            )
+            fences = self._scan(page)
             self._check_sessions(fences.blocks)
             for found in fences.blocks:
                 check_workdir(found.block, self.settings.project_dir)
@@ -132,6 +131,24 @@ class Engine:
                 earlier = session[: session.index(found.block)]
                 self._key_of[found.block] = self._keys(found.block, earlier)
             self._pages[cache_key] = fences
+        return fences
+
+    def _scan(self, page: PageSource) -> PageFences:
+        """A page's fences, parsed once per text for the engine's life: a `mkdocs serve`
+        rebuild parses only the pages that changed (their keys are computed afresh, since
+        a workdir's files may have changed)."""
+        scan_key = (page.path, page.markdown, page.first_line, self.settings.markdown_default)
+        fences = self._scans.get(scan_key)
+        if fences is None:
+            fences = scan_page(
+                page.markdown,
+                page.path,
+                first_line=page.first_line,
+                markdown_default=self.settings.markdown_default,
+            )
+            if len(self._scans) >= SCANS_KEPT:
+                self._scans.pop(next(iter(self._scans)))  # the oldest
+            self._scans[scan_key] = fences
         return fences
 
     @staticmethod
