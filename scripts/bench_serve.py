@@ -138,10 +138,15 @@ def main() -> None:
             ),
         }
         results: dict[str, Figures] = {}
-        for name in options.variants.split(","):
+        for number, name in enumerate(options.variants.split(",")):
             variant = variants[name.strip()]
             say(f"{variant.name}: {variant.what} ...")
-            results[variant.name] = measure(variant, variant.project(copy), options.rounds)
+            # Each variant writes its own block lines: one that a variant before it ran would
+            # come from the shared result store instead of running.
+            first_edit = 7000 + 100 * number
+            results[variant.name] = measure(
+                variant, variant.project(copy), options.rounds, first_edit
+            )
         print_table([variants[name] for name in results], results, options.rounds)
 
 
@@ -167,7 +172,7 @@ def make_plain_site(copy: Path, plain: Path) -> None:
     (plain / "mkdocs.yml").write_text(PLAIN_MKDOCS_YML, encoding="utf-8")
 
 
-def measure(variant: Variant, root: Path, rounds: int) -> Figures:
+def measure(variant: Variant, root: Path, rounds: int, first_edit: int) -> Figures:
     # The plain site's docs folder is a copy of docs/ko.
     post = root / (POST if variant.runs_blocks else POST.replace("docs/ko/", "docs/", 1))
     original = post.read_text(encoding="utf-8")
@@ -195,10 +200,10 @@ def measure(variant: Variant, root: Path, rounds: int) -> Figures:
             prose = f"벤치마크문장{number}호"
             text = original.replace(PROSE_LINE, f"{prose} {PROSE_LINE}", 1)
             figures.prose.append(save_and_wait(post, text, url, prose, server))
-            output = f"bench-{7000 + number}"
-            line = f'echo "bench-$((7000 + {number}))" # bench-edit-{number}'
+            output = f"bench-{first_edit + number}"
+            line = f'echo "bench-$(({first_edit} + {number}))" # bench-edit-{first_edit + number}'
             text = text.replace(BLOCK_LINE, f"{BLOCK_LINE}\n{line}", 1)
-            shown = output if variant.runs_blocks else f"bench-edit-{number}"
+            shown = output if variant.runs_blocks else f"bench-edit-{first_edit + number}"
             figures.code.append(save_and_wait(post, text, url, shown, server))
             if variant.runs_blocks:
                 figures.block_run.append(block_run_time(root))
