@@ -2,11 +2,13 @@
 """Benchmark: from saving a post to the browser showing it, under each kind of serve.
 
 Copies the project into a temporary folder (never touching the checkout's site/ or
-.cache/fencerun), fills that copy's result store with one `scripts/site build`, then for
-each variant starts its server, waits for the post to be served, and edits it as an
-author would: a sentence of prose, then one line added to one block. After each save it
-polls the post's URL until the served page shows the change (for the block: its new
-output) and records the time from the save. Variants, one after another:
+.cache/fencerun) and fills that copy's result store with one `scripts/site build`. Each
+variant then gets its own copy of that and its server, started one after another (the
+time to the post's first answer is measured). In each round the variants take turns, so
+that the load others put on the machine weighs on all alike: each post is edited as an
+author would, a sentence of prose, then one line added to one block, and after each save
+its URL is polled until the served page shows the change (for the block: its new output);
+the time from the save is recorded. Variants:
 
   preview      `scripts/site serve`: the site's live preview (one language)
   mkdocs       `mkdocs serve` on the site's mkdocs.yml: both languages, every page
@@ -82,8 +84,7 @@ plugins:
 class Variant:
     name: str
     what: str
-    command: Callable[[Path, int], list[str]]
-    project: Callable[[Path], Path]  # the folder the server runs in
+    command: Callable[[Path, int], list[str]]  # (project folder, port) -> argv
     runs_blocks: bool
 
 
@@ -108,46 +109,51 @@ def main() -> None:
     if not (venv / "bin" / "mkdocs").exists():
         sys.exit("error: no .venv here; run `scripts/site build` once first")
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as temp:
-        copy = Path(temp) / "site"
-        copy_project(copy, venv)
-        plain = Path(temp) / "plain"
-        make_plain_site(copy, plain)
+        base = Path(temp) / "base"
+        copy_project(base, venv)
         say("filling the copy's result store (scripts/site build) ...")
-        fill_store(copy)
+        fill_store(base)
+        mkdocs = [str(venv / "bin/mkdocs"), "serve", "-a"]
         variants = {
             "preview": Variant(
                 "preview",
                 "scripts/site serve",
                 lambda root, port: [str(root / "scripts/site"), "serve", "--port", str(port)],
-                lambda _: copy,
                 True,
             ),
             "mkdocs": Variant(
                 "mkdocs",
                 "mkdocs serve, site's mkdocs.yml",
-                lambda root, port: [str(venv / "bin/mkdocs"), "serve", "-a", f"127.0.0.1:{port}"],
-                lambda _: copy,
+                lambda root, port: [*mkdocs, f"127.0.0.1:{port}"],
                 True,
             ),
             "plain": Variant(
                 "plain",
                 "plain MkDocs + Material",
-                lambda root, port: [str(venv / "bin/mkdocs"), "serve", "-a", f"127.0.0.1:{port}"],
-                lambda _: plain,
+                lambda root, port: [*mkdocs, f"127.0.0.1:{port}"],
                 False,
             ),
         }
-        results: dict[str, Figures] = {}
-        for number, name in enumerate(options.variants.split(",")):
-            variant = variants[name.strip()]
-            say(f"{variant.name}: {variant.what} ...")
-            # Each variant writes its own block lines: one that a variant before it ran would
-            # come from the shared result store instead of running.
-            first_edit = 7000 + 100 * number
-            results[variant.name] = measure(
-                variant, variant.project(copy), options.rounds, first_edit
-            )
-        print_table([variants[name] for name in results], results, options.rounds)
+        chosen = [variants[name.strip()] for name in options.variants.split(",")]
+        servers = []
+        try:
+            for variant in chosen:
+                root = Path(temp) / variant.name
+                if variant.runs_blocks:
+                    shutil.copytree(base, root, symlinks=True)  # the filled store too
+                else:
+                    make_plain_site(base, root)
+                say(f"{variant.name}: starting {variant.what} ...")
+                servers.append(Running.start(variant, root))
+            # The variants take turns at each round, so that the machine's load, which
+            # others share, weighs on all of them alike.
+            for number in range(1, options.rounds + 1):
+                for server in servers:
+                    server.edit_round(number)
+        finally:
+            for server in servers:
+                server.stop()
+        print_table(chosen, {server.variant.name: server.figures for server in servers})
 
 
 def copy_project(copy: Path, venv: Path) -> None:
@@ -172,50 +178,84 @@ def make_plain_site(copy: Path, plain: Path) -> None:
     (plain / "mkdocs.yml").write_text(PLAIN_MKDOCS_YML, encoding="utf-8")
 
 
-def measure(variant: Variant, root: Path, rounds: int, first_edit: int) -> Figures:
-    # The plain site's docs folder is a copy of docs/ko.
-    post = root / (POST if variant.runs_blocks else POST.replace("docs/ko/", "docs/", 1))
-    original = post.read_text(encoding="utf-8")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/{post_path(original)}"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    log_path = root.parent / f"{variant.name}.log"
-    log = log_path.open("w")
-    started = time.monotonic()
-    server = subprocess.Popen(
-        variant.command(root, port),
-        cwd=root,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    figures = Figures()
-    try:
-        wait_for(url, lambda page: PROSE_LINE in page, started, STARTUP_TIMEOUT, server)
-        figures.startup = time.monotonic() - started
+@dataclass
+class Running:
+    """A server started on its own copy of the project, and the edits made to it."""
+
+    variant: Variant
+    root: Path
+    post: Path
+    original: str
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    figures: Figures = field(default_factory=Figures)
+
+    @classmethod
+    def start(cls, variant: Variant, root: Path) -> Running:
+        # The plain site's docs folder is a copy of docs/ko.
+        post = root / (POST if variant.runs_blocks else POST.replace("docs/ko/", "docs/", 1))
+        original = post.read_text(encoding="utf-8")
+        port = free_port()
+        log_path = root.parent / f"{variant.name}.log"
+        started = time.monotonic()
+        with log_path.open("w") as log:
+            process = subprocess.Popen(
+                variant.command(root, port),
+                cwd=root,
+                env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        url = f"http://127.0.0.1:{port}/{post_path(original)}"
+        running = cls(variant, root, post, original, url, process, log_path)
+        running.wait_until(lambda page: PROSE_LINE in page, started, STARTUP_TIMEOUT)
+        running.figures.startup = time.monotonic() - started
         time.sleep(1.0)  # let the watcher take its first look at the files
-        for number in range(1, rounds + 1):
-            prose = f"벤치마크문장{number}호"
-            text = original.replace(PROSE_LINE, f"{prose} {PROSE_LINE}", 1)
-            figures.prose.append(save_and_wait(post, text, url, prose, server))
-            output = f"bench-{first_edit + number}"
-            line = f'echo "bench-$(({first_edit} + {number}))" # bench-edit-{first_edit + number}'
-            text = text.replace(BLOCK_LINE, f"{BLOCK_LINE}\n{line}", 1)
-            shown = output if variant.runs_blocks else f"bench-edit-{first_edit + number}"
-            figures.code.append(save_and_wait(post, text, url, shown, server))
-            if variant.runs_blocks:
-                figures.block_run.append(block_run_time(root))
-            time.sleep(0.5)
-    except SystemExit:
-        say(f"{variant.name}'s server said:\n{log_path.read_text(encoding='utf-8')[-4000:]}")
-        raise
-    finally:
-        post.write_text(original, encoding="utf-8")
-        stop(server)
-        log.close()
-    return figures
+        return running
+
+    def edit_round(self, number: int) -> None:
+        """A sentence of prose, then a line added to one block, each waited for."""
+        prose = f"벤치마크문장{number}호"
+        text = self.original.replace(PROSE_LINE, f"{prose} {PROSE_LINE}", 1)
+        self.figures.prose.append(self.save_and_wait(text, prose))
+        output = f"bench-{7000 + number}"
+        line = f'echo "bench-$((7000 + {number}))" # bench-edit-{number}'
+        text = text.replace(BLOCK_LINE, f"{BLOCK_LINE}\n{line}", 1)
+        shown = output if self.variant.runs_blocks else f"bench-edit-{number}"
+        self.figures.code.append(self.save_and_wait(text, shown))
+        if self.variant.runs_blocks:
+            self.figures.block_run.append(block_run_time(self.root))
+        time.sleep(0.5)
+
+    def save_and_wait(self, text: str, token: str) -> float:
+        saved = time.monotonic()
+        self.post.write_text(text, encoding="utf-8")
+        self.wait_until(lambda page: token in page, saved, EDIT_TIMEOUT)
+        return time.monotonic() - saved
+
+    def wait_until(self, shows: Callable[[str], bool], since: float, timeout: float) -> None:
+        while time.monotonic() - since < timeout:
+            if self.process.poll() is not None:
+                self.fail(f"the server stopped (exit {self.process.returncode})")
+            try:
+                with urllib.request.urlopen(self.url, timeout=timeout) as response:
+                    if shows(response.read().decode("utf-8", "replace")):
+                        return
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            time.sleep(POLL_EVERY)
+        self.fail(f"{self.url} did not show the change within {timeout:.0f} s")
+
+    def fail(self, problem: str) -> None:
+        log = self.log_path.read_text(encoding="utf-8")[-4000:]
+        sys.exit(f"error: {self.variant.name}: {problem}; its log ends:\n{log}")
+
+    def stop(self) -> None:
+        self.post.write_text(self.original, encoding="utf-8")
+        stop(self.process)
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:
@@ -246,35 +286,6 @@ def block_run_time(root: Path) -> float:
     return float("nan")
 
 
-def save_and_wait(
-    post: Path, text: str, url: str, token: str, server: subprocess.Popen[bytes]
-) -> float:
-    saved = time.monotonic()
-    post.write_text(text, encoding="utf-8")
-    wait_for(url, lambda page: token in page, saved, EDIT_TIMEOUT, server)
-    return time.monotonic() - saved
-
-
-def wait_for(
-    url: str,
-    shows: Callable[[str], bool],
-    since: float,
-    timeout: float,
-    server: subprocess.Popen[bytes],
-) -> None:
-    while time.monotonic() - since < timeout:
-        if server.poll() is not None:
-            sys.exit(f"error: the server stopped (exit {server.returncode}); see its log")
-        try:
-            with urllib.request.urlopen(url, timeout=timeout) as response:
-                if shows(response.read().decode("utf-8", "replace")):
-                    return
-        except (urllib.error.URLError, ConnectionError):
-            pass
-        time.sleep(POLL_EVERY)
-    sys.exit(f"error: {url} did not show the change within {timeout:.0f} s")
-
-
 def post_path(text: str) -> str:
     date = re.search(r"^date: (\d{4})-(\d{2})-(\d{2})$", text, re.M)
     slug = re.search(r"^slug: (\S+)$", text, re.M)
@@ -298,9 +309,10 @@ def fill_store(copy: Path) -> None:
         say(f"note: the store-filling build failed; going on:\n{done.stdout}{done.stderr}")
 
 
-def print_table(variants: list[Variant], results: dict[str, Figures], rounds: int) -> None:
+def print_table(variants: list[Variant], results: dict[str, Figures]) -> None:
     plain = results.get("plain")
     print()
+    rounds = len(next(iter(results.values())).prose)
     print(f"save -> served, {rounds} edits of each kind, seconds: median (min-max)")
     print()
     print(
