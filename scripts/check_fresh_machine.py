@@ -21,6 +21,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -245,6 +246,11 @@ def parse_arguments() -> argparse.Namespace:
 
 def main() -> int:
     arguments = parse_arguments()
+    # Started in the background (nohup ... &), this process ignores SIGINT and SIGQUIT, and
+    # the commands would inherit that: Ctrl-C would not stop a build in the root. A handler
+    # is reset to the default in every program started, as under a login shell.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
     if os.geteuid() != 0:
         fail("needs root: it makes a Debian root with mmdebstrap and mounts /proc, /sys, /dev")
     for tool in ("mmdebstrap", "unshare", "pivot_root"):
