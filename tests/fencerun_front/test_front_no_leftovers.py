@@ -68,7 +68,8 @@ def test_ctrl_c_stops_the_build_and_every_block_it_started(tmp_path: Path) -> No
     mkdocs = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build"],
         cwd=tmp_path,
-        env=build_env(),
+        # SIGABRT makes a hung build print where each of its threads is (below).
+        env=build_env({"PYTHONFAULTHANDLER": "1"}),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -83,7 +84,12 @@ def test_ctrl_c_stops_the_build_and_every_block_it_started(tmp_path: Path) -> No
     try:
         output, _ = mkdocs.communicate(timeout=120)
     except subprocess.TimeoutExpired:
-        mkdocs.kill()
-        pytest.fail("mkdocs build kept running after Ctrl-C")
+        mkdocs.send_signal(signal.SIGABRT)
+        try:
+            output, _ = mkdocs.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            mkdocs.kill()
+            output, _ = mkdocs.communicate()
+        pytest.fail(f"mkdocs build kept running after Ctrl-C; its threads then:\n{output[-8000:]}")
     assert mkdocs.returncode != 0, output
     assert processes_in(tmp_path) == []
