@@ -334,6 +334,16 @@ def test_korean_failure_box_explains_in_korean() -> None:
     assert "returncode=&quot;3&quot; 옵션을 적으세요" in text
 
 
+def test_failure_box_of_a_block_at_its_process_cap_says_so_in_each_language() -> None:
+    capped = Result("bash: fork: retry: Resource temporarily unavailable\n", 0, process_cap=64)
+    english = render(block(), capped)
+    assert "p.md:1, reached its process cap of 64 processes (a fork bomb?)" in english
+    assert "at most 64 processes at once" in english
+    korean = render(block(), capped, locale="ko")
+    assert "p.md:1, 프로세스 상한(64개)에 닿았습니다 (포크 폭탄일까요?)" in korean
+    assert "한 번에 64개까지" in korean
+
+
 def test_a_duration_keeps_each_number_with_its_unit_when_the_footer_wraps() -> None:
     assert format_duration(1.5) == "1.50\u00a0s"
     assert format_duration(12.34) == "12.3\u00a0s"

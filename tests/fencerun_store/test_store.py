@@ -57,6 +57,14 @@ def test_a_result_survives_json_with_every_field() -> None:
     assert result_from_json(data, origin="live") == result
 
 
+def test_a_result_at_its_process_cap_survives_json_and_others_read_as_before() -> None:
+    capped = replace(sample_result(), process_cap=256)
+    data = json.loads(json.dumps(result_to_json(capped)))
+    assert result_from_json(data, origin="live") == capped
+    # Entries of results under the cap (every kept one) have no such field, as before it.
+    assert "process_cap" not in result_to_json(sample_result())
+
+
 def test_a_missing_entry_is_a_plain_miss_that_creates_nothing(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

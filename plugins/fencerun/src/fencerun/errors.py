@@ -25,7 +25,8 @@ class BlockError(FencerunError):
 
 
 class BlockFailure(FencerunError):
-    """A block that ran but did not exit as declared, or was stopped at its timeout."""
+    """A block that ran but did not exit as declared, reached its process cap, or was stopped
+    at its timeout."""
 
     TAIL_LINES = 15
 
@@ -36,6 +37,9 @@ class BlockFailure(FencerunError):
 
     @property
     def reason(self) -> str:
+        # Before the timeout: a fork bomb often runs into both, and the cap says why.
+        if self.result.process_cap is not None:
+            return f"reached its process cap of {self.result.process_cap} processes (a fork bomb?)"
         if self.result.timed_out:
             took = self.result.provenance.duration_s if self.result.provenance else None
             after = f" after {took:.1f} s" if took is not None else ""
@@ -44,6 +48,11 @@ class BlockFailure(FencerunError):
 
     @property
     def hint(self) -> str:
+        if self.result.process_cap is not None:
+            return (
+                f"a block may have at most {self.result.process_cap} processes at once: start "
+                "fewer, and wait for each (`wait` in a shell) before starting more"
+            )
         if self.result.timed_out:
             return 'give it more time with timeout="SECONDS" in the fence header, or make it faster'
         return (
@@ -73,6 +82,8 @@ def failure_of(block: Block, result: Result) -> BlockFailure | None:
     """The failure a result stands for, or None when the block exited as declared."""
     if result.origin == "not-executed":
         return None
-    if result.timed_out or result.returncode != block.options.returncode:
+    if result.timed_out or result.process_cap is not None:
+        return BlockFailure(block, result)
+    if result.returncode != block.options.returncode:
         return BlockFailure(block, result)
     return None

@@ -95,6 +95,9 @@ class Result:
     returncode: int
     timed_out: bool = False
     truncated: bool = False  # output was cut at the configured size
+    # The process cap the block reached (a fork refused, or as many processes as the cap
+    # allows, at once); None if it stayed under it. A block that reached it failed.
+    process_cap: int | None = None
     figures: tuple[Figure, ...] = field(default_factory=tuple)
     provenance: Provenance | None = None
     origin: Origin = "live"

@@ -101,6 +101,10 @@ def result_to_json(result: Result) -> dict[str, Any]:
         "figures": [figure.svg for figure in result.figures],
         "provenance": None,
     }
+    # Only when set, which a kept result never is (a block at its cap failed): entries and
+    # recordings read the same as before it existed, and older versions still read them.
+    if result.process_cap is not None:
+        data["process_cap"] = result.process_cap
     if result.provenance is not None:
         provenance = result.provenance
         data["provenance"] = {
@@ -118,6 +122,7 @@ def result_from_json(data: object, *, origin: Origin = "cached") -> Result:
     fields = _mapping(data, "result")
     figures = _typed(fields, "figures", list)
     provenance = fields.get("provenance")
+    process_cap = _integer(fields, "process_cap") if "process_cap" in fields else None
     return Result(
         output=_typed(fields, "output", str),
         returncode=_integer(fields, "returncode"),
@@ -125,6 +130,7 @@ def result_from_json(data: object, *, origin: Origin = "cached") -> Result:
         truncated=_typed(fields, "truncated", bool),
         figures=tuple(Figure(_svg(svg)) for svg in figures),
         provenance=None if provenance is None else _provenance(provenance),
+        process_cap=process_cap,
         origin=origin,
     )
 

@@ -128,6 +128,12 @@ def _failure_words(failure: BlockFailure, locale: str) -> tuple[str, str]:
     if not locale.lower().startswith("ko"):
         return failure.reason, failure.hint
     result = failure.result
+    if result.process_cap is not None:
+        return (
+            f"프로세스 상한({result.process_cap}개)에 닿았습니다 (포크 폭탄일까요?)",
+            f"블록은 프로세스를 한 번에 {result.process_cap}개까지 둘 수 있습니다. 더 적게 "
+            "띄우고, 새로 띄우기 전에 앞의 것을 기다리세요(셸에서는 `wait`)",
+        )
     if result.timed_out:
         return (
             "제한 시간을 넘겨 중단되었습니다",
