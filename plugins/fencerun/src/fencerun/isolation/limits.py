@@ -41,16 +41,31 @@ def apply_rlimits(policy: IsolationPolicy, *, cpu_seconds: int, processes: int |
 
 
 def processes_of(uid: int) -> int:
-    """How many processes the user runs now (RLIMIT_NPROC counts them all)."""
+    """How many tasks the user runs now, as RLIMIT_NPROC counts them: by real uid, threads
+    and zombies included. From each /proc/PID/status where there is /proc: the owner of
+    /proc/PID is the effective uid, and root for a zombie or a process that changed uid."""
     if os.path.isdir("/proc/self"):
-        running = 0
-        for entry in Path("/proc").iterdir():
-            with contextlib.suppress(OSError):
-                if entry.name.isdigit() and entry.stat().st_uid == uid:
-                    running += 1
-        return running
-    listing = subprocess.run(["ps", "-A", "-o", "uid="], capture_output=True, text=True)
+        return sum(_tasks_of(entry.name, uid) for entry in os.scandir("/proc"))
+    listing = subprocess.run(["ps", "-A", "-o", "ruid="], capture_output=True, text=True)
     return sum(1 for line in listing.stdout.split() if line == str(uid))
+
+
+def _tasks_of(pid: str, uid: int) -> int:
+    """The tasks of process `pid` if its real uid is `uid`, else 0."""
+    if not pid.isdigit():
+        return 0
+    try:
+        handle = os.open(f"/proc/{pid}/status", os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            status = os.read(handle, 8192)
+        finally:
+            os.close(handle)
+        if int(status.partition(b"\nUid:")[2].split(None, 1)[0]) != uid:
+            return 0
+        threads = status.partition(b"\nThreads:")[2].split(None, 1)
+        return int(threads[0]) if threads else 1
+    except (OSError, ValueError, IndexError):
+        return 0  # ended meanwhile
 
 
 def process_limit(allowed: int) -> int | None:
@@ -182,6 +197,23 @@ class PidsCgroup:
             return [int(pid) for pid in (self.path / "cgroup.procs").read_text().split()]
         except OSError:
             return []
+
+    def count(self) -> int:
+        """How many processes it holds now (pids.current)."""
+        try:
+            return int((self.path / "pids.current").read_text())
+        except (OSError, ValueError):
+            return 0
+
+    def refused_forks(self) -> int:
+        """How many forks its pids.max has refused so far: the "max" line of pids.events
+        (cgroup v1 and v2 alike), a count the kernel keeps exactly."""
+        with contextlib.suppress(OSError):
+            for line in (self.path / "pids.events").read_text().splitlines():
+                name, _, value = line.partition(" ")
+                if name == "max" and value.strip().isdigit():
+                    return int(value)
+        return 0
 
     def kill_all(self, *, patience: float = 5.0) -> None:
         """SIGKILL every member until none is left (a fork bomb needs a few rounds)."""

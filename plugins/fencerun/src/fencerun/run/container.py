@@ -39,8 +39,9 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 
 from fencerun.isolation import libc
-from fencerun.isolation.limits import PidsCgroup, apply_rlimits, become_block_uid
+from fencerun.isolation.limits import PidsCgroup, apply_rlimits, become_block_uid, processes_of
 from fencerun.isolation.policy import IsolationPolicy
+from fencerun.isolation.reaper import children_of
 from fencerun.isolation.sandbox import (
     FilesystemPlan,
     Namespaces,
@@ -55,6 +56,11 @@ from fencerun.run.spawner import Spawner, SpawnError
 
 _READ_SIZE = 65536
 _SETUP_FAILED = 70
+# How long processes a block left behind may go on once its last step has ended, before
+# they are killed: long enough for a fork bomb that backgrounds itself (`:(){ :|:& };:`)
+# to reach the process cap and be reported, where killing it at once would hide it.
+LEFTOVER_GRACE_S = 0.5
+_LEFTOVER_POLL_S = 0.01
 
 
 @dataclass(frozen=True)
@@ -102,7 +108,16 @@ class ContainerSetupError(RuntimeError):
 class Container:
     """A running container; steps are run one at a time with `run_step`."""
 
-    def __init__(self, spec: ContainerSpec, spawner: Spawner, cgroup: PidsCgroup | None) -> None:
+    def __init__(
+        self,
+        spec: ContainerSpec,
+        spawner: Spawner,
+        cgroup: PidsCgroup | None,
+        *,
+        subreaper: bool = False,
+    ) -> None:
+        """`subreaper`: the first process is a child subreaper (Linux), so that its
+        children are every process the block left."""
         self._cgroup = cgroup
         self._spawner = spawner
         output_read, output_write = os.pipe()
@@ -123,7 +138,7 @@ class Container:
         if self._cgroup is not None:
             self._cgroup.add(self.pid)
         self._output = output_read
-        self._commands = command_write
+        self._commands: int | None = command_write
         self._control = control_read
         for fd in (output_read, control_read):
             os.set_blocking(fd, False)
@@ -136,12 +151,20 @@ class Container:
         self._reported: list[StepOutcome] = []  # steps that reported, not yet collected
         self.exit_code: int | None = None  # how the first process ended, once it has
         self.ended = False
+        self._subreaper = subreaper
+        # Where RLIMIT_NPROC is the cap: whose processes it counts, and its value.
+        self._counted_uid = spec.uid if spec.uid is not None else os.getuid()
+        self._nproc_limit = spec.process_limit if cgroup is None else None
+        self._own_uid = spec.uid is not None
+        self._refused_before = 0
+        self.cap_reached = False  # by the current block (`start_block`)
 
     def run_step(self, sink: Callable[[bytes], None], deadline: float) -> StepOutcome:
         """Let the next step run; collect its output until it reports, ends, or times out."""
         # If it is already gone, the wait below finds out how it ended.
         with contextlib.suppress(BrokenPipeError):
-            os.write(self._commands, b"go\n")
+            if self._commands is not None:
+                os.write(self._commands, b"go\n")
         while True:
             if self._reported:
                 self._drain(sink)
@@ -156,11 +179,64 @@ class Container:
                 return StepOutcome(timed_out=True, ended=True)
             self._wait(sink, remaining)
 
+    def start_block(self) -> None:
+        """A new block of the job starts: `cap_reached` is about it alone from now on."""
+        self.cap_reached = False
+        if self._cgroup is not None:
+            self._refused_before = self._cgroup.refused_forks()
+
+    def note_cap(self) -> bool:
+        """Whether the current block has reached its process cap, so far (`cap_reached`).
+
+        Under a pids cgroup, a fork its pids.max refused: counted by the kernel, exact and
+        one file read. Under RLIMIT_NPROC nothing counts refused forks; the limit binds the
+        processes of one uid, so counting them (a walk of /proc, done only while the block
+        has processes besides its first) says whether the kernel refuses the next fork.
+        """
+        if self.cap_reached:
+            return True
+        if self._cgroup is not None:
+            self.cap_reached = self._cgroup.refused_forks() > self._refused_before
+        elif self._nproc_limit is not None and not self.ended and self._has_leftovers():
+            self.cap_reached = self._uid_processes() >= self._nproc_limit
+        return self.cap_reached
+
+    def _uid_processes(self) -> int:
+        # Only where /proc tells: elsewhere (macOS) it would cost a `ps` run.
+        return processes_of(self._counted_uid) if os.path.isdir("/proc/self") else 0
+
+    def _has_leftovers(self) -> bool:
+        """Whether the block's first process has company (started by the block, still there)."""
+        if self._cgroup is not None:
+            return self._cgroup.count() > 1
+        if self._subreaper:  # every leftover is its descendant, and its children name them
+            return bool(children_of(self.pid))
+        return self._own_uid and self._uid_processes() > 1
+
+    def _watch_leftovers(self, sink: Callable[[bytes], None], until: float) -> None:
+        """Let what the block left behind run a little (`LEFTOVER_GRACE_S`), while it
+        keeps running and has not reached the cap."""
+        while not self.ended and self._has_leftovers() and not self.note_cap():
+            remaining = until - time.monotonic()
+            if remaining <= 0:
+                return
+            self._wait(sink, min(remaining, _LEFTOVER_POLL_S))
+
+    def _release(self) -> None:
+        """Tell the first process, which waits after its last step, to end (EOF)."""
+        if self._commands is not None:
+            os.close(self._commands)
+            self._commands = None
+
     def finish(self, sink: Callable[[bytes], None], deadline: float) -> bool:
         """Wait for the container to end after its last step; kill it at the deadline.
 
+        Whatever the block left running gets a short grace first (`_watch_leftovers`).
         Returns False if it had to be killed.
         """
+        if not self.ended:
+            self._watch_leftovers(sink, min(deadline, time.monotonic() + LEFTOVER_GRACE_S))
+            self._release()
         while not self.ended:
             remaining = deadline - time.monotonic()
             if remaining <= 0:

@@ -163,7 +163,7 @@ class _FamilyRun:
             process_limit=None if self._cgroup else process_limit,
             uid=None if self._cgroup else uid,
         )
-        self.container = Container(spec, ctx.spawner, self._cgroup)
+        self.container = Container(spec, ctx.spawner, self._cgroup, subreaper=ctx.plan.linux)
 
     def steps_of(self, position: int) -> list[Step]:
         return self._steps[position]
@@ -194,6 +194,7 @@ def _run_block(
     returncode: int | None = 0
     timed_out = ended = False
     figures: list[str] = []
+    run.container.start_block()
     for step in run.steps_of(position):
         if step.echo:
             # A command whose output ends mid-line must not share it with the next prompt.
@@ -209,11 +210,13 @@ def _run_block(
             break
     if position == run.last_position and not ended:
         timed_out = ended = not run.container.finish(buffer.add, deadline)
+    reached_cap = run.container.note_cap()
     result = Result(
         output=buffer.text(run.scrub),
         returncode=KILLED_RETURNCODE if timed_out or returncode is None else returncode,
         timed_out=timed_out,
         truncated=buffer.truncated,
+        process_cap=settings.policy.max_processes if reached_cap else None,
         figures=tuple(Figure(svg) for svg in figures),
         provenance=provenance(family_of(block), started_at, time.monotonic() - start),
     )

@@ -158,7 +158,8 @@ def serve(
     wait_for_go: Callable[[], bool],
     report: Callable[[dict[str, object]], None],
 ) -> NoReturn:
-    """Run each step when told to, report its return code and figures; exit after the last."""
+    """Run each step when told to, report its return code and figures; after the last,
+    exit when told to (the worker looks at what the block left running until then)."""
     main = _install_prepared()
     returncode = 0
     owner = os.getpid()
@@ -178,5 +179,7 @@ def serve(
             _shut_down_like_python()
         _flush()
         report({"rc": returncode, "figures": figures})
+    else:
+        wait_for_go()
     libc.flush_c_stdio()
     os._exit(returncode)

@@ -46,6 +46,9 @@ def driver_script(steps: Sequence[ShellStep], shell_name: str) -> str:
         columns = f"COLUMNS={step.columns} " if step.columns else ""
         lines.append(f'{columns}eval "{read_code}"')
         lines.append(f'printf \'{{"rc": %d}}\\n\' "$?" >&{CONTROL_FD}')
+    # Then the shell waits for the worker's word to end (EOF): what the block left running
+    # lives until then, where the worker can see it.
+    lines.append(f"read -r _ <&{COMMAND_FD}")
     # One line: the shell numbers the lines of evaluated code from the line of
     # `eval`, so on line 1 they match the lines of the block.
     return "; ".join(lines) + "\n"
