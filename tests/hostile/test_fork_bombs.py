@@ -244,13 +244,14 @@ def test_root_build_without_pids_controller_caps_each_mode(
         assert f"at most {CAP} processes (RLIMIT_NPROC, each block under a uid" in summary
         output, peak, cap = report[variant]["bomb"]
         assert "fork: retry: Resource temporarily unavailable" in output, (variant, output)
-        assert 1 < peak <= CAP and cap == CAP, (variant, peak, cap)
+        assert 1 < peak <= CAP and cap in (None, CAP), (variant, peak, cap)
         returncode, output, cap = report[variant]["loop"]
         started = int(output.split("started ", 1)[1].split()[0])
         assert returncode == 1 and 0 < started < CAP and cap == CAP, (variant, output, cap)
-        # Under RLIMIT_NPROC the cap is seen only by counting, at moments: a bare bomb's
+        # Under RLIMIT_NPROC the cap is seen only by counting, at moments: a shell bomb's
         # processes are at the cap for an instant, then mostly asleep in bash's fork
-        # retry, so it is not always seen (pids.events counts every refused fork).
+        # retry, so it is not always seen (pids.events counts every refused fork). The
+        # fork loop's children stay, at the cap, until the block ends: always seen.
         timed_out, cap = report[variant]["bare"]
         assert not timed_out and cap in (None, CAP), (variant, cap)
         assert report[variant]["calm"] == ["started\n", None], variant
