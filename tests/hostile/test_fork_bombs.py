@@ -99,13 +99,13 @@ def test_bare_classic_fork_bomb_fails_its_block_naming_the_cap(
     needs_ceiling(ceiling)
     skip_without(executor, "pids cgroup", "pids cgroup, whose pids.events counts refused forks,")
     bomb = block("bash", mark_shell(marker) + BARE_BOMB, timeout=10)
-    with peak_of(marker) as peak:
-        (result,) = run(executor, bomb)
+    # No peak sampled here: the bomb is killed as soon as it reaches the cap, often before
+    # a sample of /proc; the cap itself is checked with the bomb that stays (above).
+    (result,) = run(executor, bomb)
     failure = failure_of(bomb, result)
     assert failure is not None, result
     assert f"posts/example.md:10: bash block {CAP_MESSAGE}" in failure.describe()
     assert not result.timed_out and result.process_cap == CAP
-    assert 1 < peak[0] <= CAP
     assert list(processes_marked(marker)) == []
 
 
