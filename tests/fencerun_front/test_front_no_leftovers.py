@@ -24,6 +24,16 @@ sleep 250
 """
 
 
+# Runs `python ARGS...` with SIGINT at its default, as a shell's foreground command has it.
+# A test run started in the background (`scripts/test &`, a CI runner's detached shell)
+# passes SIGINT on ignored, and a program that inherits it ignored keeps ignoring Ctrl-C,
+# as POSIX wants of background jobs: the build would rightly go on.
+AS_TYPED_IN_A_TERMINAL = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
+)
+
+
 def processes_in(folder: Path) -> list[int]:
     """Processes whose working folder is `folder` (the executor starts its workers there)."""
     found = []
@@ -66,7 +76,7 @@ def _ctrl_c_as_a_terminal_sends_it() -> None:
 def test_ctrl_c_stops_the_build_and_every_block_it_started(tmp_path: Path) -> None:
     write_project(tmp_path, {"index.md": SLOW_PAGE})
     mkdocs = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build"],
+        [sys.executable, "-c", AS_TYPED_IN_A_TERMINAL, "-m", "mkdocs", "build"],
         cwd=tmp_path,
         # SIGABRT makes a hung build print where each of its threads is (below).
         env=build_env({"PYTHONFAULTHANDLER": "1"}),
