@@ -67,12 +67,6 @@ def test_a_failed_build_leaves_no_process(tmp_path: Path) -> None:
     assert processes_in(tmp_path) == []
 
 
-def _ctrl_c_as_a_terminal_sends_it() -> None:
-    # A test run started in the background by a shell (nohup ... &, some CI harnesses)
-    # inherits SIGINT ignored, and so would mkdocs: give it the default a terminal gives.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def test_ctrl_c_stops_the_build_and_every_block_it_started(tmp_path: Path) -> None:
     write_project(tmp_path, {"index.md": SLOW_PAGE})
     mkdocs = subprocess.Popen(
@@ -83,7 +77,6 @@ def test_ctrl_c_stops_the_build_and_every_block_it_started(tmp_path: Path) -> No
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        preexec_fn=_ctrl_c_as_a_terminal_sends_it,
     )
     started = tmp_path / "started.txt"
     deadline = time.monotonic() + 120
