@@ -47,4 +47,6 @@ def test_a_link_to_a_missing_heading_fails_the_strict_build(tmp_path: Path) -> N
     assert built.returncode != 0, built.stderr[-3000:]
     warnings = [line for line in built.stderr.splitlines() if line.startswith("WARNING")]
     assert len(warnings) == 1, built.stderr[-3000:]
-    assert "ko/about.md" in warnings[0] and "'#없는-절'" in warnings[0], warnings
+    # Named as fencerun and the content check name pages: from the project folder.
+    assert "'docs/ko/about.md'" in warnings[0] and "'docs/ko/index.md'" in warnings[0], warnings
+    assert "'index.md#없는-절'" in warnings[0], warnings

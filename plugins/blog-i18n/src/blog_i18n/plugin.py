@@ -32,6 +32,7 @@ from .categories import CategorySlugs
 from .config import BlogI18nConfig
 from .feed import Feed, FeedItem, write_feed
 from .languages import Languages
+from .paths import name_pages_from_the_project
 from .quiet_log import quiet_static_i18n
 from .readtime import reading_minutes
 
@@ -68,6 +69,7 @@ class BlogI18nPlugin(BasePlugin[BlogI18nConfig]):  # type: ignore[no-untyped-cal
         if self.i18n.config.docs_structure != "folder":
             raise PluginError("blog-i18n needs i18n's docs_structure: folder")
         alternates.check_post_url_format(self.blog.config.post_url_format)
+        name_pages_from_the_project(config)
         self.languages = Languages.of(self.i18n)
         if self.open_builds == 0:
             self.drafts = []
