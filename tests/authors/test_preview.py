@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.authors.preview_site import PUBLISHED, write_site
+from tests.scripts import load_script
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WAIT = 180.0  # a busy machine; the first build runs the blocks
@@ -83,12 +83,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
     try:
         yield Server(f"http://127.0.0.1:{port}/", tmp_path, log)
     finally:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        load_script("bench_serve").stop(process)
 
 
 def test_the_preview_serves_one_language_and_shows_each_save(server: Server) -> None:
