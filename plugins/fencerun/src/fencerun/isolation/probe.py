@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import signal
 import sys
 from dataclasses import dataclass
@@ -37,6 +38,9 @@ class Protections:
     process_cap: str  # what keeps the number of processes down: "pids cgroup", "RLIMIT_NPROC"
     notes: tuple[str, ...] = ()  # why a protection is missing
     linux: bool = True  # False: only calls every POSIX system has (see `portable`)
+    # RLIMIT_NPROC counts only the processes of the caller's own user namespace (Linux 5.14+),
+    # so a block in a user namespace of its own is capped exactly, whatever else its user runs.
+    nproc_per_namespace: bool = False
 
     def summary(self, policy: IsolationPolicy) -> str:
         """One line for the build log."""
@@ -122,7 +126,13 @@ def probe(policy: IsolationPolicy, *, process_cap: str) -> Protections:
         network=bool(found.get("network")),
     )
     notes = [str(note) for note in found.get("notes", [])] + cgroup_note
-    return Protections(namespaces, bool(found.get("caps")), process_cap, tuple(notes))
+    return Protections(
+        namespaces,
+        bool(found.get("caps")),
+        process_cap,
+        tuple(notes),
+        nproc_per_namespace=bool(found.get("nproc_per_namespace")),
+    )
 
 
 def _try_drop_in_child() -> bool:
@@ -144,6 +154,7 @@ def _probe_here(policy: IsolationPolicy) -> dict[str, object]:
         try:
             enter_namespaces(Namespaces(user=True))
             report["user"] = True
+            report["nproc_per_namespace"] = _nproc_counts_this_namespace()
         except OSError as error:
             notes.append(f"user namespaces ({error.strerror}): no PID, mount or network namespace")
             report["caps"] = drop_privileges(last_capability())
@@ -190,6 +201,24 @@ def _probe_here(policy: IsolationPolicy) -> dict[str, object]:
         notes.append("PID namespace (not permitted)")
     report["caps"] = drop_privileges(last_capability())
     return report
+
+
+def _nproc_counts_this_namespace() -> bool:
+    """Whether RLIMIT_NPROC counts only this user namespace's processes: a child limited to
+    3 processes forks one more (it, the prober and the grandchild make 3 here). Where the
+    kernel counts every process of the user (before Linux 5.14) the build alone has more."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            resource.setrlimit(resource.RLIMIT_NPROC, (3, 3))
+            grandchild = os.fork()
+            if grandchild == 0:
+                os._exit(0)
+            os.waitpid(grandchild, 0)
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 
 
 def _pid_namespace_works(*, mount_proc: bool) -> bool:

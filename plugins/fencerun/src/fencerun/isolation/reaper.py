@@ -29,6 +29,18 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def _threads_of(pid: int) -> int:
+    try:
+        return sum(1 for _ in os.scandir(f"/proc/{pid}/task"))
+    except OSError:
+        return 0  # ended meanwhile
+
+
+def tasks_in_tree(pid: int) -> int:
+    """The tasks (threads included, as RLIMIT_NPROC counts them) of `pid` and its descendants."""
+    return sum(_threads_of(member) for member in _tree([pid]))
+
+
 def _tree(roots: list[int]) -> list[int]:
     found, pending = [], list(roots)
     while pending:

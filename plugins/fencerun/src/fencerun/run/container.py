@@ -41,7 +41,7 @@ from typing import NoReturn
 from fencerun.isolation import libc
 from fencerun.isolation.limits import PidsCgroup, apply_rlimits, become_block_uid, processes_of
 from fencerun.isolation.policy import IsolationPolicy
-from fencerun.isolation.reaper import children_of
+from fencerun.isolation.reaper import children_of, tasks_in_tree
 from fencerun.isolation.sandbox import (
     FilesystemPlan,
     Namespaces,
@@ -61,6 +61,9 @@ _SETUP_FAILED = 70
 # to reach the process cap and be reported, where killing it at once would hide it.
 LEFTOVER_GRACE_S = 0.5
 _LEFTOVER_POLL_S = 0.01
+# How far below its RLIMIT_NPROC a block's count may sit and still be taken as the cap
+# reached (`Container.note_cap`).
+_NEAR_CAP = 3
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,16 @@ class SandboxPlan:
     mounts_prepared: bool  # the mounts copied from the server are private and read-only
     worker_mount_namespace: str
     last_capability: int
+
+
+@dataclass(frozen=True)
+class ProcessLimit:
+    """RLIMIT_NPROC for a container that no pids cgroup caps, and what the kernel counts."""
+
+    value: int
+    processes_before: int  # processes of the counted uid as the container started
+    # Counted in the block's own user namespace (its processes alone), not over its uid.
+    own_namespace: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,7 +102,7 @@ class ContainerSpec:
     env: dict[str, str] | None
     filesystem: FilesystemPlan | None  # None without a mount namespace
     cpu_seconds: int
-    process_limit: int | None  # RLIMIT_NPROC, where no pids cgroup does the job
+    process_limit: ProcessLimit | None  # where no pids cgroup does the job
     uid: int | None  # a root build's block without a pids cgroup runs as this real uid
 
 
@@ -154,8 +167,7 @@ class Container:
         self._subreaper = subreaper
         # Where RLIMIT_NPROC is the cap: whose processes it counts, and its value.
         self._counted_uid = spec.uid if spec.uid is not None else os.getuid()
-        self._nproc_limit = spec.process_limit if cgroup is None else None
-        self._own_uid = spec.uid is not None
+        self.nproc_limit = spec.process_limit if cgroup is None else None
         self._refused_before = 0
         self.cap_reached = False  # by the current block (`start_block`)
 
@@ -190,20 +202,29 @@ class Container:
 
         Under a pids cgroup, a fork its pids.max refused: counted by the kernel, exact and
         one file read. Under RLIMIT_NPROC nothing counts refused forks; the limit binds the
-        processes of one uid, so counting them (a walk of /proc, done only while the block
-        has processes besides its first) says whether the kernel refuses the next fork.
+        processes of one uid (or of the block's user namespace), so counting them (a walk of
+        /proc, done only while the block has processes besides its first) tells how close
+        the block is. A shell that backs off after a refused fork (bash sleeps a second
+        before it retries) lets some of its processes end meanwhile, so a count taken then
+        can sit a little below the limit: `_NEAR_CAP` allows for that.
         """
         if self.cap_reached:
             return True
         if self._cgroup is not None:
             self.cap_reached = self._cgroup.refused_forks() > self._refused_before
-        elif self._nproc_limit is not None and not self.ended and self._has_leftovers():
-            self.cap_reached = self._uid_processes() >= self._nproc_limit
+        elif self.nproc_limit is not None and not self.ended and self._has_leftovers():
+            self.cap_reached = self._counted_processes() >= self.nproc_limit.value - _NEAR_CAP
         return self.cap_reached
 
-    def _uid_processes(self) -> int:
-        # Only where /proc tells: elsewhere (macOS) it would cost a `ps` run.
-        return processes_of(self._counted_uid) if os.path.isdir("/proc/self") else 0
+    def _counted_processes(self) -> int:
+        """The tasks RLIMIT_NPROC counts against this block's limit, as far as /proc tells
+        (elsewhere, macOS, it would cost a `ps` run: 0)."""
+        if not os.path.isdir("/proc/self"):
+            return 0
+        assert self.nproc_limit is not None
+        if self.nproc_limit.own_namespace:
+            return tasks_in_tree(self.pid)  # every process of its namespace is its descendant
+        return processes_of(self._counted_uid)
 
     def _has_leftovers(self) -> bool:
         """Whether the block's first process has company (started by the block, still there)."""
@@ -211,7 +232,9 @@ class Container:
             return self._cgroup.count() > 1
         if self._subreaper:  # every leftover is its descendant, and its children name them
             return bool(children_of(self.pid))
-        return self._own_uid and self._uid_processes() > 1
+        if self.nproc_limit is None:
+            return False
+        return self._counted_processes() > self.nproc_limit.processes_before + 1
 
     def _watch_leftovers(self, sink: Callable[[bytes], None], until: float) -> None:
         """Let what the block left behind run a little (`LEFTOVER_GRACE_S`), while it
@@ -444,7 +467,9 @@ def _become_block(
         if plan.namespaces.own_flags & libc.CLONE_NEWNET:
             bring_up_loopback()
         os.chdir(spec.workdir)
-        apply_rlimits(plan.policy, cpu_seconds=spec.cpu_seconds, processes=spec.process_limit)
+        limit = spec.process_limit
+        processes = None if limit is None else limit.value
+        apply_rlimits(plan.policy, cpu_seconds=spec.cpu_seconds, processes=processes)
         if spec.uid is not None:
             become_block_uid(spec.uid, real_only=plan.linux)
         if plan.linux:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -17,19 +18,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fencerun.isolation.environment import block_environment
-from fencerun.isolation.limits import PidsCgroup
+from fencerun.isolation.limits import PidsCgroup, processes_of
 from fencerun.isolation.probe import Protections
 from fencerun.isolation.sandbox import PRIVATE_HOME, PRIVATE_TMP, PRIVATE_WORK, plan_filesystem
 from fencerun.isolation.scrub import PathScrubber
 from fencerun.model import Block, Figure, Result
 from fencerun.run.capture import OutputBuffer
-from fencerun.run.container import Container, ContainerSpec, SandboxPlan
+from fencerun.run.container import Container, ContainerSpec, ProcessLimit, SandboxPlan
 from fencerun.run.protocol import WorkerSettings
 from fencerun.run.provenance import now_iso, provenance
 from fencerun.run.python_runtime import PythonStep
 from fencerun.run.shell_runtime import ShellStep
 from fencerun.run.spawner import Spawner
 from fencerun.run.steps import Family, Step, block_workdir, family_of, steps_for
+
+# What bash and dash print when the kernel refuses them a fork (EAGAIN). Under RLIMIT_NPROC
+# that is the cap, and the shell's word for it is surer than a count of processes, which
+# can miss the moment (`Container.note_cap`).
+_SHELL_FORK_REFUSED = re.compile(rb"fork: (retry: )?Resource temporarily unavailable|Cannot fork")
 
 NOT_RUN_RETURNCODE = -1
 KILLED_RETURNCODE = -9
@@ -45,9 +51,8 @@ class WorkerContext:
     shells: dict[str, str]  # family -> path of the shell
     plan: SandboxPlan  # what the fork server knows of every container
     visible_under_tmp: tuple[str, ...]
-    process_limit: int | None  # RLIMIT_NPROC where there is no pids cgroup
-    # family -> (uid, its RLIMIT_NPROC) for a root build without a pids cgroup
-    block_uids: dict[Family, tuple[int, int]]
+    # family -> the uid its blocks run as, for a root build without a pids cgroup
+    block_uids: dict[Family, int]
     spawner: Spawner  # the fork server containers are forked from
     _cgroups: dict[Family, PidsCgroup] = field(default_factory=dict)
     _sent_env: dict[str, str] | None = None  # the environment the fork server has
@@ -58,6 +63,21 @@ class WorkerContext:
             return None
         self._sent_env = env
         return env
+
+    def process_limit(self, family: Family) -> ProcessLimit | None:
+        """RLIMIT_NPROC for a container of `family`, where no pids cgroup caps it."""
+        if self.settings.cgroup_root is not None:
+            return None
+        allowed = self.settings.policy.max_processes
+        uid = self.block_uids.get(family)
+        own_namespace = self.protections.namespaces.user and self.protections.nproc_per_namespace
+        if uid is None and own_namespace:
+            # Counted in the block's own user namespace: its processes alone.
+            return ProcessLimit(allowed, processes_before=0, own_namespace=True)
+        # The limit counts every process of the uid, so it sits above what runs now: counted
+        # here, as the container starts, for other work of the user comes and goes.
+        before = processes_of(os.getuid() if uid is None else uid)
+        return ProcessLimit(before + allowed, processes_before=before)
 
     def block_cgroup(self, family: Family) -> PidsCgroup | None:
         """The pids cgroup this worker's containers of one family join, one at a time.
@@ -119,7 +139,9 @@ class _FamilyRun:
         settings, policy = ctx.settings, ctx.settings.policy
         self.last_position = blocks[-1][0]
         self._steps = {position: steps_for(block) for position, block in blocks}
-        uid, process_limit = ctx.block_uids.get(family, (None, ctx.process_limit))
+        self._cgroup = ctx.block_cgroup(family)
+        process_limit = ctx.process_limit(family)
+        uid = ctx.block_uids.get(family)
         # Only a block that is its uid in full (off Linux) needs its folders to be its own.
         owner = uid if not ctx.plan.linux else None
         self._folder, (home, tmp, work) = _fresh_folders(ctx, owner)
@@ -141,7 +163,6 @@ class _FamilyRun:
                 else:
                     shell_steps.append(ShellStep(step.code, here, block.options.width))
         timeouts = sum(block_timeout(block, settings.default_timeout) for _, block in blocks)
-        self._cgroup = ctx.block_cgroup(family)
         writable = tuple(path for path in workdirs if path is not None)
         spec = ContainerSpec(
             python_steps=tuple(python_steps),
@@ -160,7 +181,7 @@ class _FamilyRun:
             if ctx.plan.namespaces.mount
             else None,
             cpu_seconds=policy.cpu_seconds or math.ceil(timeouts) + 1,
-            process_limit=None if self._cgroup else process_limit,
+            process_limit=process_limit,
             uid=None if self._cgroup else uid,
         )
         self.container = Container(spec, ctx.spawner, self._cgroup, subreaper=ctx.plan.linux)
@@ -210,7 +231,9 @@ def _run_block(
             break
     if position == run.last_position and not ended:
         timed_out = ended = not run.container.finish(buffer.add, deadline)
-    reached_cap = run.container.note_cap()
+    reached_cap = run.container.note_cap() or (
+        run.container.nproc_limit is not None and buffer.search(_SHELL_FORK_REFUSED)
+    )
     result = Result(
         output=buffer.text(run.scrub),
         returncode=KILLED_RETURNCODE if timed_out or returncode is None else returncode,

@@ -24,8 +24,8 @@ from typing import IO
 
 from fencerun.isolation import libc
 from fencerun.isolation.environment import worker_environment
-from fencerun.isolation.limits import block_uid, process_limit, processes_of
-from fencerun.isolation.probe import portable, probe
+from fencerun.isolation.limits import block_uid
+from fencerun.isolation.probe import Protections, portable, probe
 from fencerun.isolation.reaper import kill_descendants
 from fencerun.isolation.sandbox import (
     PRIVATE_TMP,
@@ -71,17 +71,20 @@ def _visible_under_tmp(settings: WorkerSettings) -> tuple[str, ...]:
     return tuple(sorted(p for p in candidates if p and os.path.realpath(p).startswith(tmp)))
 
 
-def _block_uids(settings: WorkerSettings) -> dict[Family, tuple[int, int]]:
+def _block_uids(settings: WorkerSettings) -> dict[Family, int]:
     """For a root build without a pids cgroup, where RLIMIT_NPROC would not bind root: a uid
-    per kind of container, and the limit for it (above what that uid already runs)."""
+    per kind of container."""
     if settings.cgroup_root is not None or os.getuid() != 0:
         return {}
-    found: dict[Family, tuple[int, int]] = {}
     families: tuple[Family, ...] = ("python", "bash", "sh")
-    for slot, family in enumerate(families):
-        uid = block_uid(os.getpid(), slot)
-        found[family] = (uid, processes_of(uid) + settings.policy.max_processes)
-    return found
+    return {family: block_uid(os.getpid(), slot) for slot, family in enumerate(families)}
+
+
+def _nproc_cap(protections: Protections) -> str:
+    """How RLIMIT_NPROC caps a non-root build's blocks, as the protections line says it."""
+    if protections.namespaces.user and protections.nproc_per_namespace:
+        return "RLIMIT_NPROC, each block in a user namespace of its own"
+    return "RLIMIT_NPROC over every process of the build's user, counted as each block starts"
 
 
 def _context(settings: WorkerSettings) -> WorkerContext:
@@ -101,6 +104,8 @@ def _context(settings: WorkerSettings) -> WorkerContext:
             protections = dataclasses.replace(protections, process_cap=process_cap)
     else:
         protections = portable(settings.policy, process_cap=process_cap)
+    if settings.cgroup_root is None and not block_uids:
+        protections = dataclasses.replace(protections, process_cap=_nproc_cap(protections))
     namespaces = protections.namespaces
     path = worker_environment(settings.build_env)["PATH"]
     shells = {name: found for name in ("bash", "sh") if (found := shutil.which(name, path=path))}
@@ -143,7 +148,6 @@ def _context(settings: WorkerSettings) -> WorkerContext:
         shells=shells,
         plan=plan,
         visible_under_tmp=_visible_under_tmp(settings),
-        process_limit=process_limit(settings.policy.max_processes),
         block_uids=block_uids,
         spawner=spawner,
     )
