@@ -51,8 +51,10 @@ def _processes_of(uid: int) -> int:
 def process_ceiling(limit: int) -> Iterator[str]:
     """Cap this process and what it starts from now on at `limit` more processes.
 
-    Yields how ("pids cgroup", "RLIMIT_NPROC"), or "" where no cap can be set: as root,
-    whom RLIMIT_NPROC does not bind, without a writable cgroup v1 pids hierarchy.
+    Yields how: "pids cgroup" where cgroup v1's pids hierarchy is writable; else
+    "RLIMIT_NPROC". It does not bind root itself, but it is a hard limit that every block
+    inherits, and a root build without a pids cgroup runs its blocks under uids of their own,
+    which it binds.
     """
     parent = _own_v1_pids_cgroup()
     if parent is not None:
@@ -75,15 +77,18 @@ def process_ceiling(limit: int) -> Iterator[str]:
                             os.kill(int(pid), signal.SIGKILL)
                 ceiling.rmdir()
             return
-    if os.getuid() != 0:
-        before = resource.getrlimit(resource.RLIMIT_NPROC)
-        cap = _processes_of(os.getuid()) + limit
-        if before[1] != resource.RLIM_INFINITY:
-            cap = min(cap, before[1])
-        resource.setrlimit(resource.RLIMIT_NPROC, (cap, before[1]))
-        try:
-            yield "RLIMIT_NPROC"
-        finally:
-            resource.setrlimit(resource.RLIMIT_NPROC, before)
+    before = resource.getrlimit(resource.RLIMIT_NPROC)
+    cap = _processes_of(os.getuid()) + limit
+    if before[1] != resource.RLIM_INFINITY:
+        cap = min(cap, before[1])
+    if os.getuid() == 0:
+        # Root may lower its hard limit and not raise it again: for the rest of this
+        # process, which ends with the tests.
+        resource.setrlimit(resource.RLIMIT_NPROC, (cap, cap))
+        yield "RLIMIT_NPROC"
         return
-    yield ""
+    resource.setrlimit(resource.RLIMIT_NPROC, (cap, before[1]))
+    try:
+        yield "RLIMIT_NPROC"
+    finally:
+        resource.setrlimit(resource.RLIMIT_NPROC, before)

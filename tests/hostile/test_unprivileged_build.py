@@ -22,6 +22,9 @@ from pathlib import Path
 import fencerun
 import pytest
 
+from tests.hostile.conftest import CAP
+from tests.hostile.test_fork_bombs import FORK_LOOP, UNDER_THE_CAP
+
 NOBODY = 65534
 
 # Run by the unprivileged user: three blocks, their results as JSON on stdout.
@@ -51,6 +54,42 @@ BUILD = textwrap.dedent(
             result = executor.submit([block])[0].result(timeout=60)
             results.append([result.returncode, result.output])
     print(json.dumps({"summary": summary, "results": results}))
+    """
+)
+
+
+# Run by the unprivileged user, for each variant: a calm block and a fork loop, while the
+# user runs more processes than a block may have, started after the workers were. JSON out.
+CAPPED_BUILD = textwrap.dedent(
+    """\
+    import json, subprocess, sys
+    from fencerun.isolation import IsolationPolicy
+    from fencerun.model import Block, BlockOptions, SourceLocation
+    from fencerun.run import Executor
+
+    project, cap, calm, loop = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    report = {}
+    for variant in ("namespaces", "fallback", "portable"):
+        policy = IsolationPolicy(
+            linux_isolation=variant != "portable", namespaces=variant == "namespaces",
+            max_processes=cap,
+        )
+        with Executor(project_dir=project, workers=1, policy=policy) as pool:
+            summary = pool.protections_summary()
+            others = [subprocess.Popen(["sleep", "120"]) for _ in range(cap + 8)]
+            try:
+                results = []
+                for number, (language, code) in enumerate([("bash", calm), ("python", loop)]):
+                    block = Block(language=language, code=code, options=BlockOptions(timeout=10),
+                                  location=SourceLocation("page.md", number + 1), index=number)
+                    result = pool.submit([block])[0].result(timeout=120)
+                    results.append([result.returncode, result.output, result.process_cap])
+            finally:
+                for other in others:
+                    other.kill()
+                    other.wait()
+        report[variant] = {"summary": summary, "calm": results[0], "loop": results[1]}
+    print(json.dumps(report))
     """
 )
 
@@ -161,3 +200,39 @@ def test_an_unprivileged_build_runs_blocks_isolated(
         # the build's user, and the summary says what is missing.
         assert results[0][1] == f"{NOBODY if os.geteuid() == 0 else os.geteuid()}\n"
         assert "user namespace" in summary
+
+
+def test_an_unprivileged_build_caps_each_block_whatever_else_the_user_runs(
+    open_project: Path, open_fencerun: Path
+) -> None:
+    """RLIMIT_NPROC counts every process of the user (outside a user namespace of the
+    block's own): the limit must be set above what the user runs as each block starts,
+    not as the worker started, or the user's other work would starve the blocks."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(open_project),
+        "PYTHONPATH": str(open_fencerun),
+    }
+    python = _python_for_nobody(env)
+    done = subprocess.run(
+        _as_nobody(
+            [python, "-c", CAPPED_BUILD, str(open_project), str(CAP), UNDER_THE_CAP, FORK_LOOP]
+        ),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    for variant, report in json.loads(done.stdout).items():
+        summary = report["summary"]
+        assert report["calm"] == [0, "started\n", None], (variant, report)
+        returncode, output, cap = report["loop"]
+        started = int(output.split("started ", 1)[1].split()[0])
+        assert returncode == 1 and 0 < started < CAP and cap == CAP, (variant, output, cap)
+        assert "BlockingIOError: [Errno 11] Resource temporarily unavailable" in output
+        if "each block in a user namespace of its own" in summary:
+            # Counted in the block's namespace alone: the cap is exact.
+            assert started == CAP - 1, (variant, started)
+        else:
+            assert "RLIMIT_NPROC over every process of the build's user" in summary, summary
