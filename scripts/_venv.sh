@@ -70,12 +70,36 @@ for name in sys.argv[1:]:
 print(digest.hexdigest())' "$@"
 }
 
+# hold_setup_lock PYTHON / release_setup_lock: one set-up at a time per checkout, so
+# that `scripts/site` and `scripts/test` started together do not both write .venv. The
+# lock is flock(2) on fd 9 (taken by Python, for flock(1) is not on macOS); it belongs to
+# the open file, so it stays held by this shell once Python has exited.
+hold_setup_lock() {
+    mkdir -p "$repo_root/.cache"
+    exec 9>"$repo_root/.cache/setup.lock"
+    if ! "$1" -c 'import fcntl; fcntl.flock(9, fcntl.LOCK_EX | fcntl.LOCK_NB)' 2>/dev/null; then
+        echo "Waiting for another set-up of this checkout to finish ..." >&2
+        "$1" -c 'import fcntl; fcntl.flock(9, fcntl.LOCK_EX)'
+    fi
+}
+
+release_setup_lock() {
+    exec 9>&-
+}
+
 # ensure_venv LOCKFILE: installs LOCKFILE's pins plus the plugins into .venv.
 ensure_venv() {
-    local lockfile="$repo_root/$1"
-    local stamp="$venv/.installed-$(basename "$lockfile")"
-    local python wanted
+    local python
     python=$(pick_python)
+    hold_setup_lock "$python"
+    make_venv "$1" "$python"
+    release_setup_lock
+}
+
+make_venv() {
+    local lockfile="$repo_root/$1" python=$2
+    local stamp="$venv/.installed-$(basename "$lockfile")"
+    local wanted
     # A venv whose interpreter is gone (a Homebrew upgrade) or is not the PYTHON asked
     # for is made anew.
     if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "$python_ok" 2>/dev/null ||
@@ -113,6 +137,12 @@ quiet_pip() {
 # ensure_wheelhouse: the wheels the package test (tests/fencerun_package) installs fencerun
 # with into fresh venvs, downloaded here so that the test needs no network.
 ensure_wheelhouse() {
+    hold_setup_lock "$venv/bin/python"
+    fetch_wheels
+    release_setup_lock
+}
+
+fetch_wheels() {
     local wheelhouse="$repo_root/.cache/wheelhouse"
     local stamp="$wheelhouse/.downloaded"
     local wanted

@@ -35,7 +35,10 @@ SITE_PACKAGES = {
 SITE_COMMANDS = {command for commands in SITE_PACKAGES.values() for command in commands}
 # What the setup scripts may call on any machine, macOS's /bin/bash 3.2 included: no
 # sha256sum, no GNU options. (python3 is the interpreter the scripts pick.)
-PORTABLE = ("bash", "dirname", "basename", "cat", "mktemp", "rm", "id", "grep", "env", "uname")
+PORTABLE = (
+    *("bash", "dirname", "basename", "cat", "mktemp", "mkdir", "rm", "id", "grep", "env"),
+    "uname",
+)
 SBIN = ("/usr/local/sbin", "/usr/sbin", "/sbin")
 # Installs a package by making its commands in the folder it lives in; logs each call.
 FAKE_APT_GET = """#!/bin/sh
@@ -216,6 +219,40 @@ def test_off_linux_the_build_installs_nothing_and_goes_on(machine: Machine) -> N
     assert "not Linux (Darwin)" in result.stderr and "error" not in result.stderr
     assert machine.apt_calls == []
     assert machine.mkdocs_ran == ["mkdocs build --strict"]
+
+
+def test_two_set_ups_at_once_take_turns_and_install_once(machine: Machine) -> None:
+    # A pip that takes its time and logs each call, with the set-up out of date: both
+    # commands must see it, but only the first may install; the second waits, then finds
+    # the stamp current.
+    log = machine.repo / "pip.log"
+    sleep = shutil.which("sleep")
+    executable(
+        machine.repo / ".venv/bin/python",
+        '#!/bin/sh\nif [ "$1 $2" = "-m pip" ]; then\n'
+        f'    echo "start $PPID" >>{log}; {sleep} 1; echo "end $PPID" >>{log}; exit 0\nfi\n'
+        f'exec {sys.executable} "$@"\n',
+    )
+    (machine.repo / ".venv/.installed-requirements.lock").unlink()
+    machine.has(*(c for c in SITE_COMMANDS if not in_sbin(c)))
+    env = {"PATH": str(machine.bin), "HOME": str(machine.repo), "LC_ALL": "C"}
+    builds = [
+        subprocess.Popen(
+            ["bash", str(machine.repo / "scripts/site"), "build"],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    stderrs = [build.communicate(timeout=120)[1] for build in builds]
+    assert [build.returncode for build in builds] == [0, 0], stderrs
+    calls = log.read_text(encoding="utf-8").split("\n")[:-1]
+    # pip itself, the lock, the one plugin: each started and ended before the next, by one.
+    installer = calls[0].split()[1]
+    assert calls == [f"{what} {installer}" for _ in range(3) for what in ("start", "end")]
+    assert sum("Waiting for another set-up" in text for text in stderrs) == 1, stderrs
+    assert machine.mkdocs_ran == ["mkdocs build --strict"] * 2
 
 
 def test_a_python_set_in_PYTHON_that_cannot_be_used_is_an_error(machine: Machine) -> None:
