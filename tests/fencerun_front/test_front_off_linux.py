@@ -100,7 +100,7 @@ def test_a_site_builds_off_linux_with_the_portable_backend(tmp_path: Path) -> No
     assert "darwin False True" in html
     assert "셸 42" in html
     protections = next(line for line in done.output.splitlines() if "blocks run with" in line)
-    assert "fencerun isolation: own process group" in protections
+    assert "blocks run with: own process group" in protections
     assert "namespace" not in protections.split("; not available:")[0]
     # macOS does not enforce RLIMIT_AS: the line must not claim a memory limit.
     assert "memory limit (this system does not enforce RLIMIT_AS)" in protections

@@ -26,7 +26,7 @@ def test_submit_returns_futures_without_waiting(executor: Executor) -> None:
 def test_protections_summary_is_one_line_naming_each_protection(executor: Executor) -> None:
     summary = executor.protections_summary()
     assert "\n" not in summary
-    assert summary.startswith("fencerun isolation: process group")
+    assert summary.startswith("process group")
     for words in ("environment allow-list", "private paths rewritten", "memory"):
         assert words in summary
 
@@ -44,7 +44,7 @@ def test_portable_summary_says_exactly_what_holds(project: Path) -> None:
     with Executor(project_dir=project, workers=1, policy=policy) as pool:
         summary = pool.protections_summary()
     active, _, missing = summary.partition("; not available: ")
-    assert active.startswith("fencerun isolation: own process group (killed when")
+    assert active.startswith("own process group (killed when")
     for words in (
         "at most 256 processes (RLIMIT_NPROC",
         "file 1 GiB, 1024 open files, CPU time",

@@ -66,7 +66,7 @@ class Protections:
         if not self.namespaces.mount:
             active.append("private temporary working folder")
         active += ["environment allow-list", "private paths rewritten"]
-        line = "fencerun isolation: " + ", ".join(active)
+        line = ", ".join(active)
         if self.notes:
             line += "; not available: " + "; ".join(self.notes)
         return line
