@@ -97,7 +97,22 @@ def mark_python(marker: str) -> str:
     )
 
 
-def mark_shell(marker: str) -> str:
-    # Quiet where /proc is read-only to the block (no PID namespace of its own, as for a
-    # build that is not root): the processes are then found by HOSTILE_MARK alone.
-    return f"{{ printf %s {marker} > /proc/$$/comm; }} 2>/dev/null\nexport HOSTILE_MARK={marker}\n"
+def mark_shell(marker: str, code: str) -> str:
+    """Shell code run so that every process it starts carries the marker: in the command
+    line of a child bash (`$0`), which its subshells share, in its name where /proc lets it
+    write one, and in the environment of every program it runs. The command line is what
+    still marks a subshell where /proc is read-only and /proc/PID/environ shows only what
+    the process started with (a build that is not root, in a user namespace)."""
+    return (
+        f"export HOSTILE_MARK={marker}\n"
+        "bash -c \"$(cat <<'HOSTILE_CODE'\n"
+        f"{{ printf %s {marker} > /proc/$$/comm; }} 2>/dev/null\n"
+        f"{code}\n"
+        "HOSTILE_CODE\n"
+        f')" {marker}\n'
+    )
+
+
+def marked(language: str, marker: str, code: str) -> str:
+    """A block's code, marked as `mark_python` or `mark_shell` does."""
+    return mark_python(marker) + code if language == "python" else mark_shell(marker, code)

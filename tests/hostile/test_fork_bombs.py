@@ -79,7 +79,7 @@ def peak_of(marker: str) -> Iterator[list[int]]:
 
 def test_classic_fork_bomb_stays_at_the_cap(executor: Executor, marker: str) -> None:
     with peak_of(marker) as peak:
-        result = run_one(executor, "bash", mark_shell(marker) + CLASSIC_BOMB, timeout=10)
+        result = run_one(executor, "bash", mark_shell(marker, CLASSIC_BOMB), timeout=10)
     assert "fork: retry: Resource temporarily unavailable" in result.output
     # A sample of /proc is not one instant: a process counted may have ended before the
     # next one was; the cap is what the kernel enforces at every fork.
@@ -91,7 +91,7 @@ def test_classic_fork_bomb_stays_at_the_cap(executor: Executor, marker: str) -> 
 def test_bare_classic_fork_bomb_fails_its_block_naming_the_cap(
     executor: Executor, marker: str
 ) -> None:
-    bomb = block("bash", mark_shell(marker) + BARE_BOMB, timeout=10)
+    bomb = block("bash", mark_shell(marker, BARE_BOMB), timeout=10)
     # No peak sampled here: the bomb is killed as soon as it reaches the cap, often before
     # a sample of /proc; the cap itself is checked with the bomb that stays (above).
     (result,) = run(executor, bomb)
@@ -103,7 +103,7 @@ def test_bare_classic_fork_bomb_fails_its_block_naming_the_cap(
 
 
 def test_a_few_background_processes_under_the_cap_pass(executor: Executor, marker: str) -> None:
-    calm = block("bash", mark_shell(marker) + UNDER_THE_CAP, timeout=10)
+    calm = block("bash", mark_shell(marker, UNDER_THE_CAP), timeout=10)
     (result,) = run(executor, calm)
     assert (result.output, result.process_cap, failure_of(calm, result)) == (
         "started\n",

@@ -22,6 +22,7 @@ from tests.hostile.conftest import (
     has_subreaper,
     mark_python,
     mark_shell,
+    marked,
     skip_without,
 )
 
@@ -50,8 +51,7 @@ def test_an_endless_block_is_killed_promptly_at_its_timeout(
     executor: Executor, marker: str, case: str
 ) -> None:
     language, code, timeout = ENDLESS[case]
-    mark = mark_python if language == "python" else mark_shell
-    result = run_one(executor, language, mark(marker) + code, timeout=timeout)
+    result = run_one(executor, language, marked(language, marker, code), timeout=timeout)
     assert result.timed_out and _finished_in_time(result, timeout)
     assert result.returncode == -9
     _assert_nothing_left(marker)
@@ -60,7 +60,7 @@ def test_an_endless_block_is_killed_promptly_at_its_timeout(
 def test_background_child_holding_the_output_open_is_killed(
     executor: Executor, marker: str
 ) -> None:
-    code = mark_shell(marker) + "sleep 60 &\necho started"
+    code = mark_shell(marker, "sleep 60 &\necho started")
     result = run_one(executor, "bash", code, timeout=5)
     assert (result.output, result.returncode, result.timed_out) == ("started\n", 0, False)
     assert result.provenance is not None and result.provenance.duration_s < 2
@@ -98,8 +98,7 @@ def test_a_daemon_dies_with_its_block(executor: Executor, marker: str, case: str
             "process group (setsid) is out of its reach, as the protections line says"
         )
     language, code, output = DAEMONS[case]
-    mark = mark_python if language == "python" else mark_shell
-    result = run_one(executor, language, mark(marker) + code)
+    result = run_one(executor, language, marked(language, marker, code))
     assert result.output == output
     _assert_nothing_left(marker)
 
