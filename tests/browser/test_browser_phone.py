@@ -103,3 +103,24 @@ def test_post_meta_shows_once_beside_the_article_on_a_desktop(
     page.goto(post_path(LINUX_POST, "ko"))
     assert page.locator(".md-sidebar--post .site-post-meta--sidebar time").is_visible()
     assert not page.locator(".site-post-meta--title").is_visible()
+
+
+# Table cells holding one token (a figure, a name) whose text is laid out on more than one
+# line. A wide table scrolls sideways inside Material's wrapper instead.
+SPLIT_CELLS = """() => [...document.querySelectorAll('.md-typeset td, .md-typeset th')]
+  .filter((cell) => /^\\S+$/.test(cell.textContent.trim()))
+  .filter((cell) => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const tops = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+    return tops.size > 1;
+  })
+  .map((cell) => cell.textContent.trim())"""
+
+
+@pytest.mark.parametrize("path", [path for language in LANGUAGES for path in PAGES[language]])
+def test_table_cells_keep_each_figure_on_one_line_on_a_phone(
+    on_phone: dict[str, Opened], path: str
+) -> None:
+    split: list[str] = on_phone[path].page.evaluate(SPLIT_CELLS)
+    assert split == [], f"{path}: table cells broken across lines on a phone: {split[:5]}"
