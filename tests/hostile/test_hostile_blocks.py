@@ -42,7 +42,6 @@ def _assert_nothing_left(marker: str) -> None:
 ENDLESS = {
     "infinite loop": ("python", "while True:\n    pass", 1),
     "timeout while a child holds the output": ("bash", "sleep 60 &\nsleep 60", 1),
-    "fork bomb": ("bash", "bomb() { bomb | bomb & }\nbomb\nsleep 60", 3),
 }
 
 
@@ -54,6 +53,18 @@ def test_an_endless_block_is_killed_promptly_at_its_timeout(
     result = run_one(executor, language, marked(language, marker, code), timeout=timeout)
     assert result.timed_out and _finished_in_time(result, timeout)
     assert result.returncode == -9
+    _assert_nothing_left(marker)
+
+
+def test_a_fork_bomb_that_holds_its_shell_is_killed_once_at_the_cap(
+    executor: Executor, marker: str
+) -> None:
+    # The shell itself is refused forks and retries with growing pauses: the block is
+    # killed a moment after it reaches the cap, long before its timeout.
+    code = marked("bash", marker, "bomb() { bomb | bomb & }\nbomb\nsleep 60")
+    result = run_one(executor, "bash", code, timeout=20)
+    assert result.process_cap == CAP and result.returncode == -9 and not result.timed_out
+    assert result.provenance is not None and result.provenance.duration_s < 20 - MARGIN_S
     _assert_nothing_left(marker)
 
 

@@ -32,10 +32,6 @@ class OutputBuffer:
         if room > 0:
             self._kept += data[:room]
 
-    def search(self, pattern: re.Pattern[bytes]) -> bool:
-        """Whether the kept bytes hold `pattern`."""
-        return pattern.search(self._kept) is not None
-
     def add_verbatim(self, data: bytes) -> None:
         """Like `add`, for text that must reach the page unscrubbed."""
         start = len(self._kept)

@@ -30,6 +30,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import resource
 import select
 import signal
@@ -61,6 +62,14 @@ _SETUP_FAILED = 70
 # to reach the process cap and be reported, where killing it at once would hide it.
 LEFTOVER_GRACE_S = 0.5
 _LEFTOVER_POLL_S = 0.01
+# How long a step that has reached the process cap may go on before it is killed, and how
+# often a running step's processes are looked at.
+CAPPED_GRACE_S = 1.0
+_CAP_POLL_S = 0.1
+# What bash and dash print when the kernel refuses them a fork (EAGAIN). Under RLIMIT_NPROC
+# that is the cap, and the shell's word for it is surer than a count of processes, which
+# can miss the moment (`Container.note_cap`).
+_SHELL_FORK_REFUSED = re.compile(rb"fork: (retry: )?Resource temporarily unavailable|Cannot fork")
 # How far below its RLIMIT_NPROC a block's count may sit and still be taken as the cap
 # reached (`Container.note_cap`).
 _NEAR_CAP = 3
@@ -169,14 +178,22 @@ class Container:
         self._counted_uid = spec.uid if spec.uid is not None else os.getuid()
         self.nproc_limit = spec.process_limit if cgroup is None else None
         self._refused_before = 0
+        self._fork_refused = False  # a shell of the current block said so (RLIMIT_NPROC)
         self.cap_reached = False  # by the current block (`start_block`)
 
     def run_step(self, sink: Callable[[bytes], None], deadline: float) -> StepOutcome:
-        """Let the next step run; collect its output until it reports, ends, or times out."""
+        """Let the next step run; collect its output until it reports, ends, or times out.
+
+        A step that reaches the process cap gets `CAPPED_GRACE_S` to end by itself (a
+        fork loop that catches the refusal prints its error) and is then killed: a shell
+        that is refused a fork retries with growing pauses, and would otherwise hold the
+        block until its timeout.
+        """
         # If it is already gone, the wait below finds out how it ended.
         with contextlib.suppress(BrokenPipeError):
             if self._commands is not None:
                 os.write(self._commands, b"go\n")
+        capped_until: float | None = None
         while True:
             if self._reported:
                 self._drain(sink)
@@ -184,16 +201,24 @@ class Container:
             if self.ended:
                 self._drain(sink)
                 return StepOutcome(returncode=self.exit_code, ended=True)
-            remaining = deadline - time.monotonic()
+            now = time.monotonic()
+            remaining = deadline - now
             if remaining <= 0:
                 self.kill()
                 self._drain(sink)
                 return StepOutcome(timed_out=True, ended=True)
-            self._wait(sink, remaining)
+            if capped_until is None and self.note_cap():
+                capped_until = now + CAPPED_GRACE_S
+            if capped_until is not None and now >= capped_until:
+                self.kill()
+                self._drain(sink)
+                return StepOutcome(ended=True)
+            # Awake now and then to look at the cap, which no file descriptor reports.
+            self._wait(sink, min(remaining, _CAP_POLL_S))
 
     def start_block(self) -> None:
         """A new block of the job starts: `cap_reached` is about it alone from now on."""
-        self.cap_reached = False
+        self.cap_reached = self._fork_refused = False
         if self._cgroup is not None:
             self._refused_before = self._cgroup.refused_forks()
 
@@ -210,7 +235,9 @@ class Container:
         """
         if self.cap_reached:
             return True
-        if self._cgroup is not None:
+        if self._fork_refused:
+            self.cap_reached = True
+        elif self._cgroup is not None:
             self.cap_reached = self._cgroup.refused_forks() > self._refused_before
         elif self.nproc_limit is not None and not self.ended and self._has_leftovers():
             self.cap_reached = self._counted_processes() >= self.nproc_limit.value - _NEAR_CAP
@@ -295,6 +322,8 @@ class Container:
         if not data:
             self._forget(self._output)
             return False
+        if self.nproc_limit is not None and _SHELL_FORK_REFUSED.search(data):
+            self._fork_refused = True
         sink(data)
         return True
 

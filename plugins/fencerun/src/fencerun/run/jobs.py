@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -31,11 +30,6 @@ from fencerun.run.python_runtime import PythonStep
 from fencerun.run.shell_runtime import ShellStep
 from fencerun.run.spawner import Spawner
 from fencerun.run.steps import Family, Step, block_workdir, family_of, steps_for
-
-# What bash and dash print when the kernel refuses them a fork (EAGAIN). Under RLIMIT_NPROC
-# that is the cap, and the shell's word for it is surer than a count of processes, which
-# can miss the moment (`Container.note_cap`).
-_SHELL_FORK_REFUSED = re.compile(rb"fork: (retry: )?Resource temporarily unavailable|Cannot fork")
 
 NOT_RUN_RETURNCODE = -1
 KILLED_RETURNCODE = -9
@@ -231,9 +225,7 @@ def _run_block(
             break
     if position == run.last_position and not ended:
         timed_out = ended = not run.container.finish(buffer.add, deadline)
-    reached_cap = run.container.note_cap() or (
-        run.container.nproc_limit is not None and buffer.search(_SHELL_FORK_REFUSED)
-    )
+    reached_cap = run.container.note_cap()
     result = Result(
         output=buffer.text(run.scrub),
         returncode=KILLED_RETURNCODE if timed_out or returncode is None else returncode,
