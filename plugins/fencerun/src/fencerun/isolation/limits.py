@@ -68,15 +68,6 @@ def _tasks_of(pid: str, uid: int) -> int:
         return 0  # ended meanwhile
 
 
-def process_limit(allowed: int) -> int | None:
-    """RLIMIT_NPROC for a block of this user: it counts every process of the user, so the
-    limit sits above what already runs. None for root, whom the kernel exempts."""
-    uid = os.getuid()
-    if uid == 0:
-        return None
-    return processes_of(uid) + allowed
-
-
 # Far above the uids a system or a container runtime hands out, so that RLIMIT_NPROC
 # counts a block's processes alone.
 _BLOCK_UID_BASE = 0x5F00_0000
