@@ -42,6 +42,12 @@ class Protections:
     # so a block in a user namespace of its own is capped exactly, whatever else its user runs.
     nproc_per_namespace: bool = False
 
+    @property
+    def nproc_counts_each_block(self) -> bool:
+        """Whether RLIMIT_NPROC counts a block's processes alone: each block is in a user
+        namespace of its own, and the kernel counts per namespace."""
+        return self.namespaces.user and self.nproc_per_namespace
+
     def summary(self, policy: IsolationPolicy) -> str:
         """One line for the build log."""
         if self.linux:

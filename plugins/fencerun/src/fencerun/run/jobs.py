@@ -64,8 +64,7 @@ class WorkerContext:
             return None
         allowed = self.settings.policy.max_processes
         uid = self.block_uids.get(family)
-        own_namespace = self.protections.namespaces.user and self.protections.nproc_per_namespace
-        if uid is None and own_namespace:
+        if uid is None and self.protections.nproc_counts_each_block:
             # Counted in the block's own user namespace: its processes alone.
             return ProcessLimit(allowed, processes_before=0, own_namespace=True)
         # The limit counts every process of the uid, so it sits above what runs now: counted

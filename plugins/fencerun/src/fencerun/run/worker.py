@@ -82,7 +82,7 @@ def _block_uids(settings: WorkerSettings) -> dict[Family, int]:
 
 def _nproc_cap(protections: Protections) -> str:
     """How RLIMIT_NPROC caps a non-root build's blocks, as the protections line says it."""
-    if protections.namespaces.user and protections.nproc_per_namespace:
+    if protections.nproc_counts_each_block:
         return "RLIMIT_NPROC, each block in a user namespace of its own"
     return "RLIMIT_NPROC over every process of the build's user, counted as each block starts"
 
