@@ -239,9 +239,18 @@ class Container:
             self.cap_reached = True
         elif self._cgroup is not None:
             self.cap_reached = self._cgroup.refused_forks() > self._refused_before
-        elif self.nproc_limit is not None and not self.ended and self._has_leftovers():
-            self.cap_reached = self._counted_processes() >= self.nproc_limit.value - _NEAR_CAP
+        elif self.nproc_limit is not None and not self.ended:
+            self.cap_reached = self._near_nproc_limit(self.nproc_limit)
         return self.cap_reached
+
+    def _near_nproc_limit(self, limit: ProcessLimit) -> bool:
+        """Whether the block, with processes besides its first, is within `_NEAR_CAP` of its
+        RLIMIT_NPROC. Looked at every `_CAP_POLL_S` while a step runs, so /proc is walked
+        once, and only once the block's first process has children where that tells."""
+        if self._subreaper and not children_of(self.pid):
+            return False
+        counted = self._counted_processes()
+        return counted > limit.processes_before + 1 and counted >= limit.value - _NEAR_CAP
 
     def _counted_processes(self) -> int:
         """The tasks RLIMIT_NPROC counts against this block's limit, as far as /proc tells
