@@ -161,6 +161,26 @@ def open_fencerun() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def _build_as_nobody(
+    code: str, project: Path, fencerun_copy: Path, *arguments: str, timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """Runs `code` (given the project folder, then `arguments`) as an ordinary user."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(project),
+        # fencerun's source, for an interpreter outside the venv.
+        "PYTHONPATH": str(fencerun_copy),
+    }
+    python = _python_for_nobody(env)
+    return subprocess.run(
+        _as_nobody([python, "-c", code, str(project), *arguments]),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def test_an_unprivileged_build_runs_blocks_isolated(
     open_project: Path, open_fencerun: Path
 ) -> None:
@@ -168,20 +188,7 @@ def test_an_unprivileged_build_runs_blocks_isolated(
     # cannot reach it.
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(open_project),
-        # fencerun's source, for an interpreter outside the venv.
-        "PYTHONPATH": str(open_fencerun),
-    }
-    python = _python_for_nobody(env)
-    done = subprocess.run(
-        _as_nobody([python, "-c", BUILD, str(open_project), str(port)]),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = _build_as_nobody(BUILD, open_project, open_fencerun, str(port), timeout=300)
     listener.close()
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
@@ -208,20 +215,8 @@ def test_an_unprivileged_build_caps_each_block_whatever_else_the_user_runs(
     """RLIMIT_NPROC counts every process of the user (outside a user namespace of the
     block's own): the limit must be set above what the user runs as each block starts,
     not as the worker started, or the user's other work would starve the blocks."""
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(open_project),
-        "PYTHONPATH": str(open_fencerun),
-    }
-    python = _python_for_nobody(env)
-    done = subprocess.run(
-        _as_nobody(
-            [python, "-c", CAPPED_BUILD, str(open_project), str(CAP), UNDER_THE_CAP, FORK_LOOP]
-        ),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    done = _build_as_nobody(
+        CAPPED_BUILD, open_project, open_fencerun, str(CAP), UNDER_THE_CAP, FORK_LOOP, timeout=600
     )
     assert done.returncode == 0, done.stderr
     for variant, report in json.loads(done.stdout).items():
