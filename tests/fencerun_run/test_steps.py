@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from fencerun.errors import BlockError
+from fencerun.isolation.project_view import project_view
 from fencerun.run.steps import (
     Step,
     check_runnable,
@@ -48,9 +49,10 @@ def test_a_pycon_block_runs_its_prompts_code_and_skips_expected_output() -> None
 
 def test_a_block_no_process_can_run_is_a_block_error_at_its_line(tmp_path: Path) -> None:
     (tmp_path / "here").mkdir()
-    check_runnable(block("bash", "pwd", workdir="here"), tmp_path)
+    view = project_view(tmp_path)
+    check_runnable(block("bash", "pwd", workdir="here"), view)
     with pytest.raises(BlockError, match=rf"^{PAGE}:10: fencerun cannot run 'ruby' blocks"):
-        check_runnable(block("ruby", "puts 1"), tmp_path)
+        check_runnable(block("ruby", "puts 1"), view)
     with pytest.raises(BlockError, match=rf'^{PAGE}:10: workdir="gone" is not a folder') as raised:
-        check_runnable(block("bash", "pwd", workdir="gone"), tmp_path)
+        check_runnable(block("bash", "pwd", workdir="gone"), view)
     assert "relative to the folder of mkdocs.yml" in raised.value.hint

@@ -40,6 +40,13 @@ class Settings:
     # What blocks see of the environment beyond the sandbox's fixed allow-list
     env_extra: Mapping[str, str] = field(default_factory=dict)  # set for every block
     env_pass: tuple[str, ...] = ()  # names copied from the build's environment when set
+    # Folders the build writes besides cache_dir (site_dir): blocks neither see nor write them
+    build_dirs: tuple[Path, ...] = ()
+
+    @property
+    def written_dirs(self) -> tuple[Path, ...]:
+        """Every folder the build writes, the result store first."""
+        return (self.cache_dir, *self.build_dirs)
 
     def __post_init__(self) -> None:
         problem = _environment_problem(self.env_extra, self.env_pass)

@@ -35,6 +35,7 @@ from fencerun.errors import BlockError, BlockFailure, failure_of
 from fencerun.fences import FoundBlock, PageFences, scan_page
 from fencerun.freeze import FrozenResults, frozen_id
 from fencerun.isolation.environment import block_environment
+from fencerun.isolation.project_view import project_view
 from fencerun.keys import BlockKeys
 from fencerun.model import Block, Result
 from fencerun.options import LITERATE
@@ -106,6 +107,8 @@ class Engine:
             self._store.close()
             self._store = ResultStore(settings.cache_dir)
         self._frozen = FrozenResults(settings.frozen_dir)
+        # Walked once per build: a `.git` may come or go between serve rebuilds.
+        self._view = project_view(settings.project_dir, settings.written_dirs)
         self._used: set[str] = set()  # slots this build asked for
         self._counted: set[str] = set()  # slots already in the report
         self._expected: set[str] = set()  # slots in the progress bar's total
@@ -125,7 +128,7 @@ class Engine:
             fences = self._scan(page)
             self._check_sessions(fences.blocks)
             for found in fences.blocks:
-                check_workdir(found.block, self.settings.project_dir)
+                check_workdir(found.block, self._view)
             for found in fences.blocks:
                 session = [b for b in _blocks(fences) if _same_session(b, found.block)]
                 earlier = session[: session.index(found.block)]
@@ -471,4 +474,5 @@ def _executor_settings(settings: Settings) -> tuple[object, ...]:
         settings.timeout,
         settings.max_output_bytes,
         settings.isolation_policy(),
+        settings.written_dirs,
     )

@@ -65,6 +65,7 @@ def engine_settings(
         docs_label=docs_label(config),
         env_extra=dict(options.environment),
         env_pass=tuple(options.pass_environment),
+        build_dirs=(Path(config.site_dir),),
     )
 
 

@@ -40,6 +40,7 @@ from fencerun.isolation.environment import hide_build_environment, worker_enviro
 from fencerun.isolation.limits import PidsCgroup
 from fencerun.isolation.policy import IsolationPolicy
 from fencerun.isolation.probe import Protections
+from fencerun.isolation.project_view import project_view
 from fencerun.isolation.scrub import build_private_paths
 from fencerun.model import Block, Result
 from fencerun.run.protocol import (
@@ -363,13 +364,18 @@ class Executor:
         max_output_bytes: int = DEFAULT_MAX_OUTPUT,
         policy: IsolationPolicy | None = None,
         warm_modules: Sequence[str] = DEFAULT_WARM_MODULES,
+        build_dirs: Sequence[Path] = (),
     ) -> None:
+        """`build_dirs`: the folders the build writes (result store, site), which blocks
+        neither see nor write."""
         self._project_dir = Path(project_dir).resolve()
+        self._view = project_view(self._project_dir, build_dirs)
         self._policy = policy or IsolationPolicy()
         self._pool = _Pool(self._policy)
         self._finalizer = weakref.finalize(self, self._pool.close)
         settings = WorkerSettings(
             project_dir=str(self._project_dir),
+            view=self._view,
             default_timeout=default_timeout,
             max_output_bytes=max_output_bytes,
             policy=self._policy,
@@ -399,16 +405,17 @@ class Executor:
             default_timeout=settings.timeout,
             max_output_bytes=settings.max_output_bytes,
             policy=settings.isolation_policy(),
+            build_dirs=settings.written_dirs,
         )
 
     def submit(self, job: Sequence[Block]) -> list[Future[Result]]:
         """Queue one job; its blocks run in order, in one session. Never waits for them.
         Raises BlockError for a block no process can run (an unknown language, a missing
-        workdir)."""
+        workdir, or one it may not use)."""
         if self._pool.closed:
             raise RuntimeError("this Executor is closed")
         for block in job:
-            check_runnable(block, self._project_dir)
+            check_runnable(block, self._view)
         futures: tuple[Future[Result], ...] = tuple(Future() for _ in job)
         if futures:
             lane = self._warm if any(self._wants_warm(block) for block in job) else self._lean

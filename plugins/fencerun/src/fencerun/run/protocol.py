@@ -14,6 +14,7 @@ from typing import IO
 
 from fencerun.isolation.policy import IsolationPolicy
 from fencerun.isolation.probe import Protections
+from fencerun.isolation.project_view import ProjectView
 from fencerun.model import Block, Result
 
 _HEADER = struct.Struct(">Q")
@@ -24,6 +25,7 @@ class WorkerSettings:
     """Everything a worker needs to know about the build, sent once at start."""
 
     project_dir: str
+    view: ProjectView  # what of the project blocks see, and where they may write
     default_timeout: float
     max_output_bytes: int
     policy: IsolationPolicy

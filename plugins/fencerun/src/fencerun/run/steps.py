@@ -8,10 +8,10 @@ its transcript can show each command above its own output.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 from fencerun.errors import BlockError
+from fencerun.isolation.project_view import ProjectView
 from fencerun.model import Block
 
 Family = Literal["python", "bash", "sh"]
@@ -90,7 +90,7 @@ def steps_for(block: Block) -> list[Step]:
     return [Step(block.code)]
 
 
-def check_runnable(block: Block, project_dir: Path) -> None:
+def check_runnable(block: Block, view: ProjectView) -> None:
     """Raises BlockError when no process can run the block as written."""
     if block.language not in FAMILIES:
         raise BlockError(
@@ -98,22 +98,24 @@ def check_runnable(block: Block, project_dir: Path) -> None:
             f"fencerun cannot run {block.language!r} blocks",
             f"use one of {', '.join(FAMILIES)}",
         )
-    check_workdir(block, project_dir)
+    check_workdir(block, view)
 
 
-def check_workdir(block: Block, project_dir: Path) -> None:
-    """Raises BlockError when the block's workdir is not a folder of the project."""
+def check_workdir(block: Block, view: ProjectView) -> None:
+    """Raises BlockError when the block's workdir is not a folder of the project it may
+    write (`ProjectView.workdir_problem`)."""
     workdir = block.options.workdir
-    if workdir and not (project_dir / workdir).is_dir():
+    if workdir and (problem := view.workdir_problem(workdir)):
         raise BlockError(
             block.location,
-            f'workdir="{workdir}" is not a folder of the project',
-            "workdir is relative to the folder of mkdocs.yml; create it or fix the path",
+            problem,
+            "workdir is relative to the folder of mkdocs.yml and must name a folder of the "
+            "project outside .git, .venv, .cache and the built site; create it or fix the path",
         )
 
 
-def block_workdir(block: Block, project_dir: str) -> str | None:
-    """The declared workdir, resolved against the project folder; None if not declared."""
+def block_workdir(block: Block, view: ProjectView) -> str | None:
+    """The declared workdir's real path; None if not declared."""
     if not block.options.workdir:
         return None
-    return str((Path(project_dir) / block.options.workdir).resolve())
+    return view.workdir(block.options.workdir)

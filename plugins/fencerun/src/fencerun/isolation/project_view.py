@@ -1,0 +1,86 @@
+"""What of the project a block may see, and which of its folders a block may write.
+
+A block sees the project read-only, never its git data (`.git` holds hooks that git runs
+outside any sandbox, and the CI job's token in `.git/config`), nor what the build itself
+writes: the result store, the other caches and the built site. A block may write only its
+workdir, which must be a folder of the project outside all of these and outside the build's
+virtual environment.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+GIT_NAME = ".git"
+# Folders of the project a walk for `.git` entries skips: build output, caches and the
+# virtual environment hold none of the project's own git data, and can be large.
+_NOT_WALKED = frozenset({".venv", "node_modules", "__pycache__"})
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    """The project as blocks see it. Every path is resolved (symlinks followed)."""
+
+    root: Path
+    hidden: tuple[Path, ...]  # never shown to a block: git data and what the build writes
+    not_writable: tuple[Path, ...]  # shown, read-only, and never a workdir (the venv)
+
+    def workdir_problem(self, workdir: str) -> str:
+        """Why `workdir` (as written in a block's options) may not be a block's workdir;
+        "" when it may."""
+        if os.path.isabs(workdir):
+            return f'workdir="{workdir}" is an absolute path; name a folder of the project'
+        folder = Path(os.path.realpath(self.root / workdir))
+        if not _inside(folder, self.root):
+            return f'workdir="{workdir}" leads out of the project (to {folder})'
+        if GIT_NAME in folder.relative_to(self.root).parts:
+            return f'workdir="{workdir}" is git data, which git runs hooks from'
+        for kept in (*self.hidden, *self.not_writable):
+            if _inside(folder, kept):
+                name = kept.relative_to(self.root) if _inside(kept, self.root) else kept
+                return f'workdir="{workdir}" is inside {name}, which the build keeps to itself'
+        if not folder.is_dir():
+            return f'workdir="{workdir}" is not a folder of the project'
+        return ""
+
+    def workdir(self, workdir: str) -> str:
+        """The real path of an allowed workdir."""
+        return os.path.realpath(self.root / workdir)
+
+
+def project_view(project_dir: Path, build_dirs: Iterable[Path] = ()) -> ProjectView:
+    """The view of `project_dir` blocks get; `build_dirs` are the folders the build writes
+    (result store, caches, site_dir), inside the project or not."""
+    root = Path(os.path.realpath(project_dir))
+    written = {Path(os.path.realpath(folder)) for folder in build_dirs}
+    written.add(root / ".cache")  # every cache of the site's plugins, by convention
+    hidden = sorted({*written, *_git_entries(root, skip=written)})
+    venvs = {Path(os.path.realpath(prefix)) for prefix in (sys.prefix, root / ".venv")}
+    return ProjectView(
+        root=root,
+        hidden=tuple(hidden),
+        not_writable=tuple(sorted(venv for venv in venvs if _inside(venv, root))),
+    )
+
+
+def _git_entries(root: Path, *, skip: set[Path]) -> list[Path]:
+    """Every `.git` folder or file (a worktree's or submodule's pointer) in the project."""
+    found = []
+    for folder, subfolders, files in os.walk(root):
+        here = Path(folder)
+        if GIT_NAME in subfolders or GIT_NAME in files:
+            found.append(here / GIT_NAME)
+        subfolders[:] = [
+            name
+            for name in subfolders
+            if name != GIT_NAME and name not in _NOT_WALKED and here / name not in skip
+        ]
+    return found
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
