@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 CLONE_NEWNS = 0x0002_0000
+CLONE_NEWUTS = 0x0400_0000
 CLONE_NEWUSER = 0x1000_0000
 CLONE_NEWPID = 0x2000_0000
 CLONE_NEWNET = 0x4000_0000

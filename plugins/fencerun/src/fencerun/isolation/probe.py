@@ -10,6 +10,7 @@ import json
 import os
 import resource
 import signal
+import socket
 import sys
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -17,6 +18,8 @@ from typing import Any, NoReturn
 from fencerun.isolation import libc
 from fencerun.isolation.policy import GIB, MIB, IsolationPolicy, memory_limit_enforced
 from fencerun.isolation.sandbox import (
+    BLOCK_HOSTNAME,
+    MachineView,
     Namespaces,
     PidNamespaceFactory,
     bring_up_loopback,
@@ -26,6 +29,12 @@ from fencerun.isolation.sandbox import (
     last_capability,
     offline_network_namespace,
     plan_filesystem,
+)
+
+# Said wherever no mount namespace hides files: the one thing a reader must not miss.
+CAN_READ_USER_FILES = (
+    "hiding files (no mount namespace): blocks can read every file the build's user can "
+    "read, home folders and the project's .git included"
 )
 
 
@@ -58,9 +67,11 @@ class Protections:
             active.append("PID namespace")
         if self.namespaces.mount:
             view = "read-only outside its folders, " if policy.read_only_filesystem else ""
-            active.append(f"mount namespace ({view}private /tmp)")
+            active.append(f"mount namespace ({view}private /tmp, homes and secrets hidden)")
         if self.namespaces.network:
             active.append("no network")
+        if self.namespaces.uts:
+            active.append(f"host name {BLOCK_HOSTNAME!r}")
         if self.namespaces.user:
             active.append("user namespace")
         if self.capabilities_dropped:
@@ -73,8 +84,11 @@ class Protections:
             active.append("private temporary working folder")
         active += ["environment allow-list", "private paths rewritten"]
         line = ", ".join(active)
-        if self.notes:
-            line += "; not available: " + "; ".join(self.notes)
+        notes = list(self.notes)
+        if not self.namespaces.mount:
+            notes.append(CAN_READ_USER_FILES)
+        if notes:
+            line += "; not available: " + "; ".join(notes)
         return line
 
 
@@ -99,8 +113,11 @@ def _size(value: int) -> str:
     return f"{value / GIB:g} GiB" if value >= GIB else f"{value / MIB:g} MiB"
 
 
-def probe(policy: IsolationPolicy, *, process_cap: str) -> Protections:
-    """Try every protection in a child process; report what worked."""
+def probe(
+    policy: IsolationPolicy, *, process_cap: str, machine: MachineView | None = None
+) -> Protections:
+    """Try every protection in a child process; report what worked. The mount namespace is
+    tried with the view blocks will get of `machine`."""
     cgroup_note = [] if "pids cgroup" in process_cap else ["pids cgroup"]
     if not policy.namespaces:
         notes = ["namespaces (turned off by the policy)", *cgroup_note]
@@ -112,7 +129,7 @@ def probe(policy: IsolationPolicy, *, process_cap: str) -> Protections:
             os.close(read_end)
             signal.alarm(_PROBE_PATIENCE_S)  # a probe that hangs ends, and says so below
             try:
-                report = _probe_here(policy)
+                report = _probe_here(policy, machine or MachineView())
             except BaseException as error:  # the probe must report, whatever happens
                 report = {"notes": [f"namespaces (probe failed: {error})"]}
             os.write(write_end, json.dumps(report).encode())
@@ -130,6 +147,7 @@ def probe(policy: IsolationPolicy, *, process_cap: str) -> Protections:
         pid=bool(found.get("pid")),
         mount=bool(found.get("mount")),
         network=bool(found.get("network")),
+        uts=bool(found.get("uts")),
     )
     notes = [str(note) for note in found.get("notes", [])] + cgroup_note
     return Protections(
@@ -151,7 +169,7 @@ def _try_drop_in_child() -> bool:
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 
 
-def _probe_here(policy: IsolationPolicy) -> dict[str, object]:
+def _probe_here(policy: IsolationPolicy, machine: MachineView) -> dict[str, object]:
     report: dict[str, object] = {}
     notes: list[str] = []
     report["notes"] = notes
@@ -165,7 +183,7 @@ def _probe_here(policy: IsolationPolicy) -> dict[str, object]:
             notes.append(f"user namespaces ({error.strerror}): no PID, mount or network namespace")
             report["caps"] = drop_privileges(last_capability())
             return report
-    wanted = [("mount", libc.CLONE_NEWNS)]
+    wanted = [("mount", libc.CLONE_NEWNS), ("uts", libc.CLONE_NEWUTS)]
     if policy.network:
         notes.append("network namespace (the policy allows the network)")
     else:
@@ -180,7 +198,7 @@ def _probe_here(policy: IsolationPolicy) -> dict[str, object]:
         try:
             plan = plan_filesystem(
                 writable=[],
-                visible_under_tmp=[],
+                machine=machine,
                 read_only=policy.read_only_filesystem,
                 tmp_bytes=policy.tmp_bytes,
                 mount_proc=False,
@@ -189,6 +207,12 @@ def _probe_here(policy: IsolationPolicy) -> dict[str, object]:
         except (OSError, RuntimeError) as error:
             report["mount"] = False
             notes.append(f"mount namespace ({error})")
+    if report.get("uts"):
+        try:
+            socket.sethostname(BLOCK_HOSTNAME)
+        except OSError as error:
+            report["uts"] = False
+            notes.append(f"UTS namespace (host name: {error.strerror})")
     if report.get("network"):
         try:
             bring_up_loopback()

@@ -15,6 +15,7 @@ import os
 import re
 import signal
 import socket
+import stat
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from fencerun.isolation import libc
 PRIVATE_TMP = "/tmp"
 PRIVATE_HOME = "/tmp/home"
 PRIVATE_WORK = "/tmp/work"
+# What `hostname` says in a block that has a UTS namespace: nothing of the build machine.
+BLOCK_HOSTNAME = "fencerun"
 
 _SIOCGIFFLAGS = 0x8913
 _SIOCSIFFLAGS = 0x8914
@@ -48,6 +51,7 @@ class Namespaces:
     pid: bool = False
     mount: bool = False
     network: bool = False
+    uts: bool = False  # a host name of its own (`BLOCK_HOSTNAME`), not the build machine's
 
     @property
     def own_flags(self) -> int:
@@ -63,13 +67,17 @@ class Namespaces:
             (libc.CLONE_NEWUSER if self.user else 0)
             | (libc.CLONE_NEWNS if self.mount else 0)
             | (libc.CLONE_NEWNET if self.network and self.user else 0)
+            | (libc.CLONE_NEWUTS if self.uts else 0)
         )
 
 
 def enter_namespaces(namespaces: Namespaces) -> None:
-    """Unshare; with a user namespace, map the caller's ids to root inside it."""
+    """Unshare; with a user namespace, map the caller's ids to root inside it; with a UTS
+    namespace, take the neutral host name."""
     uid, gid = os.geteuid(), os.getegid()
     libc.unshare(namespaces.own_flags)
+    if namespaces.uts:
+        socket.sethostname(BLOCK_HOSTNAME)
     if namespaces.user:
         with open("/proc/self/setgroups", "w") as setgroups:
             setgroups.write("deny")
@@ -156,12 +164,24 @@ def _under(path: str, folder: str) -> bool:
 
 
 @dataclass(frozen=True)
+class MachineView:
+    """What every container of a worker sees of the machine, decided once (real paths)."""
+
+    covered: tuple[str, ...] = ()  # folders covered by an empty one (home folders)
+    needed: tuple[str, ...] = ()  # shown again where a covered folder or /tmp hides them
+    hidden: tuple[str, ...] = ()  # files and folders never shown (secrets, .git, caches)
+
+
+@dataclass(frozen=True)
 class FilesystemPlan:
     """The mounts of one container's view, decided outside it (`plan_filesystem`): the
     path lookups cost the worker little, and each would cost the fresh fork pages."""
 
     writable: tuple[str, ...]  # real paths, made writable in the read-only view
-    reshown: tuple[str, ...]  # real paths under /tmp shown again in the private /tmp
+    covered: tuple[str, ...]  # folders covered by an empty read-only one
+    reshown: tuple[str, ...]  # real paths under /tmp or a covered folder, shown again
+    hidden_folders: tuple[str, ...]  # covered by an empty folder, after all the rest
+    hidden_files: tuple[str, ...]  # covered by an empty file, after all the rest
     read_only: bool
     tmp_bytes: int
     own_dev_shm: bool  # a private /dev/shm, where the machine has one
@@ -171,31 +191,93 @@ class FilesystemPlan:
 def plan_filesystem(
     *,
     writable: Sequence[str],
-    visible_under_tmp: Sequence[str],
+    machine: MachineView,
     read_only: bool,
     tmp_bytes: int,
     mount_proc: bool,
 ) -> FilesystemPlan:
-    """Read-only view of the machine, `writable` folders writable, a private /tmp.
+    """Read-only view of the machine, `writable` folders writable, a private /tmp, the home
+    folders covered and the hidden paths out of sight.
 
-    `visible_under_tmp` are paths the block still needs that live under the
-    machine's /tmp (a project or venv checked out there), shown again inside
-    the private /tmp that would hide them.
+    Paths the block needs (`machine.needed`, its writable folders) that live under /tmp or
+    a covered folder are shown again on top of what hides them.
     """
     real_writable = sorted({os.path.realpath(path) for path in writable})
+    # A home under /tmp (a test's, a CI job's) is hidden with the private /tmp already.
+    covering = _outermost([PRIVATE_TMP, *machine.covered])
+    covered = [folder for folder in covering if folder != PRIVATE_TMP]
+    under_cover = {
+        path
+        for path in {*real_writable, *machine.needed}
+        if any(_under(path, folder) for folder in covering) and os.path.exists(path)
+    }
+    # A path inside one shown again comes with it, unless it must be writable there.
     reshown = sorted(
         path
-        for path in {*real_writable, *(os.path.realpath(p) for p in visible_under_tmp)}
-        if _under(path, PRIVATE_TMP) and os.path.exists(path)
+        for path in under_cover
+        if path in real_writable
+        or not any(path != outer and _under(path, outer) for outer in under_cover)
     )
+    # Hiding what the view no longer shows would fail: its place is gone.
+    visible = [
+        path
+        for path in _outermost(machine.hidden)  # what a hidden folder holds is hidden with it
+        if os.path.lexists(path)
+        and (
+            not any(_under(path, folder) for folder in covering)
+            or any(_under(path, shown) for shown in reshown)
+        )
+    ]
     return FilesystemPlan(
         writable=tuple(real_writable),
+        covered=tuple(covered),
         reshown=tuple(reshown),
+        hidden_folders=tuple(path for path in visible if os.path.isdir(path)),
+        hidden_files=tuple(path for path in visible if not os.path.isdir(path)),
         read_only=read_only,
         tmp_bytes=tmp_bytes,
         own_dev_shm=os.path.isdir("/dev/shm"),
         mount_proc=mount_proc,
     )
+
+
+def _outermost(folders: Sequence[str]) -> list[str]:
+    """The folders that are not inside another of them."""
+    return sorted(
+        folder
+        for folder in set(folders)
+        if not any(other != folder and _under(folder, other) for other in folders)
+    )
+
+
+def _make_read_only(path: str) -> None:
+    try:
+        libc.mount_setattr(path, recursive=False, set_flags=libc.MOUNT_ATTR_RDONLY)
+    except OSError as error:
+        if error.errno != errno.ENOSYS:
+            raise
+        libc.mount(None, path, None, libc.MS_REMOUNT | libc.MS_BIND | libc.MS_RDONLY)
+
+
+def _cover(folder: str, *, mode: int) -> None:
+    """An empty folder on top of `folder`; made read-only by the caller once filled."""
+    libc.mount(
+        "tmpfs",
+        folder,
+        "tmpfs",
+        libc.MS_NOSUID | libc.MS_NODEV | libc.MS_NOEXEC,
+        f"size=1m,nr_inodes=4096,mode={mode:o}",
+    )
+
+
+def _hide(plan: FilesystemPlan) -> None:
+    """Cover each hidden folder with an empty read-only one, each file with /dev/null."""
+    for folder in plan.hidden_folders:
+        _cover(folder, mode=0o000)
+        _make_read_only(folder)
+    for file in plan.hidden_files:
+        libc.mount("/dev/null", file, None, libc.MS_BIND)
+        _make_read_only(file)
 
 
 def build_filesystem(
@@ -207,7 +289,7 @@ def build_filesystem(
         raise RuntimeError("refusing to remount: the block has no mount namespace of its own")
     if not base_prepared:  # else copied from the fork server's (prepare_fork_server)
         _make_private_and_read_only(plan.read_only)
-    # Handles on what the private /tmp is about to cover, to mount it again on top.
+    # Handles on what /tmp and the covered folders are about to hide, to mount it again.
     handles = {path: os.open(path, os.O_PATH | os.O_CLOEXEC) for path in plan.reshown}
     for folder in plan.writable:
         if folder not in handles:
@@ -222,18 +304,39 @@ def build_filesystem(
     )
     for folder in (PRIVATE_HOME, PRIVATE_WORK):
         os.mkdir(folder, 0o700)
+    for folder in plan.covered:
+        _cover(folder, mode=0o755)
     for path, handle in handles.items():
-        os.makedirs(path, exist_ok=True)
+        _make_mount_point(path, folder=stat.S_ISDIR(os.fstat(handle).st_mode))
         libc.mount(f"/proc/self/fd/{handle}", path, None, libc.MS_BIND | libc.MS_REC)
         os.close(handle)
         if path in plan.writable:
             _make_writable(path)
+    for folder in plan.covered:
+        _make_read_only(folder)
+    _hide(plan)
     if plan.own_dev_shm:
         libc.mount(
             "tmpfs", "/dev/shm", "tmpfs", libc.MS_NOSUID | libc.MS_NODEV, "size=64m,mode=1777"
         )
     if plan.mount_proc:
         libc.mount("proc", "/proc", "proc", libc.MS_NOSUID | libc.MS_NODEV | libc.MS_NOEXEC)
+
+
+def _make_mount_point(path: str, *, folder: bool) -> None:
+    """`path` (a folder, or an empty file) and the folders above it, each one a block may
+    pass through (0755), where a covered folder or the private /tmp lacks them."""
+    missing = []
+    place = path
+    while not os.path.lexists(place):
+        missing.append(place)
+        place = os.path.dirname(place)
+    for made in reversed(missing):
+        if made == path and not folder:
+            os.close(os.open(made, os.O_CREAT | os.O_WRONLY | os.O_CLOEXEC, 0o644))
+        else:
+            os.mkdir(made, 0o755)
+            os.chmod(made, 0o755)  # whatever the umask
 
 
 def offline_network_namespace() -> int:

@@ -19,7 +19,13 @@ from pathlib import Path
 from fencerun.isolation.environment import block_environment
 from fencerun.isolation.limits import PidsCgroup, processes_of
 from fencerun.isolation.probe import Protections
-from fencerun.isolation.sandbox import PRIVATE_HOME, PRIVATE_TMP, PRIVATE_WORK, plan_filesystem
+from fencerun.isolation.sandbox import (
+    PRIVATE_HOME,
+    PRIVATE_TMP,
+    PRIVATE_WORK,
+    MachineView,
+    plan_filesystem,
+)
 from fencerun.isolation.scrub import PathScrubber
 from fencerun.model import Block, Figure, Result
 from fencerun.run.capture import OutputBuffer
@@ -44,7 +50,7 @@ class WorkerContext:
     scrubber: PathScrubber
     shells: dict[str, str]  # family -> path of the shell
     plan: SandboxPlan  # what the fork server knows of every container
-    visible_under_tmp: tuple[str, ...]
+    machine: MachineView  # what every container sees of the machine
     # family -> the uid its blocks run as, for a root build without a pids cgroup
     block_uids: dict[Family, int]
     spawner: Spawner  # the fork server containers are forked from
@@ -142,7 +148,7 @@ class _FamilyRun:
         # /tmp, the same on every machine: only host folders are private.
         own = ((work, "<workdir>"), (home, "<home>"), (tmp, "<tmp>")) if self._folder else ()
         self.scrub = ctx.scrubber.with_paths(own)
-        workdirs = [block_workdir(block, settings.project_dir) for _, block in blocks]
+        workdirs = [block_workdir(block, settings.view) for _, block in blocks]
         python_steps: list[PythonStep] = []
         shell_steps: list[ShellStep] = []
         for order, (position, block) in enumerate(blocks):
@@ -166,7 +172,7 @@ class _FamilyRun:
             env=ctx.env_to_send(block_environment(policy, settings.build_env, home=home, tmp=tmp)),
             filesystem=plan_filesystem(
                 writable=writable,
-                visible_under_tmp=ctx.visible_under_tmp,
+                machine=ctx.machine,
                 read_only=policy.read_only_filesystem,
                 tmp_bytes=policy.tmp_bytes,
                 mount_proc=ctx.plan.namespaces.pid,

@@ -24,11 +24,12 @@ from typing import IO
 
 from fencerun.isolation import libc
 from fencerun.isolation.environment import worker_environment
+from fencerun.isolation.hidden import home_folders, needed_paths, system_secrets
 from fencerun.isolation.limits import block_uid
 from fencerun.isolation.probe import Protections, portable, probe
 from fencerun.isolation.reaper import kill_descendants
 from fencerun.isolation.sandbox import (
-    PRIVATE_TMP,
+    MachineView,
     last_capability,
     offline_network_namespace,
     prepare_fork_server,
@@ -65,10 +66,15 @@ def _claim_protocol_pipes() -> tuple[IO[bytes], IO[bytes]]:
     return incoming, outgoing
 
 
-def _visible_under_tmp(settings: WorkerSettings) -> tuple[str, ...]:
-    candidates = {settings.project_dir, sys.prefix, sys.base_prefix, *sys.path}
-    tmp = PRIVATE_TMP + "/"
-    return tuple(sorted(p for p in candidates if p and os.path.realpath(p).startswith(tmp)))
+def _machine_view(settings: WorkerSettings) -> MachineView:
+    """What blocks see of the machine: homes covered, secrets and the build's folders
+    hidden, the project and this interpreter shown."""
+    interpreter = (sys.prefix, sys.base_prefix, os.path.dirname(sys.executable), *sys.path)
+    return MachineView(
+        covered=tuple(home_folders(settings.build_env)),
+        needed=tuple(needed_paths(settings.project_dir, interpreter)),
+        hidden=tuple(sorted({*system_secrets(), *map(str, settings.view.hidden)})),
+    )
 
 
 def _block_uids(settings: WorkerSettings) -> dict[Family, int]:
@@ -97,8 +103,9 @@ def _context(settings: WorkerSettings) -> WorkerContext:
         if not linux:
             # There the block gives up root in full: it must reach its own folders.
             os.chmod(settings.temp_root, 0o711)
+    machine = _machine_view(settings)
     if linux:
-        protections = probe(settings.policy, process_cap=process_cap)
+        protections = probe(settings.policy, process_cap=process_cap, machine=machine)
         if block_uids and not protections.capabilities_dropped:
             process_cap = "none: RLIMIT_NPROC spares a block that keeps root's capabilities"
             protections = dataclasses.replace(protections, process_cap=process_cap)
@@ -147,7 +154,7 @@ def _context(settings: WorkerSettings) -> WorkerContext:
         scrubber=PathScrubber(settings.private_paths),
         shells=shells,
         plan=plan,
-        visible_under_tmp=_visible_under_tmp(settings),
+        machine=machine,
         block_uids=block_uids,
         spawner=spawner,
     )
