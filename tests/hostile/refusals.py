@@ -60,7 +60,9 @@ def refuse(call: str, first_argument: int | None = None, error: int = errno.EPER
     allow_after = 2 if first_argument is not None else 1
     program = [
         _instruction(_LOAD_WORD, 0, 0, _NUMBER_AT),
-        _instruction(_JUMP_IF_EQUAL, 0, allow_after + (1 if first_argument is not None else 0), number),
+        _instruction(
+            _JUMP_IF_EQUAL, 0, allow_after + (1 if first_argument is not None else 0), number
+        ),
     ]
     if first_argument is not None:
         program += [
@@ -72,7 +74,13 @@ def refuse(call: str, first_argument: int | None = None, error: int = errno.EPER
     buffer = ctypes.create_string_buffer(code)
     fprog = _Program(len(program), ctypes.addressof(buffer))
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong]
+    libc.prctl.argtypes = [
+        ctypes.c_int,
+        ctypes.c_ulong,
+        ctypes.c_void_p,
+        ctypes.c_ulong,
+        ctypes.c_ulong,
+    ]
     if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, None, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "PR_SET_NO_NEW_PRIVS")
     if libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) != 0:

@@ -198,6 +198,15 @@ def prctl(option: int, argument: int = 0) -> None:
     _check(_prctl(option, argument), f"prctl {option}")
 
 
+def prctl_allowed(option: int, argument: int = 0) -> bool:
+    """prctl where the host may refuse it (a seccomp profile, an old kernel): whether it took."""
+    try:
+        prctl(option, argument)
+    except OSError:
+        return False
+    return True
+
+
 def unbuffer_c_stdio() -> None:
     """Make C's stdout and stderr unbuffered, so C extensions keep their place in the output.
 

@@ -6,6 +6,7 @@ will use it; what fails is left out with a note, never assumed.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import resource
@@ -50,6 +51,9 @@ class Protections:
     # RLIMIT_NPROC counts only the processes of the caller's own user namespace (Linux 5.14+),
     # so a block in a user namespace of its own is capped exactly, whatever else its user runs.
     nproc_per_namespace: bool = False
+    # prctl calls a host may refuse (seccomp profiles, old kernels); each missing one is noted
+    subreaper: bool = True  # the block's first process adopts what its children leave
+    death_signal: bool = True  # fork servers and blocks die with their worker
 
     @property
     def nproc_counts_each_block(self) -> bool:
@@ -59,8 +63,13 @@ class Protections:
 
     def summary(self, policy: IsolationPolicy) -> str:
         """One line for the build log."""
-        if self.linux:
+        notes = list(self.notes)
+        if self.linux and self.subreaper:
             active = ["process group + subreaper (leftover processes killed)"]
+        elif self.linux and self.namespaces.pid:
+            active = ["process group (leftover processes killed with its PID namespace)"]
+        elif self.linux:
+            active = ["process group (a leftover process that leaves it is not killed)"]
         else:
             active = ["own process group (killed when the block ends or times out)"]
         if self.namespaces.pid:
@@ -76,6 +85,11 @@ class Protections:
             active.append("user namespace")
         if self.capabilities_dropped:
             active.append("capabilities dropped")
+        elif self.linux and os.geteuid() == 0:
+            notes.append(
+                "capability dropping (refused): blocks keep root's capabilities, and could "
+                "undo their view of the machine"
+            )
         active.append(f"at most {policy.max_processes} processes ({self.process_cap})")
         memory = f"memory {_size(policy.memory_bytes)}, " if memory_limit_enforced() else ""
         file = _size(policy.file_bytes)
@@ -84,7 +98,6 @@ class Protections:
             active.append("private temporary working folder")
         active += ["environment allow-list", "private paths rewritten"]
         line = ", ".join(active)
-        notes = list(self.notes)
         if not self.namespaces.mount:
             notes.append(CAN_READ_USER_FILES)
         if notes:
@@ -108,6 +121,58 @@ def portable(policy: IsolationPolicy, *, process_cap: str) -> Protections:
 
 _PROBE_PATIENCE_S = 20
 
+# prctl options the sandbox uses where a host may refuse them: (option, argument, what is
+# lost without it). Refused, each is left out and named on the protections line.
+_OPTIONAL_PRCTLS = {
+    "subreaper": (
+        libc.PR_SET_CHILD_SUBREAPER,
+        1,
+        "subreaper (prctl PR_SET_CHILD_SUBREAPER refused)",
+    ),
+    "death_signal": (
+        libc.PR_SET_PDEATHSIG,
+        signal.SIGKILL,
+        "death signal (prctl PR_SET_PDEATHSIG refused): a worker killed outright may leave "
+        "its fork server behind",
+    ),
+    "no_new_privs": (
+        libc.PR_SET_NO_NEW_PRIVS,
+        1,
+        "no_new_privs (prctl PR_SET_NO_NEW_PRIVS refused): a set-uid program run by a block "
+        "takes its owner's uid",
+    ),
+}
+
+
+def _allowed_prctls() -> dict[str, bool]:
+    """Which of `_OPTIONAL_PRCTLS` the host allows, tried in a throwaway child."""
+    names = list(_OPTIONAL_PRCTLS)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            allowed = 0
+            for bit, name in enumerate(names):
+                option, argument, _ = _OPTIONAL_PRCTLS[name]
+                if libc.prctl_allowed(option, argument):
+                    allowed |= 1 << bit
+            os._exit(allowed)
+        finally:
+            os._exit(0)
+    status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    return {name: status >= 0 and bool(status & (1 << bit)) for bit, name in enumerate(names)}
+
+
+def _with_host_calls(protections: Protections) -> Protections:
+    """`protections` with what the host's refusals of optional prctl calls take away."""
+    allowed = _allowed_prctls()
+    refused = tuple(_OPTIONAL_PRCTLS[name][2] for name, ok in allowed.items() if not ok)
+    return dataclasses.replace(
+        protections,
+        subreaper=allowed["subreaper"],
+        death_signal=allowed["death_signal"],
+        notes=protections.notes + refused,
+    )
+
 
 def _size(value: int) -> str:
     return f"{value / GIB:g} GiB" if value >= GIB else f"{value / MIB:g} MiB"
@@ -121,7 +186,9 @@ def probe(
     cgroup_note = [] if "pids cgroup" in process_cap else ["pids cgroup"]
     if not policy.namespaces:
         notes = ["namespaces (turned off by the policy)", *cgroup_note]
-        return Protections(Namespaces(), _try_drop_in_child(), process_cap, tuple(notes))
+        return _with_host_calls(
+            Protections(Namespaces(), _try_drop_in_child(), process_cap, tuple(notes))
+        )
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -150,12 +217,14 @@ def probe(
         uts=bool(found.get("uts")),
     )
     notes = [str(note) for note in found.get("notes", [])] + cgroup_note
-    return Protections(
-        namespaces,
-        bool(found.get("caps")),
-        process_cap,
-        tuple(notes),
-        nproc_per_namespace=bool(found.get("nproc_per_namespace")),
+    return _with_host_calls(
+        Protections(
+            namespaces,
+            bool(found.get("caps")),
+            process_cap,
+            tuple(notes),
+            nproc_per_namespace=bool(found.get("nproc_per_namespace")),
+        )
     )
 
 
@@ -217,7 +286,12 @@ def _probe_here(policy: IsolationPolicy, machine: MachineView) -> dict[str, obje
         try:
             bring_up_loopback()
             if not report.get("user"):
-                os.close(offline_network_namespace())
+                # The fork server joins it (setns), which a host may refuse.
+                offline = offline_network_namespace()
+                try:
+                    libc.setns(offline, libc.CLONE_NEWNET)
+                finally:
+                    os.close(offline)
         except OSError as error:
             report["network"] = False
             notes.append(f"network namespace (loopback: {error.strerror})")

@@ -350,7 +350,7 @@ def offline_network_namespace() -> int:
     if pid == 0:
         try:
             # It holds the build's stderr: it must not outlive a worker stopped mid-way.
-            libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
+            libc.prctl_allowed(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
             if os.getppid() != parent:
                 os._exit(1)
             os.close(ready_read)
@@ -411,7 +411,7 @@ def prepare_fork_server(
     if network_fd is not None:
         libc.setns(network_fd, libc.CLONE_NEWNET)
         os.close(network_fd)
-    libc.prctl(libc.PR_SET_NO_NEW_PRIVS, 1)
+    libc.prctl_allowed(libc.PR_SET_NO_NEW_PRIVS, 1)
     with contextlib.suppress(OSError):  # each container then tries, and reports it
         drop_bounding_set(last_capability)
 
@@ -423,7 +423,7 @@ def drop_privileges(last_capability: int) -> bool:
     writable again. `no_new_privs` is set in every case so that no set-uid
     program gives privileges back.
     """
-    libc.prctl(libc.PR_SET_NO_NEW_PRIVS, 1)
+    libc.prctl_allowed(libc.PR_SET_NO_NEW_PRIVS, 1)
     try:
         # Emptied once by the fork server where it could: then nothing is left to drop.
         drop_bounding_set(last_capability)

@@ -80,6 +80,8 @@ class SandboxPlan:
     """What every container of one worker shares, bound into its fork server once."""
 
     linux: bool  # False: only what every POSIX system has (no prctl, namespaces, caps)
+    subreaper: bool  # the first process adopts its block's orphans (where the host allows)
+    death_signal: bool  # the first process dies with its fork server (where the host allows)
     namespaces: Namespaces
     policy: IsolationPolicy
     mounts_prepared: bool  # the mounts copied from the server are private and read-only
@@ -478,19 +480,19 @@ def _become_block(
     # and finds the bounding set already empty: one system call each.
     control_fd = pipes[2]
     try:
-        if plan.linux:
+        if plan.death_signal:
             # Dies with the fork server, which dies with the worker; without a PID
             # namespace, a server already gone cannot be noticed by the signal,
             # hence the check.
             libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
-        else:
-            # The server's way of noticing ended children is not the block's.
+        if signal.getsignal(signal.SIGCHLD) is not signal.SIG_DFL:
+            # The server's way of noticing ended children (no pidfds) is not the block's.
             signal.set_wakeup_fd(-1)
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         if os.getpid() != 1 and os.getppid() != server_pid:
             os._exit(_SETUP_FAILED)
         os.setsid()
-        if plan.linux:
+        if plan.subreaper:
             libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
         _arrange_fds(*pipes)
         control_fd = CONTROL_FD

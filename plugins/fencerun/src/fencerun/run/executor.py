@@ -131,9 +131,14 @@ class _WorkerSlot:
         hello = receive(self._stdout(process)) if ready else None
         if not isinstance(hello, Hello):
             self._discard_process()
+            if not ready:
+                raise WorkerFailure(
+                    f"a fencerun worker did not start within {_START_TIMEOUT_S:g} s; "
+                    "its error, if any, is above"
+                )
             raise WorkerFailure(
-                f"a fencerun worker did not start within {_START_TIMEOUT_S:g} s; "
-                "its error, if any, is above"
+                "a fencerun worker ended as it started; its reason is above "
+                "(`fencerun worker: ...`)"
             )
         hide_build_environment(hello.protections)
         with contextlib.suppress(InvalidStateError):
@@ -196,7 +201,11 @@ class _WorkerSlot:
         try:
             self._hand_over(sent)
         except (OSError, WorkerFailure) as error:
-            self._fail_sent(error)
+            if sent not in self._sent:  # no worker took it: it fails here, never waits
+                self._discard_process()
+                _fail(sent, error)
+            else:
+                self._fail_sent(error)
 
     def _hand_over(self, sent: _Sent) -> None:
         """Into the worker's pipe, starting a worker if there is none; raises if it cannot."""

@@ -183,7 +183,7 @@ class _FamilyRun:
             process_limit=process_limit,
             uid=None if self._cgroup else uid,
         )
-        self.container = Container(spec, ctx.spawner, self._cgroup, subreaper=ctx.plan.linux)
+        self.container = Container(spec, ctx.spawner, self._cgroup, subreaper=ctx.plan.subreaper)
 
     def steps_of(self, position: int) -> list[Step]:
         return self._steps[position]

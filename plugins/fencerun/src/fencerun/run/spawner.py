@@ -61,6 +61,8 @@ class Spawner:
         *,
         linux: bool,
         pid_namespaces: bool,
+        subreaper: bool | None = None,
+        death_signal: bool | None = None,
         keep_fds: Sequence[int] = (),
         prepare: Callable[[], None] | None = None,
         before_fork: Callable[[Any], None] | None = None,
@@ -73,6 +75,9 @@ class Spawner:
         before its container is forked. A container runs
         `first_process(spec, server_pid, *fds)`.
         """
+        # Where the host refuses them (the probe says so), neither is asked for.
+        subreaper = linux if subreaper is None else subreaper
+        death_signal = linux if death_signal is None else death_signal
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         parent = os.getpid()
         pid = os.fork()
@@ -80,7 +85,9 @@ class Spawner:
             try:
                 ours.close()
                 _close_all_but({0, 1, 2, theirs.fileno(), *keep_fds})
-                options = _ServerOptions(linux, pid_namespaces, prepare, before_fork)
+                options = _ServerOptions(
+                    linux, pid_namespaces, subreaper, death_signal, prepare, before_fork
+                )
                 _serve(theirs, first_process, parent, options)
             finally:
                 os._exit(0)
@@ -195,6 +202,8 @@ def _close_all_but(keep: set[int]) -> None:
 class _ServerOptions:
     linux: bool
     pid_namespaces: bool
+    subreaper: bool
+    death_signal: bool
     prepare: Callable[[], None] | None
     before_fork: Callable[[Any], None] | None
 
@@ -215,13 +224,13 @@ def _serve(
     worker: int,
     options: _ServerOptions,
 ) -> None:
-    if options.linux:
+    if options.death_signal:
         # Dies with the worker, and so do the containers, which die with it.
         libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != worker:
         return
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if options.linux:
+    if options.subreaper:
         # Orphans of blocks come back here, where they are killed.
         libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
     try:
@@ -233,7 +242,8 @@ def _serve(
         return
     channel.sendall(_REPLY.pack(_READY, 0, 0))
     factory = PidNamespaceFactory() if options.pid_namespaces else None
-    child_ended = None if options.linux else _wake_on_child_exit()
+    pidfds = options.linux and _pidfds_allowed()
+    child_ended = None if pidfds else _wake_on_child_exit()
     own_pid = os.getpid()
     # Objects the collector never visits are never written to, so each fork shares
     # their pages instead of copying them.
@@ -262,7 +272,9 @@ def _serve(
                     request = _read_request(channel)
                     if request is None:
                         return  # the worker went away
-                    started = _start(channel, request, first_process, own_pid, factory, options)
+                    started = _start(
+                        channel, request, first_process, own_pid, factory, options, pidfds
+                    )
                     if started is not None:
                         pid, pidfd = started
                         running[pid] = pidfd
@@ -281,6 +293,16 @@ def _serve(
     finally:
         for pid in running:
             kill_group(pid)
+
+
+def _pidfds_allowed() -> bool:
+    """Whether pidfd_open works here; a host may refuse it (seccomp), and then ended
+    containers are noticed as off Linux, by SIGCHLD."""
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except OSError:
+        return False
+    return True
 
 
 def _reseed_random() -> None:
@@ -322,6 +344,7 @@ def _start(
     server_pid: int,
     factory: PidNamespaceFactory | None,
     options: _ServerOptions,
+    pidfds: bool,
 ) -> tuple[int, int | None] | None:
     """Fork the container's first process: (pid, pidfd or None off Linux), or None if the
     fork failed."""
@@ -349,7 +372,7 @@ def _start(
         return None
     for fd in fds:
         os.close(fd)
-    if not options.linux:
+    if not pidfds:
         channel.sendall(_REPLY.pack(_SPAWNED, pid, 0))
         return pid, None
     pidfd = os.pidfd_open(pid)

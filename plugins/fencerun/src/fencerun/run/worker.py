@@ -121,6 +121,8 @@ def _context(settings: WorkerSettings) -> WorkerContext:
     capabilities = last_capability() if linux else 0
     plan = SandboxPlan(
         linux=linux,
+        subreaper=linux and protections.subreaper,
+        death_signal=linux and protections.death_signal,
         namespaces=namespaces,
         policy=settings.policy,
         mounts_prepared=mounts_prepared,
@@ -142,6 +144,8 @@ def _context(settings: WorkerSettings) -> WorkerContext:
         functools.partial(first_process, plan),
         linux=linux,
         pid_namespaces=namespaces.pid,
+        subreaper=plan.subreaper,
+        death_signal=plan.death_signal,
         keep_fds=() if network_fd is None else (network_fd,),
         prepare=prepare,
         before_fork=adopt_environment,
@@ -225,15 +229,15 @@ def main() -> None:
     if not isinstance(settings, WorkerSettings):
         return
     _linux = settings.policy.uses_linux
-    if _linux:
-        # Orphans of blocks come back to this process, which kills them.
-        libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
     _preload(settings.preload)
     try:
         ctx = _context(settings)
-    except SpawnError as error:
+        if ctx.plan.subreaper:
+            # Orphans of blocks come back to this process, which kills them.
+            libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
+    except (SpawnError, OSError) as error:
         # One line in the build's log; the build then says that a worker did not start.
-        print(f"fencerun worker: {error}", file=sys.stderr)
+        print(f"fencerun worker: could not start: {error}", file=sys.stderr)
         return
     _spawner = ctx.spawner
     send(outgoing, Hello(ctx.protections))

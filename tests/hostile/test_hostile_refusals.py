@@ -1,0 +1,112 @@
+"""A host that refuses a system call fencerun makes (a seccomp profile, an old kernel): the
+build never hangs. Each refused protection is left out and named on the protections line;
+a worker that cannot start fails the build at once, with its reason."""
+
+from __future__ import annotations
+
+import errno
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from fencerun.model import Block, BlockOptions, SourceLocation
+from fencerun.run import Executor, WorkerFailure
+from fencerun.run import executor as executor_module
+
+from tests.fencerun_front.conftest import build_env, write_project
+
+REFUSALS = Path(__file__).with_name("refusals.py")
+PAGE = """
+# Page
+
+```bash exec="on"
+echo shell; hostname
+```
+
+```python exec="on"
+print("python")
+```
+"""
+PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 36, 38
+PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_SET_DUMPABLE = 24, 47, 4
+
+# (call, first argument, errno) -> what the protections line says is missing ("" for calls
+# whose refusal costs no protection).
+CASES = {
+    ("prctl", PR_SET_CHILD_SUBREAPER, "EPERM"): "subreaper (prctl PR_SET_CHILD_SUBREAPER",
+    ("prctl", PR_SET_PDEATHSIG, "EPERM"): "death signal (prctl PR_SET_PDEATHSIG refused)",
+    ("prctl", PR_SET_NO_NEW_PRIVS, "EPERM"): "no_new_privs (prctl PR_SET_NO_NEW_PRIVS",
+    ("prctl", PR_CAPBSET_DROP, "EPERM"): "capabilities",
+    ("prctl", PR_CAP_AMBIENT, "EPERM"): "capabilities",
+    ("prctl", PR_SET_DUMPABLE, "EPERM"): "",
+    ("capset", None, "EPERM"): "capabilities",
+    ("unshare", None, "EPERM"): "mount namespace (unshare",
+    ("setns", None, "EPERM"): "network namespace",
+    ("mount", None, "EPERM"): "mount namespace (",
+    ("mount_setattr", None, "EPERM"): "mount namespace (",
+    ("mount_setattr", None, "ENOSYS"): "",
+    ("sethostname", None, "EPERM"): "UTS namespace (host name",
+    ("pidfd_open", None, "EPERM"): "",
+    ("setresuid", None, "EPERM"): "",
+}
+
+
+def _name(case: tuple[str, int | None, str]) -> str:
+    call, argument, error = case
+    return f"{call}{'' if argument is None else f':{argument}'}-{error}"
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=[_name(case) for case in CASES])
+def test_a_refused_call_leaves_out_its_protection_and_says_so(
+    tmp_path: Path, case: tuple[str, int | None, str]
+) -> None:
+    call, argument, error = case
+    write_project(tmp_path, {"index.md": PAGE})
+    spec = call if argument is None else f"{call}:{argument}"
+    command = [sys.executable, str(REFUSALS), spec, error, "--"]
+    command += [sys.executable, "-m", "mkdocs", "build", "--strict"]
+    started = time.monotonic()
+    done = subprocess.run(
+        command, cwd=tmp_path, env=build_env(), capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started < 60
+    assert "Traceback" not in done.stderr
+    (line,) = [line for line in done.stderr.splitlines() if "blocks run with:" in line]
+    missing = line.partition("; not available: ")[2]
+    if CASES[case] == "capabilities":
+        assert "capabilities dropped" not in line
+        assert "capability dropping (refused)" in missing or "capabilities" in missing
+    elif CASES[case]:
+        assert CASES[case] in missing, line
+    html = (tmp_path / "site" / "index.html").read_text()
+    assert "shell" in html and "python" in html
+
+
+def test_a_worker_that_cannot_start_fails_its_blocks_at_once(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reason = "fencerun worker: could not start: prctl 36: Operation not permitted"
+    monkeypatch.setattr(executor_module, "_BOOT", f"import sys; sys.exit({reason!r})")
+    block = Block(
+        language="bash",
+        code="echo never",
+        options=BlockOptions(),
+        location=SourceLocation("page.md", 3),
+        index=0,
+    )
+    started = time.monotonic()
+    with Executor(project_dir=project, workers=2) as pool:
+        (future,) = pool.submit([block])
+        with pytest.raises(WorkerFailure, match="ended as it started") as raised:
+            future.result(timeout=10)
+        with pytest.raises(WorkerFailure):
+            pool.protections_summary()
+    assert "page.md:3" in str(raised.value)
+    assert time.monotonic() - started < 10
+
+
+def test_errno_names_are_real() -> None:
+    assert all(hasattr(errno, error) for _, _, error in CASES)
