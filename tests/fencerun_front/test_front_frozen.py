@@ -1,5 +1,5 @@
 """Frozen blocks: the recorded output committed with the site shows, labelled as recorded
-with its machine and date, and the block never runs in the build."""
+with its system and date, and the block never runs in the build."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ docker ps
 ```
 """
 
-LAPTOP = Provenance("laptop", "Linux 6.8", "bash 5.2.21", "2026-03-01T10:00:00+09:00", 0.4)
+LAPTOP = Provenance("Linux 6.8", "bash 5.2.21", "2026-03-01T10:00:00+09:00", 0.4)
 
 
 def record(project: Path, page: str, output: str) -> None:
@@ -29,7 +29,7 @@ def record(project: Path, page: str, output: str) -> None:
     FrozenResults(project / "frozen").put("index.md", "ps", recording, block=found.block)
 
 
-def test_a_frozen_block_shows_its_recording_labelled_with_machine_and_date(
+def test_a_frozen_block_shows_its_recording_labelled_with_system_and_date(
     tmp_path: Path,
 ) -> None:
     write_project(tmp_path, {"index.md": PAGE}, plugin_options="provenance: false")
@@ -41,7 +41,7 @@ def test_a_frozen_block_shows_its_recording_labelled_with_machine_and_date(
     assert "recorded-row" in soup.get_text()
     footer = soup.select_one(".fencerun-recorded")
     assert footer is not None
-    assert footer.get_text().startswith("Recorded on laptop · Linux 6.8 · bash 5.2.21")
+    assert footer.get_text().startswith("Recorded on Linux 6.8 · bash 5.2.21")
     assert "2026-03-01 10:00 UTC+09:00" in footer.get_text()
     assert "blocks 0 run, 0 reused, 1 frozen, 0 failed" in result.output
 

@@ -3,6 +3,10 @@ the provenance footer, and exec="off" blocks."""
 
 from __future__ import annotations
 
+import getpass
+import platform
+import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -160,6 +164,21 @@ def test_each_output_has_a_provenance_footer_unless_turned_off(soup: BeautifulSo
     off = section(soup, "footer-off")
     assert "no-footer-here" in "".join(e.get_text() for e in off)
     assert not [e for e in off if "fencerun-provenance" in classes(e)]
+
+
+def test_the_footer_names_system_interpreter_and_time_never_the_machine_or_its_user(
+    soup: BeautifulSoup,
+) -> None:
+    (footer,) = [e for e in section(soup, "text") if "fencerun-provenance" in classes(e)]
+    system, interpreter, moment, took = footer.get_text().removeprefix("Ran on ").split(" · ")
+    assert system.endswith(f"(kernel {platform.release()})")
+    assert interpreter == f"{platform.python_implementation()} {platform.python_version()}"
+    assert moment.startswith("20") and took.startswith("took ")
+    # Whole words: a short host or user name may well be part of a longer word.
+    shown = " ".join(e.get_text() for e in soup.select(".fencerun-provenance"))
+    words = set(re.findall(r"[\w.-]+", shown))
+    assert socket.gethostname() not in words
+    assert getpass.getuser() not in words
 
 
 def test_exec_off_shows_the_code_as_an_ordinary_block(soup: BeautifulSoup) -> None:

@@ -14,7 +14,7 @@ from fencerun.render.markup import LONG_BLOCK_LINES
 from fencerun.render.notices import format_duration
 from fencerun.render.svg import FigureFile
 
-PROVENANCE = Provenance("buildbox", "Linux 6.1", "CPython 3.11.7", "2026-05-01T14:03:00+09:00", 1.5)
+PROVENANCE = Provenance("Linux 6.1", "CPython 3.11.7", "2026-05-01T14:03:00+09:00", 1.5)
 
 
 def block(options: str = "", code: str = 'print("x")', language: str = "python") -> Block:
@@ -241,9 +241,9 @@ def test_a_figure_that_is_not_svg_says_why_it_is_missing() -> None:
     ]
 
 
-def test_frozen_results_are_labelled_recorded_with_their_machine_and_date() -> None:
+def test_frozen_results_are_labelled_recorded_with_their_system_and_date() -> None:
     text = render(block(), Result("out", 0, provenance=PROVENANCE, origin="frozen"))
-    assert '<p class="fencerun-provenance fencerun-recorded">Recorded on buildbox' in text
+    assert '<p class="fencerun-provenance fencerun-recorded">Recorded on Linux 6.1' in text
     assert "2026-05-01 14:03 UTC+09:00" in text and "took 1.50\u00a0s" in text
 
 
@@ -253,14 +253,14 @@ def test_a_recorded_output_says_so_even_where_footers_are_turned_off() -> None:
         render(block(), recorded, footer=False),
         render(block('provenance="off"'), recorded),
     ):
-        assert "Recorded on buildbox" in text
+        assert "Recorded on Linux 6.1" in text
     assert "Ran on" not in render(block(), Result("out", 0, provenance=PROVENANCE), footer=False)
 
 
 def test_a_recording_without_interpreter_or_duration_leaves_no_empty_parts() -> None:
-    bare = Provenance("laptop", "Linux 6.8", "", "2026-05-01T14:03:00+09:00", 0.0)
+    bare = Provenance("Linux 6.8", "", "2026-05-01T14:03:00+09:00", 0.0)
     text = render(block(), Result("out", 0, provenance=bare, origin="frozen"))
-    assert "Recorded on laptop · Linux 6.8 · <time" in text
+    assert "Recorded on Linux 6.8 · <time" in text
     assert "took" not in text and "·  ·" not in text
 
 

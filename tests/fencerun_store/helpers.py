@@ -29,7 +29,6 @@ def sample_result(output: str = "안녕하세요\nline two\n", *, returncode: in
         truncated=True,
         figures=(Figure("<svg xmlns='http://www.w3.org/2000/svg'/>"),),
         provenance=Provenance(
-            host="builder",
             os="Linux 6.1",
             interpreter="CPython 3.11.7",
             started_at="2026-01-02T03:04:05+09:00",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import platform
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,13 +22,13 @@ def docker_block(code: str = "$ docker ps") -> Block:
     return Block("console", code, BlockOptions(freeze=True, id="ps"), SourceLocation(PAGE, 12), 0)
 
 
-def test_a_recording_reads_back_as_frozen_with_its_machine_and_date(tmp_path: Path) -> None:
+def test_a_recording_reads_back_as_frozen_with_its_system_and_date(tmp_path: Path) -> None:
     frozen = FrozenResults(tmp_path / "frozen")
     frozen.put(PAGE, "ps", sample_result(), block=docker_block())
     recorded = FrozenResults(tmp_path / "frozen").get(PAGE, "ps")
     assert recorded == replace(sample_result(), origin="frozen")
     assert recorded.provenance is not None
-    assert recorded.provenance.host == "builder"
+    assert recorded.provenance.os == "Linux 6.1"
     assert recorded.provenance.started_at == "2026-01-02T03:04:05+09:00"
 
 
@@ -47,12 +48,14 @@ def test_a_recording_is_a_yaml_file_beside_the_page_path_with_the_output_line_by
     assert (data["page"], data["block"], data["code"]) == (PAGE, "ps", "$ docker ps")
 
 
-def test_a_result_without_provenance_is_recorded_with_this_machine_and_now(tmp_path: Path) -> None:
+def test_a_result_without_provenance_is_recorded_with_this_system_and_now(tmp_path: Path) -> None:
     frozen = FrozenResults(tmp_path)
     frozen.put(PAGE, "ps", Result("up\n", 0))
     recorded = frozen.get(PAGE, "ps")
     assert recorded is not None and recorded.provenance is not None
-    assert recorded.provenance.host
+    assert recorded.provenance.os == f"{platform.system()} {platform.release()}"
+    data = yaml.safe_load(frozen.path_for(PAGE, "ps").read_text(encoding="utf-8"))
+    assert set(data["result"]["provenance"]) == {"os", "interpreter", "started_at", "duration_s"}
     assert recorded.provenance.started_at[:2] == "20"
 
 

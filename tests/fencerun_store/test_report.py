@@ -10,7 +10,7 @@ import pytest
 from fencerun.model import Block, BlockOptions, Provenance, Result, SourceLocation
 from fencerun.report import BuildReport
 
-TIMES = Provenance("h", "Linux", "CPython 3.11.7", "2026-01-01T00:00:00+00:00", 0.0)
+TIMES = Provenance("Linux", "CPython 3.11.7", "2026-01-01T00:00:00+00:00", 0.0)
 
 
 def block(line: int, *, returncode: int = 0, language: str = "python") -> Block:

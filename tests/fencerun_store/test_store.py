@@ -65,6 +65,14 @@ def test_a_result_at_its_process_cap_survives_json_and_others_read_as_before() -
     assert "process_cap" not in result_to_json(sample_result())
 
 
+def test_a_result_stored_with_the_machine_name_reads_back_without_it() -> None:
+    # What versions that named the build machine in provenance stored.
+    data = result_to_json(sample_result())
+    data["provenance"]["host"] = "builder"
+    assert result_from_json(data) == replace(sample_result(), origin="cached")
+    assert "host" not in result_to_json(sample_result())["provenance"]
+
+
 def test_a_missing_entry_is_a_plain_miss_that_creates_nothing(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

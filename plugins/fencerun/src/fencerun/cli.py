@@ -3,7 +3,7 @@
 Run it from the folder of mkdocs.yml (or pass -f PATH)::
 
     fencerun prune              remove stored results no page used in the last build
-    fencerun freeze             list frozen blocks: recorded where and when, missing, stale
+    fencerun freeze             list frozen blocks: recorded when, missing, stale
     fencerun freeze --refresh   run frozen blocks on this machine and rewrite their recordings
     fencerun report             print the last build's report
 
@@ -156,7 +156,7 @@ def list_frozen(project: Project, *, pages: Sequence[str]) -> int:
             print(f"{where}: not recorded yet; the next build or --refresh records it")
             continue
         provenance = recording.result.provenance
-        when = f"{provenance.started_at} on {provenance.host}" if provenance else "unknown"
+        when = provenance.started_at if provenance else "unknown"
         stale = frozen.is_stale(item.page, item.block_id, item.block)
         state = "STALE, the code changed since; run --refresh" if stale else "recorded"
         print(f"{where}: {state} {when}")

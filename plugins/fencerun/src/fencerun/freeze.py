@@ -179,7 +179,6 @@ def _read(path: Path) -> Recording:
 
 def _this_machine_now() -> Provenance:
     return Provenance(
-        host=platform.node(),
         os=f"{platform.system()} {platform.release()}",
         interpreter="",
         started_at=datetime.now().astimezone().isoformat(timespec="seconds"),

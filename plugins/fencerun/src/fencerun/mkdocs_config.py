@@ -19,6 +19,7 @@ from fencerun.config import (
     Settings,
     execute_switch,
 )
+from fencerun.render.snippets import SnippetView
 
 
 class FencerunConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves it untyped
@@ -78,3 +79,24 @@ def docs_label(config: MkDocsConfig) -> str:
     """How messages name the docs folder, relative to mkdocs.yml: "docs/" ("" when the same)."""
     docs = os.path.relpath(config.docs_dir, project_folder(config))
     return "" if docs == "." else Path(docs).as_posix() + "/"
+
+
+SNIPPETS = "pymdownx.snippets"
+
+
+def snippet_view(config: MkDocsConfig, settings: Settings, site_root: str) -> SnippetView | None:
+    """Where the site's pymdownx.snippets looks for files, and what blocks may see; None
+    without snippets. `site_root`: the top-level build's site_dir, which holds every
+    language's (static-i18n builds the others into folders of it)."""
+    if SNIPPETS not in config.markdown_extensions:
+        return None
+    options = config.mdx_configs.get(SNIPPETS, {})
+    base = options.get("base_path", ["."])
+    # As snippets reads the setting: one path or a list, relative to the build's folder.
+    bases = [base] if isinstance(base, str | os.PathLike) else base
+    return SnippetView(
+        project_dir=settings.project_dir,
+        base_paths=tuple(os.path.abspath(path) for path in bases),
+        restrict_base_path=bool(options.get("restrict_base_path", True)),
+        hidden_folders=(settings.cache_dir, Path(site_root), Path(config.site_dir)),
+    )

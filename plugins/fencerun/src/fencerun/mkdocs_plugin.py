@@ -27,12 +27,14 @@ from mkdocs.utils.meta import get_data
 
 from fencerun.engine import Engine, PageSource
 from fencerun.errors import BlockError, BlockFailure, FencerunError, failure_of
-from fencerun.fences import PageFences
+from fencerun.fences import FoundBlock, PageFences
 from fencerun.markdown_ext import OutputMarkdown
-from fencerun.mkdocs_config import FencerunConfig, docs_label, engine_settings
+from fencerun.mkdocs_config import FencerunConfig, docs_label, engine_settings, snippet_view
+from fencerun.model import Result
 from fencerun.render import plain_fence_header, render_block
 from fencerun.render.markup import html_fence
 from fencerun.render.notices import block_error_box
+from fencerun.render.snippets import SnippetView, confine_output
 from fencerun.render.svg import FigureFile
 from fencerun.report import BuildReport
 from fencerun.run import Executor, WorkerFailure
@@ -81,9 +83,13 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         self.depth = 0  # nesting of builds: static-i18n builds other languages inside one
         self.sources: dict[str, tuple[str, int]] = {}  # page path -> (body, first line)
         self.said_protections = False
-        self.warned: set[str] = set()  # failures shown in this build (`mkdocs serve`)
+        # Failures shown in this build (`mkdocs serve`), and warnings about outputs: the blog
+        # renders a post again for its index and archive pages.
+        self.warned: set[str] = set()
         self.docs_label = ""  # how messages name the docs folder, e.g. "docs/"
         self.figures: dict[str, str] = {}  # file name -> SVG, of the figures pages show
+        self.site_root = ""  # the top-level build's site_dir; other languages build into it
+        self.snippets: SnippetView | None = None  # what outputs may include, with snippets
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Under `mkdocs serve` a failing block must not stop the server: it shows in the page.
@@ -108,6 +114,8 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
             config.extra_css.append(CSS_PATH)
         if self.depth == 0:
             self._start_build(config)
+            self.site_root = config.site_dir
+        self.snippets = snippet_view(config, self._engine().settings, self.site_root)
         self.depth += 1
         return config
 
@@ -218,7 +226,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
                     self._report_failure(failure, config)
                 rendered[found.start] = render_block(
                     found.block,
-                    result,
+                    self._confined(found, result),
                     provenance_footer=engine.settings.provenance,
                     locale=_locale(page, config),
                     figure_files=self._keep_figure,
@@ -227,6 +235,20 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
             # The executor could not run a block at all: a fault of fencerun or the machine.
             raise PluginError(f"fencerun: {error}") from None
         return _rewrite(markdown, fences, rendered)
+
+    def _confined(self, found: FoundBlock, result: Result) -> Result:
+        """The result with the snippet lines that would include what blocks cannot read
+        turned into text (pymdownx.snippets reads the page after this, unconfined)."""
+        if self.snippets is None:
+            return result
+        quoted = ">" in found.indent
+        confined, warning = confine_output(found.block, result, self.snippets, quoted=quoted)
+        if warning is not None:
+            message = warning.describe(self.docs_label)
+            if message not in self.warned:
+                self.warned.add(message)
+                log.warning(message)
+        return confined
 
     def _keep_figure(self, figure: FigureFile) -> str:
         self.figures[figure.name] = figure.svg

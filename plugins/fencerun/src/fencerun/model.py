@@ -78,10 +78,10 @@ class Figure:
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where and when an output was produced."""
+    """What an output was produced with, and when. Never the machine's name or its user's:
+    the footer is published with every output."""
 
-    host: str
-    os: str
+    os: str  # the system's name and its kernel's release
     interpreter: str  # "CPython 3.11.7" or "bash 5.2.15"
     started_at: str  # ISO 8601 with time zone
     duration_s: float

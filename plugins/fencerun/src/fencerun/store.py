@@ -108,7 +108,6 @@ def result_to_json(result: Result) -> dict[str, Any]:
     if result.provenance is not None:
         provenance = result.provenance
         data["provenance"] = {
-            "host": provenance.host,
             "os": provenance.os,
             "interpreter": provenance.interpreter,
             "started_at": provenance.started_at,
@@ -136,12 +135,13 @@ def result_from_json(data: object, *, origin: Origin = "cached") -> Result:
 
 
 def _provenance(data: object) -> Provenance:
+    # Entries and recordings made before provenance left the machine out carry its name as
+    # "host": they read as before, and the name is dropped so no page shows it.
     fields = _mapping(data, "provenance")
     duration = fields.get("duration_s")
     if isinstance(duration, bool) or not isinstance(duration, int | float):
         raise EntryError("provenance.duration_s is not a number")
     return Provenance(
-        host=_typed(fields, "host", str),
         os=_typed(fields, "os", str),
         interpreter=_typed(fields, "interpreter", str),
         started_at=_typed(fields, "started_at", str),

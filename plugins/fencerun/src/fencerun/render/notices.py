@@ -64,7 +64,8 @@ def texts(locale: str) -> dict[str, str]:
 
 
 def provenance_footer(result: Result, locale: str) -> str:
-    """One unobtrusive line: where and when the output came from and how long it took."""
+    """One unobtrusive line: the system and interpreter the output came from, when, and how
+    long it took."""
     provenance = result.provenance
     if provenance is None:
         return ""
@@ -73,7 +74,6 @@ def provenance_footer(result: Result, locale: str) -> str:
     lead = words["recorded"] if recorded else words["ran"]
     css = "fencerun-provenance fencerun-recorded" if recorded else "fencerun-provenance"
     parts = [
-        escape(provenance.host),
         escape(provenance.os),
         escape(provenance.interpreter),
         _time(provenance),

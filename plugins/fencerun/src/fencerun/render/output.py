@@ -40,6 +40,18 @@ def output_markdown(block: Block, text: str) -> str:
     return deferred(fence(options.result or "text", shown), shown)
 
 
+def snippet_passes(block: Block) -> int:
+    """How often pymdownx.snippets reads the output's lines where this module and a console
+    transcript put them: once as text of the page (a code fence, raw HTML), twice in a Markdown
+    output, which `markdown_ext` converts again with the page's extensions; never where they
+    are HTML-escaped (ANSI colours), as no escaped line holds the marker's "<"."""
+    options = block.options
+    ansi = options.result == "ansi"
+    if options.source == "console" or not (options.html or options.markdown):
+        return 0 if ansi else 1
+    return 1 if options.html else 2
+
+
 def ansi_block(text: str, title: str | None = None) -> str:
     """Text with ANSI colour codes as a coloured code block (Material's title markup)."""
     heading = f'<span class="filename">{escape(title)}</span>' if title else ""

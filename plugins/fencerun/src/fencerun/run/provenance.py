@@ -1,4 +1,5 @@
-"""Where an output comes from: machine, OS, interpreter, when and how long."""
+"""What an output comes from: OS and kernel, interpreter, when and how long; never the
+machine's host name or user, which the published footer would give away."""
 
 from __future__ import annotations
 
@@ -55,7 +56,6 @@ def now_iso() -> str:
 
 def provenance(family: Family, started_at: str, duration_s: float) -> Provenance:
     return Provenance(
-        host=platform.node(),
         os=_operating_system(),
         interpreter=interpreter(family),
         started_at=started_at,
