@@ -48,11 +48,17 @@ def copy_site(into: Path) -> Path:
     return into
 
 
-def build_site(project: Path, out: Path, *, site_url: str) -> subprocess.CompletedProcess[str]:
+def build_site(
+    project: Path, out: Path, *, site_url: str, run_blocks: bool = True
+) -> subprocess.CompletedProcess[str]:
     """`mkdocs build --strict` of the copy in `project` into `out`, its blocks run (a store
-    shared by every build of the copy, so each block runs once per test session)."""
+    shared by every build of the copy, so each block runs once per test session), or with
+    `run_blocks=False` none of them (FENCERUN_EXECUTE=0), for tests of the site's own text."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": site_url}
-    env.pop("FENCERUN_EXECUTE", None)  # the site as published: its blocks ran
+    if run_blocks:
+        env.pop("FENCERUN_EXECUTE", None)  # the site as published: its blocks ran
+    else:
+        env["FENCERUN_EXECUTE"] = "0"
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(out)],
         cwd=project,

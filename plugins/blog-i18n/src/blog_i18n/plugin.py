@@ -20,6 +20,7 @@ import os
 from typing import Any
 
 from jinja2 import Environment, Template
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
@@ -237,9 +238,9 @@ class BlogI18nPlugin(BasePlugin[BlogI18nConfig]):  # type: ignore[no-untyped-cal
             language=self.languages.current,
             items=tuple(
                 FeedItem(
-                    title=post.title,
+                    title=plain_title(post),
                     link=site_url + post.url,
-                    description=str(post.meta.get("description") or post.title),
+                    description=str(post.meta.get("description") or plain_title(post)),
                     published=post.config.date.created,
                     categories=tuple(post.config.categories),
                 )
@@ -247,3 +248,12 @@ class BlogI18nPlugin(BasePlugin[BlogI18nConfig]):  # type: ignore[no-untyped-cal
             ),
         )
         write_feed(feed, os.path.join(config.site_dir, root, self.config.feed_file))
+
+
+def plain_title(page: Page) -> str:
+    """A page's title as text. A front matter title is text already; one MkDocs takes from
+    the page's heading is HTML (`&amp;`, `&lt;`), which the feed would escape a second time."""
+    title = page.meta.get("title")
+    if title:
+        return str(title)
+    return Markup(page.title or "").striptags()
