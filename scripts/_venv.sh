@@ -149,7 +149,8 @@ fetch_wheels() {
     local wheelhouse="$repo_root/.cache/wheelhouse"
     local stamp="$wheelhouse/.downloaded"
     local wanted
-    wanted=$(fingerprint "$repo_root/requirements.lock" "$repo_root/plugins/fencerun/pyproject.toml" "$repo_root/scripts/fencerun_wheels.py")
+    wanted=$(fingerprint "$repo_root/requirements.lock" "$repo_root/tests/fencerun_package/floors.lock" \
+        "$repo_root/plugins/fencerun/pyproject.toml" "$repo_root/scripts/fencerun_wheels.py")
     if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
         echo "Downloading the wheels of fencerun's package test into $wheelhouse ..." >&2
         local log
