@@ -1,4 +1,4 @@
-"""The project's pip lock files (requirements*.lock) as data: each requirement, its hashes."""
+"""The pip locks (requirements*.lock, the package test's floors.lock) as data: pins, hashes."""
 
 from __future__ import annotations
 
@@ -9,6 +9,14 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+REPO = Path(__file__).resolve().parents[1]
+# Every lock a set-up or the package test installs from.
+LOCKS = (
+    REPO / "requirements-build.lock",
+    REPO / "requirements.lock",
+    REPO / "requirements-dev.lock",
+    REPO / "tests" / "fencerun_package" / "floors.lock",
+)
 HASH = re.compile(r"--hash=sha256:([0-9a-f]{64})")
 
 
