@@ -111,11 +111,14 @@ make_venv() {
     wanted=$(fingerprint "$lockfile" "$repo_root"/requirements*.lock "$repo_root"/plugins/*/pyproject.toml)
     if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
         echo "Setting up $venv from $(basename "$lockfile") ..." >&2
-        quiet_pip --upgrade pip
-        quiet_pip -r "$lockfile"
+        # pip moves to its pinned version first, alone with the plugins' build backend;
+        # every file installed from PyPI must match a hash in the locks.
+        quiet_pip --require-hashes -r "$repo_root/requirements-build.lock"
+        quiet_pip --require-hashes -r "$lockfile"
         local plugin
         for plugin in "$repo_root"/plugins/*/; do
-            quiet_pip --no-deps -e "$plugin"
+            # Built with the backend installed above and nothing else: no index to fetch from.
+            quiet_pip --no-index --no-deps --no-build-isolation -e "$plugin"
         done
         echo "$wanted" >"$stamp"
     fi
@@ -146,7 +149,8 @@ fetch_wheels() {
     local wheelhouse="$repo_root/.cache/wheelhouse"
     local stamp="$wheelhouse/.downloaded"
     local wanted
-    wanted=$(fingerprint "$repo_root/requirements.lock" "$repo_root/plugins/fencerun/pyproject.toml" "$repo_root/scripts/fencerun_wheels.py")
+    wanted=$(fingerprint "$repo_root/requirements.lock" "$repo_root/tests/fencerun_package/floors.lock" \
+        "$repo_root/plugins/fencerun/pyproject.toml" "$repo_root/scripts/fencerun_wheels.py")
     if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
         echo "Downloading the wheels of fencerun's package test into $wheelhouse ..." >&2
         local log

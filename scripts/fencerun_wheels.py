@@ -2,9 +2,11 @@
 tests themselves need no network: each set goes into a fresh venv beside the built wheel.
 
 - pinned: MkDocs and Material at this site's pins (requirements.lock), with what they need;
-- floors: the lowest version of each dependency plugins/fencerun/pyproject.toml allows.
+- floors: the lowest version of each dependency plugins/fencerun/pyproject.toml allows, with
+  what they need, as tests/fencerun_package/floors.lock pins them.
 
-Run by scripts/test when the lock or the plugin's manifest changes:
+Every file must match a hash in its lock. Run by scripts/test when a lock or the plugin's
+manifest changes:
     python scripts/fencerun_wheels.py WHEELHOUSE
 """
 
@@ -19,6 +21,7 @@ from packaging.requirements import Requirement
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PLUGIN = REPO_ROOT / "plugins" / "fencerun"
+FLOORS_LOCK = REPO_ROOT / "tests" / "fencerun_package" / "floors.lock"
 SITE_PACKAGES = ("mkdocs", "mkdocs-material")  # what a stranger installs beside fencerun
 
 
@@ -35,12 +38,20 @@ def floors(pyproject: Path = PLUGIN / "pyproject.toml") -> list[str]:
     return pins
 
 
-def download(wheelhouse: Path) -> None:
+def commands(wheelhouse: Path) -> list[list[str]]:
+    """The pip downloads of both sets; --require-hashes refuses a file no lock hashes."""
     pip = [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "-q"]
-    pip += ["--only-binary", ":all:", "--dest", str(wheelhouse)]
+    pip += ["--require-hashes", "--only-binary", ":all:", "--dest", str(wheelhouse)]
     lock = REPO_ROOT / "requirements.lock"
-    subprocess.run([*pip, "-c", str(lock), *SITE_PACKAGES, *_dependencies()], check=True)
-    subprocess.run([*pip, *floors()], check=True)
+    return [
+        [*pip, "-c", str(lock), *SITE_PACKAGES, *_dependencies()],
+        [*pip, "-r", str(FLOORS_LOCK)],
+    ]
+
+
+def download(wheelhouse: Path) -> None:
+    for command in commands(wheelhouse):
+        subprocess.run(command, check=True)
 
 
 def _dependencies() -> list[str]:

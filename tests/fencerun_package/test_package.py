@@ -27,12 +27,15 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
+from tests.locks import pins
 from tests.scripts import load_script
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = REPO_ROOT / "plugins" / "fencerun"
 WHEELHOUSE = REPO_ROOT / ".cache" / "wheelhouse"
+FLOORS_LOCK = Path(__file__).with_name("floors.lock")
 MARKDOWN_EXEC_PAGE = REPO_ROOT / "tests" / "fencerun_front" / "pages" / "markdown_exec_modes.md"
 SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13")
 
@@ -100,6 +103,18 @@ def test_metadata_names_platforms_pythons_and_bounds_of_every_dependency(dist: D
     assert metadata["Version"] in (PLUGIN / "CHANGELOG.md").read_text(encoding="utf-8")
 
 
+def test_the_floors_lock_pins_the_declared_floors() -> None:
+    locked = pins(FLOORS_LOCK)
+    for line in load_script("fencerun_wheels").floors():
+        requirement = Requirement(line)
+        name = canonicalize_name(requirement.name)
+        floor = str(requirement.specifier).removeprefix("==")
+        assert locked.get(name) == floor, (
+            f"{FLOORS_LOCK} pins {name} {locked.get(name)}, plugins/fencerun/pyproject.toml's "
+            f"floor is {floor}: compile the lock again (see its header)"
+        )
+
+
 def test_the_floors_the_wheelhouse_holds_are_the_declared_ones() -> None:
     floors = load_script("fencerun_wheels").floors()
     declared = {Requirement(line).name for line in floors}
@@ -142,17 +157,32 @@ class Stranger:
         )
 
 
-def _install_sets(dist: Dist) -> dict[str, tuple[str, list[str]]]:
-    lock = REPO_ROOT / "requirements.lock"
-    return {
-        "pinned": ("material", ["-c", str(lock), str(dist.wheel), "mkdocs", "mkdocs-material"]),
-        "floors": ("mkdocs", [str(dist.wheel), *load_script("fencerun_wheels").floors()]),
-    }
+def _install_sets(dist: Dist, folder: Path) -> dict[str, tuple[str, list[str]]]:
+    """Each set's theme and pip arguments, with its lock's versions as constraints in `folder`.
+
+    The wheelhouse's files were checked against the locks' hashes when downloaded. The hashes
+    themselves would put the venv's bundled pip in hash-checking mode, which refuses the wheel
+    built above and, before pip 26, every requirement that only a constraint pins.
+    """
+    sets = {}
+    for name, lock, theme, packages in (
+        ("pinned", REPO_ROOT / "requirements.lock", "material", ["mkdocs", "mkdocs-material"]),
+        ("floors", FLOORS_LOCK, "mkdocs", load_script("fencerun_wheels").floors()),
+    ):
+        versions = folder / f"{name}-versions.txt"
+        versions.write_text("".join(f"{n}=={v}\n" for n, v in pins(lock).items()), "utf-8")
+        sets[name] = (theme, ["-c", str(versions), str(dist.wheel), *packages])
+    return sets
 
 
 def _require_fresh_wheelhouse() -> None:
-    """The wheelhouse matches the lock and the manifest (the stamp scripts/_venv.sh writes)."""
-    sources = ("requirements.lock", "plugins/fencerun/pyproject.toml", "scripts/fencerun_wheels.py")
+    """The wheelhouse matches the locks and the manifest (the stamp scripts/_venv.sh writes)."""
+    sources = (
+        "requirements.lock",
+        "tests/fencerun_package/floors.lock",
+        "plugins/fencerun/pyproject.toml",
+        "scripts/fencerun_wheels.py",
+    )
     wanted = hashlib.sha256(b"".join((REPO_ROOT / name).read_bytes() for name in sources))
     stamp = WHEELHOUSE / ".downloaded"
     found = stamp.read_text(encoding="utf-8").strip() if stamp.exists() else "nothing"
@@ -167,8 +197,8 @@ def stranger(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, dist: Dist
 ) -> Stranger:
     _require_fresh_wheelhouse()
-    theme, packages = _install_sets(dist)[request.param]
     root = tmp_path_factory.mktemp(f"stranger-{request.param}")
+    theme, packages = _install_sets(dist, root)[request.param]
     venv.create(root / "venv", with_pip=True)
     site = Stranger(root, theme)
     pip: list[str | Path] = [site.python, "-m", "pip", "install", "--disable-pip-version-check"]

@@ -77,7 +77,7 @@ class Machine:
         (self.repo / "scripts").mkdir(parents=True)
         for script in SCRIPTS:
             shutil.copy2(REPO / "scripts" / script, self.repo / "scripts" / script)
-        for lock in ("requirements.lock", "requirements-dev.lock"):
+        for lock in ("requirements-build.lock", "requirements.lock", "requirements-dev.lock"):
             shutil.copy2(REPO / lock, self.repo / lock)
         (self.repo / "plugins/example").mkdir(parents=True)
         (self.repo / "plugins/example/pyproject.toml").write_text("[project]\n", encoding="utf-8")
@@ -248,11 +248,40 @@ def test_two_set_ups_at_once_take_turns_and_install_once(machine: Machine) -> No
     stderrs = [build.communicate(timeout=120)[1] for build in builds]
     assert [build.returncode for build in builds] == [0, 0], stderrs
     calls = log.read_text(encoding="utf-8").split("\n")[:-1]
-    # pip itself, the lock, the one plugin: each started and ended before the next, by one.
+    # pip and the build backend, the lock, the one plugin: each started and ended before the
+    # next, by one.
     installer = calls[0].split()[1]
     assert calls == [f"{what} {installer}" for _ in range(3) for what in ("start", "end")]
     assert sum("Waiting for another set-up" in text for text in stderrs) == 1, stderrs
     assert machine.mkdocs_ran == ["mkdocs build --strict"] * 2
+
+
+def test_the_set_up_installs_hashed_locks_and_builds_the_plugins_offline(
+    machine: Machine,
+) -> None:
+    # What comes from an index must match a hash in a lock, pip itself included; the plugins
+    # are built from the checkout with the backend the build lock installed, and no index.
+    log = machine.repo / "pip.log"
+    executable(
+        machine.repo / ".venv/bin/python",
+        '#!/bin/sh\nif [ "$1 $2" = "-m pip" ]; then\n'
+        f'    shift 2; echo "$*" >>{log}; exit 0\nfi\n'
+        f'exec {sys.executable} "$@"\n',
+    )
+    (machine.repo / ".venv/.installed-requirements.lock").unlink()
+    result = machine.run("site", "build", FENCERUN_EXECUTE="0")
+    assert result.returncode == 0, result.stderr
+    installs = [call.split() for call in log.read_text(encoding="utf-8").splitlines()]
+    assert installs and all(words[0] == "install" for words in installs), installs
+    locks = []
+    for words in installs:
+        if "-e" in words:
+            assert {"--no-index", "--no-deps", "--no-build-isolation"} <= set(words), words
+        else:
+            assert "--require-hashes" in words and "-r" in words, f"unpinned: pip {words}"
+            locks.append(Path(words[words.index("-r") + 1]).name)
+    assert locks == ["requirements-build.lock", "requirements.lock"]
+    assert sum("-e" in words for words in installs) == 1
 
 
 def test_a_python_set_in_PYTHON_that_cannot_be_used_is_an_error(machine: Machine) -> None:

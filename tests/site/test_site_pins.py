@@ -10,7 +10,6 @@ tests say where.
 from __future__ import annotations
 
 import inspect
-import re
 import tomllib
 from importlib.metadata import version
 from pathlib import Path
@@ -31,18 +30,10 @@ from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 from mkdocs_static_i18n.plugin import I18n
 
+from tests.locks import pins
 from tests.site.built_site import REPO
 
 SHIMMED = ("mkdocs", "mkdocs-material", "mkdocs-static-i18n")
-
-
-def pins(lockfile: Path) -> dict[str, str]:
-    found = {}
-    for line in lockfile.read_text(encoding="utf-8").splitlines():
-        match = re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)", line.strip())
-        if match:
-            found[match.group(1).lower()] = match.group(2)
-    return found
 
 
 @pytest.mark.parametrize("package", SHIMMED)

