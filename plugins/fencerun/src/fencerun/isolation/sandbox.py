@@ -150,13 +150,19 @@ def _make_private_and_read_only(read_only: bool) -> None:
             _remount_read_only_one_by_one()
 
 
-def _make_writable(path: str) -> None:
+def _set_read_only(path: str, read_only: bool) -> None:
+    """Make the mount at `path` (and only it) read-only or writable."""
+    flag = libc.MOUNT_ATTR_RDONLY
     try:
-        libc.mount_setattr(path, recursive=False, clear_flags=libc.MOUNT_ATTR_RDONLY)
+        if read_only:
+            libc.mount_setattr(path, recursive=False, set_flags=flag)
+        else:
+            libc.mount_setattr(path, recursive=False, clear_flags=flag)
     except OSError as error:
         if error.errno != errno.ENOSYS:
             raise
-        libc.mount(None, path, None, libc.MS_REMOUNT | libc.MS_BIND)
+        remount = libc.MS_REMOUNT | libc.MS_BIND
+        libc.mount(None, path, None, remount | (libc.MS_RDONLY if read_only else 0))
 
 
 def _under(path: str, folder: str) -> bool:
@@ -250,15 +256,6 @@ def _outermost(folders: Sequence[str]) -> list[str]:
     )
 
 
-def _make_read_only(path: str) -> None:
-    try:
-        libc.mount_setattr(path, recursive=False, set_flags=libc.MOUNT_ATTR_RDONLY)
-    except OSError as error:
-        if error.errno != errno.ENOSYS:
-            raise
-        libc.mount(None, path, None, libc.MS_REMOUNT | libc.MS_BIND | libc.MS_RDONLY)
-
-
 def _cover(folder: str, *, mode: int) -> None:
     """An empty folder on top of `folder`; made read-only by the caller once filled."""
     libc.mount(
@@ -274,10 +271,10 @@ def _hide(plan: FilesystemPlan) -> None:
     """Cover each hidden folder with an empty read-only one, each file with /dev/null."""
     for folder in plan.hidden_folders:
         _cover(folder, mode=0o000)
-        _make_read_only(folder)
+        _set_read_only(folder, True)
     for file in plan.hidden_files:
         libc.mount("/dev/null", file, None, libc.MS_BIND)
-        _make_read_only(file)
+        _set_read_only(file, True)
 
 
 def build_filesystem(
@@ -294,7 +291,7 @@ def build_filesystem(
     for folder in plan.writable:
         if folder not in handles:
             libc.mount(folder, folder, None, libc.MS_BIND | libc.MS_REC)
-            _make_writable(folder)
+            _set_read_only(folder, False)
     libc.mount(
         "tmpfs",
         PRIVATE_TMP,
@@ -311,9 +308,9 @@ def build_filesystem(
         libc.mount(f"/proc/self/fd/{handle}", path, None, libc.MS_BIND | libc.MS_REC)
         os.close(handle)
         if path in plan.writable:
-            _make_writable(path)
+            _set_read_only(path, False)
     for folder in plan.covered:
-        _make_read_only(folder)
+        _set_read_only(folder, True)
     _hide(plan)
     if plan.own_dev_shm:
         libc.mount(
