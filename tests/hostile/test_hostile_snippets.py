@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from fencerun.isolation.project_view import project_view
 from fencerun.render.snippets import SnippetView, confine
 from markdown import Markdown
 
@@ -231,10 +232,10 @@ def project(tmp_path: Path) -> Path:
 
 
 def view_of(project: Path) -> SnippetView:
+    # "store" and "public" stand for a cache_dir and a site_dir of its own.
     return SnippetView(
-        project_dir=project,
+        project=project_view(project, [project / "store", project / "public"]),
         base_paths=(str(project),),
-        hidden_folders=(project / "store", project / "public"),
     )
 
 

@@ -107,8 +107,9 @@ class Engine:
             self._store.close()
             self._store = ResultStore(settings.cache_dir)
         self._frozen = FrozenResults(settings.frozen_dir)
-        # Walked once per build: a `.git` may come or go between serve rebuilds.
-        self._view = project_view(settings.project_dir, settings.written_dirs)
+        # What blocks may see, write and publish; walked once per build, since a `.git` may
+        # come or go between serve rebuilds.
+        self.view = project_view(settings.project_dir, settings.written_dirs)
         self._used: set[str] = set()  # slots this build asked for
         self._counted: set[str] = set()  # slots already in the report
         self._expected: set[str] = set()  # slots in the progress bar's total
@@ -128,7 +129,7 @@ class Engine:
             fences = self._scan(page)
             self._check_sessions(fences.blocks)
             for found in fences.blocks:
-                check_workdir(found.block, self._view)
+                check_workdir(found.block, self.view)
             for found in fences.blocks:
                 session = [b for b in _blocks(fences) if _same_session(b, found.block)]
                 earlier = session[: session.index(found.block)]

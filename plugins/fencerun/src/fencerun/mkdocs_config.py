@@ -19,6 +19,7 @@ from fencerun.config import (
     Settings,
     execute_switch,
 )
+from fencerun.isolation.project_view import ProjectView
 from fencerun.render.snippets import SnippetView
 
 
@@ -84,10 +85,10 @@ def docs_label(config: MkDocsConfig) -> str:
 SNIPPETS = "pymdownx.snippets"
 
 
-def snippet_view(config: MkDocsConfig, settings: Settings, site_root: str) -> SnippetView | None:
-    """Where the site's pymdownx.snippets looks for files, and what blocks may see; None
-    without snippets. `site_root`: the top-level build's site_dir, which holds every
-    language's (static-i18n builds the others into folders of it)."""
+def snippet_view(config: MkDocsConfig, project: ProjectView) -> SnippetView | None:
+    """Where the site's pymdownx.snippets looks for files, and what outputs may include from
+    `project` (the top-level build's view: its site_dir holds every language's, for
+    static-i18n builds the others into folders of it); None without snippets."""
     if SNIPPETS not in config.markdown_extensions:
         return None
     options = config.mdx_configs.get(SNIPPETS, {})
@@ -95,8 +96,7 @@ def snippet_view(config: MkDocsConfig, settings: Settings, site_root: str) -> Sn
     # As snippets reads the setting: one path or a list, relative to the build's folder.
     bases = [base] if isinstance(base, str | os.PathLike) else base
     return SnippetView(
-        project_dir=settings.project_dir,
+        project=project,
         base_paths=tuple(os.path.abspath(path) for path in bases),
         restrict_base_path=bool(options.get("restrict_base_path", True)),
-        hidden_folders=(settings.cache_dir, Path(site_root), Path(config.site_dir)),
     )

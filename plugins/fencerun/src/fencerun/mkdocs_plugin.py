@@ -88,7 +88,6 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         self.warned: set[str] = set()
         self.docs_label = ""  # how messages name the docs folder, e.g. "docs/"
         self.figures: dict[str, str] = {}  # file name -> SVG, of the figures pages show
-        self.site_root = ""  # the top-level build's site_dir; other languages build into it
         self.snippets: SnippetView | None = None  # what outputs may include, with snippets
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -114,8 +113,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
             config.extra_css.append(CSS_PATH)
         if self.depth == 0:
             self._start_build(config)
-            self.site_root = config.site_dir
-        self.snippets = snippet_view(config, self._engine().settings, self.site_root)
+        self.snippets = snippet_view(config, self._engine().view)
         self.depth += 1
         return config
 

@@ -1,10 +1,10 @@
-"""What of the project a block may see, and which of its folders a block may write.
+"""What of the project a block may see, write and publish.
 
 A block sees the project read-only, never its git data (`.git` holds hooks that git runs
 outside any sandbox, and the CI job's token in `.git/config`), nor what the build itself
-writes: the result store, the other caches and the built site. A block may write only its
-workdir, which must be a folder of the project outside all of these and outside the build's
-virtual environment.
+writes: the result store, the other caches and the built site. Its workdir, the one folder
+it may write, and the files its output may include (pymdownx.snippets) must stand in the
+project outside all of these and outside the build's virtual environment.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 GIT_NAME = ".git"
+# Folders that, wherever they stand in the project, hold tool caches (the result store's
+# default home among them) or a virtual environment: never a workdir, never published.
+_KEPT_NAMES = frozenset({".cache", ".venv"})
 # Folders of the project a walk for `.git` entries skips: build output, caches and the
 # virtual environment hold none of the project's own git data, and can be large.
 _NOT_WALKED = frozenset({".venv", "node_modules", "__pycache__"})
@@ -29,21 +32,33 @@ class ProjectView:
     hidden: tuple[Path, ...]  # never shown to a block: git data and what the build writes
     not_writable: tuple[Path, ...]  # shown, read-only, and never a workdir (the venv)
 
+    def withheld(self, path: Path) -> str:
+        """Why a block may neither write nor publish `path` (absolute), said as the end of a
+        sentence about it; "" when it may. Checked as named and where its symlinks lead."""
+        named = Path(os.path.abspath(path))
+        for seen in dict.fromkeys((named, Path(os.path.realpath(named)))):
+            if not _inside(seen, self.root):
+                return f"leads out of the project (to {seen})"
+            parts = seen.relative_to(self.root).parts
+            if GIT_NAME in parts:
+                return "is git data, which git runs hooks from"
+            kept_names = [part for part in parts if part in _KEPT_NAMES]
+            kept = [
+                folder for folder in (*self.hidden, *self.not_writable) if _inside(seen, folder)
+            ]
+            if kept_names or kept:
+                name = kept_names[0] if kept_names else _name(kept[0], self.root)
+                return f"is inside {name}, which the build keeps to itself"
+        return ""
+
     def workdir_problem(self, workdir: str) -> str:
         """Why `workdir` (as written in a block's options) may not be a block's workdir;
         "" when it may."""
         if os.path.isabs(workdir):
             return f'workdir="{workdir}" is an absolute path; name a folder of the project'
-        folder = Path(os.path.realpath(self.root / workdir))
-        if not _inside(folder, self.root):
-            return f'workdir="{workdir}" leads out of the project (to {folder})'
-        if GIT_NAME in folder.relative_to(self.root).parts:
-            return f'workdir="{workdir}" is git data, which git runs hooks from'
-        for kept in (*self.hidden, *self.not_writable):
-            if _inside(folder, kept):
-                name = kept.relative_to(self.root) if _inside(kept, self.root) else kept
-                return f'workdir="{workdir}" is inside {name}, which the build keeps to itself'
-        if not folder.is_dir():
+        if problem := self.withheld(self.root / workdir):
+            return f'workdir="{workdir}" {problem}'
+        if not (self.root / workdir).is_dir():
             return f'workdir="{workdir}" is not a folder of the project'
         return ""
 
@@ -80,6 +95,11 @@ def _git_entries(root: Path, *, skip: set[Path]) -> list[Path]:
             if name != GIT_NAME and name not in _NOT_WALKED and here / name not in skip
         ]
     return found
+
+
+def _name(folder: Path, root: Path) -> str:
+    """How messages name a folder: from the project folder where it is inside it."""
+    return str(folder.relative_to(root)) if _inside(folder, root) else str(folder)
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fencerun.errors import BlockError, failure_of
+from fencerun.isolation.project_view import ProjectView
 from fencerun.model import Block, Result
 from fencerun.render.markup import clean
 from fencerun.render.output import snippet_passes
@@ -45,22 +46,17 @@ _NAME_RE = re.compile(
     re.IGNORECASE,
 )
 _URL_PREFIXES = ("http://", "https://")
-# Folders no block may read from, wherever they stand in the project: the repository, tool
-# caches (the result store's default home among them) and the virtual environment.
-_HIDDEN_NAMES = frozenset({".git", ".cache", ".venv"})
 _UNENDED_BLOCK = "a bare --8<-- line that starts a block of names and never ends it"
 
 
 @dataclass(frozen=True)
 class SnippetView:
-    """Where pymdownx.snippets looks for a name, and which files blocks may see: files under
-    the project folder, outside `_HIDDEN_NAMES` and `hidden_folders`, not reached through a
-    symlink that leaves the project."""
+    """Where pymdownx.snippets looks for a name, and which files an output may include: those
+    the project's view lets blocks publish (`ProjectView.withheld`)."""
 
-    project_dir: Path
+    project: ProjectView
     base_paths: tuple[str, ...]  # absolute, as snippets makes them of its base_path setting
     restrict_base_path: bool = True  # snippets' own setting of that name
-    hidden_folders: tuple[Path, ...] = ()  # the result store, site_dir
 
     def allows(self, name: str) -> bool:
         """Whether snippets would include `name` (as written after the marker, line ranges or
@@ -76,25 +72,15 @@ class SnippetView:
         )
         # Every file the name could mean, whether snippets' rules (which changed between its
         # releases) would pick it or not, must be visible.
-        return found and all(self._visible(c) for c in candidates.values() if c is not None)
+        return found and not any(
+            self.project.withheld(c) for c in candidates.values() if c is not None
+        )
 
     def _picks(self, base: str, candidate: Path) -> bool:
         """Whether snippets takes `candidate`, found under `base`: restricted, only inside."""
         if not self.restrict_base_path or not os.path.isdir(base):
             return True
         return str(candidate).startswith(base.rstrip(os.sep) + os.sep)
-
-    def _visible(self, path: Path) -> bool:
-        project = self.project_dir.resolve()
-        hidden = [folder.resolve() for folder in self.hidden_folders]
-        for seen in (path, path.resolve()):  # as named, and where its symlinks lead
-            if not seen.is_relative_to(project):
-                return False
-            if _HIDDEN_NAMES.intersection(seen.relative_to(project).parts):
-                return False
-            if any(seen.is_relative_to(folder) for folder in hidden):
-                return False
-        return True
 
 
 def _candidate(base: str, path: str) -> Path | None:
