@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.site.built_site import SITE_URL, BuiltSite, tree
-from tests.site_copy import build_site, copy_site, published_state
+from tests.site.built_site import SITE_URL, BuiltSite
+from tests.site_copy import built_copy, copy_site
 
 
 @pytest.fixture(scope="session")
@@ -21,15 +21,4 @@ def site_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def real_site(site_project: Path, tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    docs_before, published_before = tree(site_project / "docs"), published_state()
-    out = tmp_path_factory.mktemp("site")
-    result = build_site(site_project, out, site_url=SITE_URL)
-    if result.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"[-6000:])
-    return BuiltSite(
-        out,
-        docs_before,
-        tree(site_project / "docs"),
-        project=site_project,
-        published_unchanged=published_state() == published_before,
-    )
+    return built_copy(site_project, tmp_path_factory.mktemp("site"), site_url=SITE_URL)

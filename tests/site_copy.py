@@ -10,6 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.site.built_site import BuiltSite, tree
+
 REPO = Path(__file__).resolve().parents[1]
 # Never copied: the checkout's own store and output, environments, caches of tools.
 _LEFT_OUT = shutil.ignore_patterns(
@@ -66,4 +70,21 @@ def build_site(
         capture_output=True,
         text=True,
         check=False,
+    )
+
+
+def built_copy(project: Path, out: Path, *, site_url: str, run_blocks: bool = True) -> BuiltSite:
+    """`build_site` of the copy in `project` into `out`, read back as a BuiltSite that also
+    tells whether the build changed its docs or what the checkout publishes; a build that
+    fails fails the test."""
+    docs_before, published_before = tree(project / "docs"), published_state()
+    result = build_site(project, out, site_url=site_url, run_blocks=run_blocks)
+    if result.returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"[-6000:])
+    return BuiltSite(
+        out,
+        docs_before,
+        tree(project / "docs"),
+        project=project,
+        published_unchanged=published_state() == published_before,
     )
