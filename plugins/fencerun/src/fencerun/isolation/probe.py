@@ -6,7 +6,6 @@ will use it; what fails is left out with a note, never assumed.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import resource
@@ -145,33 +144,11 @@ _OPTIONAL_PRCTLS = {
 
 
 def _allowed_prctls() -> dict[str, bool]:
-    """Which of `_OPTIONAL_PRCTLS` the host allows, tried in a throwaway child."""
-    names = list(_OPTIONAL_PRCTLS)
-    pid = os.fork()
-    if pid == 0:
-        try:
-            allowed = 0
-            for bit, name in enumerate(names):
-                option, argument, _ = _OPTIONAL_PRCTLS[name]
-                if libc.prctl_allowed(option, argument):
-                    allowed |= 1 << bit
-            os._exit(allowed)
-        finally:
-            os._exit(0)
-    status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-    return {name: status >= 0 and bool(status & (1 << bit)) for bit, name in enumerate(names)}
-
-
-def _with_host_calls(protections: Protections) -> Protections:
-    """`protections` with what the host's refusals of optional prctl calls take away."""
-    allowed = _allowed_prctls()
-    refused = tuple(_OPTIONAL_PRCTLS[name][2] for name, ok in allowed.items() if not ok)
-    return dataclasses.replace(
-        protections,
-        subreaper=allowed["subreaper"],
-        death_signal=allowed["death_signal"],
-        notes=protections.notes + refused,
-    )
+    """Which of `_OPTIONAL_PRCTLS` the host allows, tried in the probe's child."""
+    return {
+        name: libc.prctl_allowed(option, argument)
+        for name, (option, argument, _) in _OPTIONAL_PRCTLS.items()
+    }
 
 
 def _size(value: int) -> str:
@@ -184,21 +161,19 @@ def probe(
     """Try every protection in a child process; report what worked. The mount namespace is
     tried with the view blocks will get of `machine`."""
     cgroup_note = [] if "pids cgroup" in process_cap else ["pids cgroup"]
-    if not policy.namespaces:
-        notes = ["namespaces (turned off by the policy)", *cgroup_note]
-        return _with_host_calls(
-            Protections(Namespaces(), _try_drop_in_child(), process_cap, tuple(notes))
-        )
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
         try:
             os.close(read_end)
             signal.alarm(_PROBE_PATIENCE_S)  # a probe that hangs ends, and says so below
+            # First, before any namespace: whatever else fails, the worker must know which
+            # of these calls it may make without dying.
+            report: dict[str, object] = {"prctls": _allowed_prctls()}
             try:
-                report = _probe_here(policy, machine or MachineView())
+                report.update(_probe_here(policy, machine or MachineView()))
             except BaseException as error:  # the probe must report, whatever happens
-                report = {"notes": [f"namespaces (probe failed: {error})"]}
+                report["notes"] = [f"namespaces (probe failed: {error})"]
             os.write(write_end, json.dumps(report).encode())
         finally:
             os._exit(0)
@@ -217,31 +192,28 @@ def probe(
         uts=bool(found.get("uts")),
     )
     notes = [str(note) for note in found.get("notes", [])] + cgroup_note
-    return _with_host_calls(
-        Protections(
-            namespaces,
-            bool(found.get("caps")),
-            process_cap,
-            tuple(notes),
-            nproc_per_namespace=bool(found.get("nproc_per_namespace")),
-        )
+    # A call the probe could not confirm is not made: a refused one would end the worker.
+    allowed = found.get("prctls", {})
+    notes += [why for name, (_, _, why) in _OPTIONAL_PRCTLS.items() if not allowed.get(name)]
+    return Protections(
+        namespaces,
+        bool(found.get("caps")),
+        process_cap,
+        tuple(notes),
+        nproc_per_namespace=bool(found.get("nproc_per_namespace")),
+        subreaper=bool(allowed.get("subreaper")),
+        death_signal=bool(allowed.get("death_signal")),
     )
-
-
-def _try_drop_in_child() -> bool:
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os._exit(0 if drop_privileges(last_capability()) else 1)
-        finally:
-            os._exit(1)
-    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 
 
 def _probe_here(policy: IsolationPolicy, machine: MachineView) -> dict[str, object]:
     report: dict[str, object] = {}
     notes: list[str] = []
     report["notes"] = notes
+    if not policy.namespaces:
+        notes.append("namespaces (turned off by the policy)")
+        report["caps"] = drop_privileges(last_capability())
+        return report
     worker_mount_namespace = os.readlink("/proc/self/ns/mnt")
     if os.geteuid() != 0:
         try:
