@@ -84,9 +84,10 @@ class Protections:
             active.append("user namespace")
         if self.capabilities_dropped:
             active.append("capabilities dropped")
-        elif self.linux and os.geteuid() == 0:
+        elif self.linux and (os.geteuid() == 0 or self.namespaces.user):
+            # Root's, or root's within the block's own user namespace: either can unmount.
             notes.append(
-                "capability dropping (refused): blocks keep root's capabilities, and could "
+                "capability dropping (refused): blocks keep their capabilities, and could "
                 "undo their view of the machine"
             )
         active.append(f"at most {policy.max_processes} processes ({self.process_cap})")
