@@ -29,6 +29,7 @@ from fencerun.isolation.sandbox import (
     last_capability,
     offline_network_namespace,
     plan_filesystem,
+    plan_machine_layer,
 )
 
 # Said wherever no mount namespace hides files: the one thing a reader must not miss.
@@ -240,7 +241,8 @@ def _probe_here(policy: IsolationPolicy, machine: MachineView) -> dict[str, obje
         try:
             plan = plan_filesystem(
                 writable=[],
-                machine=machine,
+                needed=machine.needed,
+                machine=plan_machine_layer(machine),
                 read_only=policy.read_only_filesystem,
                 tmp_bytes=policy.tmp_bytes,
                 mount_proc=False,

@@ -179,15 +179,56 @@ class MachineView:
 
 
 @dataclass(frozen=True)
+class MachineLayer:
+    """The part of a container's view that covers the machine: home folders covered with
+    the paths blocks need shown again, secrets and the build's folders hidden. The same for
+    every container of a worker, so mounted once in the fork server where it can be
+    (`prepare_fork_server`), else by each container."""
+
+    covered: tuple[str, ...]  # folders covered by an empty read-only one
+    reshown: tuple[str, ...]  # real paths under a covered folder, shown again
+    hidden_folders: tuple[str, ...]  # covered by an empty folder
+    hidden_files: tuple[str, ...]  # covered by an empty file
+
+
+def plan_machine_layer(machine: MachineView) -> MachineLayer:
+    """What covers the machine in every container's view of `machine`."""
+    # A home under /tmp (a test's, a CI job's) is hidden with the private /tmp already.
+    covering = _outermost([PRIVATE_TMP, *machine.covered])
+    shown_again = _outermost(
+        [
+            path
+            for path in machine.needed
+            if any(_under(path, folder) for folder in covering) and os.path.exists(path)
+        ]
+    )
+    # Hiding what the view no longer shows would fail (its place is gone) or cost a mount
+    # for nothing; what a hidden folder holds is hidden with it.
+    visible = [
+        path
+        for path in _outermost(machine.hidden)
+        if os.path.lexists(path)
+        and (
+            not any(_under(path, folder) for folder in covering)
+            or any(_under(path, shown) for shown in shown_again)
+        )
+    ]
+    return MachineLayer(
+        covered=tuple(folder for folder in covering if folder != PRIVATE_TMP),
+        reshown=tuple(path for path in shown_again if not _under(path, PRIVATE_TMP)),
+        hidden_folders=tuple(path for path in visible if os.path.isdir(path)),
+        hidden_files=tuple(path for path in visible if not os.path.isdir(path)),
+    )
+
+
+@dataclass(frozen=True)
 class FilesystemPlan:
     """The mounts of one container's view, decided outside it (`plan_filesystem`): the
     path lookups cost the worker little, and each would cost the fresh fork pages."""
 
     writable: tuple[str, ...]  # real paths, made writable in the read-only view
-    covered: tuple[str, ...]  # folders covered by an empty read-only one
-    reshown: tuple[str, ...]  # real paths under /tmp or a covered folder, shown again
-    hidden_folders: tuple[str, ...]  # covered by an empty folder, after all the rest
-    hidden_files: tuple[str, ...]  # covered by an empty file, after all the rest
+    reshown: tuple[str, ...]  # real paths under /tmp, shown again in the private /tmp
+    machine: MachineLayer | None  # None: the fork server mounted it already
     read_only: bool
     tmp_bytes: int
     own_dev_shm: bool  # a private /dev/shm, where the machine has one
@@ -197,49 +238,35 @@ class FilesystemPlan:
 def plan_filesystem(
     *,
     writable: Sequence[str],
-    machine: MachineView,
+    needed: Sequence[str],
+    machine: MachineLayer | None,
     read_only: bool,
     tmp_bytes: int,
     mount_proc: bool,
 ) -> FilesystemPlan:
-    """Read-only view of the machine, `writable` folders writable, a private /tmp, the home
-    folders covered and the hidden paths out of sight.
+    """Read-only view of the machine, `writable` folders writable, a private /tmp, and the
+    machine's layer (`MachineLayer`) unless the fork server mounted it.
 
-    Paths the block needs (`machine.needed`, its writable folders) that live under /tmp or
-    a covered folder are shown again on top of what hides them.
+    Paths the block needs (`needed`, its writable folders) that live under /tmp are shown
+    again on top of the private /tmp.
     """
     real_writable = sorted({os.path.realpath(path) for path in writable})
-    # A home under /tmp (a test's, a CI job's) is hidden with the private /tmp already.
-    covering = _outermost([PRIVATE_TMP, *machine.covered])
-    covered = [folder for folder in covering if folder != PRIVATE_TMP]
-    under_cover = {
+    under_tmp = {
         path
-        for path in {*real_writable, *machine.needed}
-        if any(_under(path, folder) for folder in covering) and os.path.exists(path)
+        for path in {*real_writable, *needed}
+        if _under(path, PRIVATE_TMP) and os.path.exists(path)
     }
     # A path inside one shown again comes with it, unless it must be writable there.
     reshown = sorted(
         path
-        for path in under_cover
+        for path in under_tmp
         if path in real_writable
-        or not any(path != outer and _under(path, outer) for outer in under_cover)
+        or not any(path != outer and _under(path, outer) for outer in under_tmp)
     )
-    # Hiding what the view no longer shows would fail: its place is gone.
-    visible = [
-        path
-        for path in _outermost(machine.hidden)  # what a hidden folder holds is hidden with it
-        if os.path.lexists(path)
-        and (
-            not any(_under(path, folder) for folder in covering)
-            or any(_under(path, shown) for shown in reshown)
-        )
-    ]
     return FilesystemPlan(
         writable=tuple(real_writable),
-        covered=tuple(covered),
         reshown=tuple(reshown),
-        hidden_folders=tuple(path for path in visible if os.path.isdir(path)),
-        hidden_files=tuple(path for path in visible if not os.path.isdir(path)),
+        machine=machine,
         read_only=read_only,
         tmp_bytes=tmp_bytes,
         own_dev_shm=os.path.isdir("/dev/shm"),
@@ -267,14 +294,32 @@ def _cover(folder: str, *, mode: int) -> None:
     )
 
 
-def _hide(plan: FilesystemPlan) -> None:
-    """Cover each hidden folder with an empty read-only one, each file with /dev/null."""
-    for folder in plan.hidden_folders:
+def mount_machine_layer(layer: MachineLayer) -> None:
+    """Cover the home folders, show the needed paths again inside them, hide the rest."""
+    # Handles on what the covers are about to hide, to mount it again on top.
+    handles = {path: os.open(path, os.O_PATH | os.O_CLOEXEC) for path in layer.reshown}
+    for folder in layer.covered:
+        _cover(folder, mode=0o755)
+    _show_again(handles)
+    for folder in layer.covered:
+        _set_read_only(folder, True)
+    for folder in layer.hidden_folders:
         _cover(folder, mode=0o000)
         _set_read_only(folder, True)
-    for file in plan.hidden_files:
+    for file in layer.hidden_files:
         libc.mount("/dev/null", file, None, libc.MS_BIND)
         _set_read_only(file, True)
+
+
+def _show_again(handles: dict[str, int], writable: Sequence[str] = ()) -> None:
+    """Mount each handle's folder or file again at its path, with what is mounted inside it
+    (a hidden .git stays hidden); `writable` ones writable."""
+    for path, handle in handles.items():
+        _make_mount_point(path, folder=stat.S_ISDIR(os.fstat(handle).st_mode))
+        libc.mount(f"/proc/self/fd/{handle}", path, None, libc.MS_BIND | libc.MS_REC)
+        os.close(handle)
+        if path in writable:
+            _set_read_only(path, False)
 
 
 def build_filesystem(
@@ -286,10 +331,13 @@ def build_filesystem(
         raise RuntimeError("refusing to remount: the block has no mount namespace of its own")
     if not base_prepared:  # else copied from the fork server's (prepare_fork_server)
         _make_private_and_read_only(plan.read_only)
-    # Handles on what /tmp and the covered folders are about to hide, to mount it again.
+    if plan.machine is not None:
+        mount_machine_layer(plan.machine)
+    # Handles on what the private /tmp is about to cover, to mount it again on top.
     handles = {path: os.open(path, os.O_PATH | os.O_CLOEXEC) for path in plan.reshown}
     for folder in plan.writable:
         if folder not in handles:
+            # With what is mounted inside it: a hidden .git stays hidden.
             libc.mount(folder, folder, None, libc.MS_BIND | libc.MS_REC)
             _set_read_only(folder, False)
     libc.mount(
@@ -301,17 +349,7 @@ def build_filesystem(
     )
     for folder in (PRIVATE_HOME, PRIVATE_WORK):
         os.mkdir(folder, 0o700)
-    for folder in plan.covered:
-        _cover(folder, mode=0o755)
-    for path, handle in handles.items():
-        _make_mount_point(path, folder=stat.S_ISDIR(os.fstat(handle).st_mode))
-        libc.mount(f"/proc/self/fd/{handle}", path, None, libc.MS_BIND | libc.MS_REC)
-        os.close(handle)
-        if path in plan.writable:
-            _set_read_only(path, False)
-    for folder in plan.covered:
-        _set_read_only(folder, True)
-    _hide(plan)
+    _show_again(handles, plan.writable)
     if plan.own_dev_shm:
         libc.mount(
             "tmpfs", "/dev/shm", "tmpfs", libc.MS_NOSUID | libc.MS_NODEV, "size=64m,mode=1777"
@@ -390,14 +428,20 @@ def drop_bounding_set(last_capability: int) -> None:
 
 
 def prepare_fork_server(
-    *, private_mounts: bool, read_only: bool, last_capability: int, network_fd: int | None
+    *,
+    private_mounts: bool,
+    read_only: bool,
+    machine: MachineLayer | None,
+    last_capability: int,
+    network_fd: int | None,
 ) -> None:
     """Work every container would otherwise repeat, done once in its fork server.
 
     With `private_mounts` the server takes a mount namespace of its own, private and (with
     `read_only`) read-only: each container's copy of it starts that way, where making it so
-    costs a recursive walk of every mount per block. Only as root: without a user
-    namespace, which the containers make for themselves, the server cannot unshare.
+    costs a recursive walk of every mount per block; `machine`, the layer that covers the
+    machine, is mounted there too. Only as root: without a user namespace, which the
+    containers make for themselves, the server cannot unshare.
     The server also joins the worker's offline network namespace (`network_fd`), which
     its containers then start in, and takes on no_new_privs, which they inherit.
     """
@@ -405,6 +449,8 @@ def prepare_fork_server(
     if private_mounts:
         libc.unshare(libc.CLONE_NEWNS)
         _make_private_and_read_only(read_only)
+        if machine is not None:
+            mount_machine_layer(machine)
     if network_fd is not None:
         libc.setns(network_fd, libc.CLONE_NEWNET)
         os.close(network_fd)

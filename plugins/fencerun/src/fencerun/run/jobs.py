@@ -23,7 +23,7 @@ from fencerun.isolation.sandbox import (
     PRIVATE_HOME,
     PRIVATE_TMP,
     PRIVATE_WORK,
-    MachineView,
+    MachineLayer,
     plan_filesystem,
 )
 from fencerun.isolation.scrub import PathScrubber
@@ -50,7 +50,8 @@ class WorkerContext:
     scrubber: PathScrubber
     shells: dict[str, str]  # family -> path of the shell
     plan: SandboxPlan  # what the fork server knows of every container
-    machine: MachineView  # what every container sees of the machine
+    needed: tuple[str, ...]  # paths every container must see (project, interpreter)
+    machine_layer: MachineLayer | None  # None: mounted by the fork server, or no mount namespace
     # family -> the uid its blocks run as, for a root build without a pids cgroup
     block_uids: dict[Family, int]
     spawner: Spawner  # the fork server containers are forked from
@@ -172,7 +173,8 @@ class _FamilyRun:
             env=ctx.env_to_send(block_environment(policy, settings.build_env, home=home, tmp=tmp)),
             filesystem=plan_filesystem(
                 writable=writable,
-                machine=ctx.machine,
+                needed=ctx.needed,
+                machine=ctx.machine_layer,
                 read_only=policy.read_only_filesystem,
                 tmp_bytes=policy.tmp_bytes,
                 mount_proc=ctx.plan.namespaces.pid,

@@ -32,6 +32,7 @@ from fencerun.isolation.sandbox import (
     MachineView,
     last_capability,
     offline_network_namespace,
+    plan_machine_layer,
     prepare_fork_server,
 )
 from fencerun.isolation.scrub import PathScrubber
@@ -118,6 +119,7 @@ def _context(settings: WorkerSettings) -> WorkerContext:
     shells = {name: found for name in ("bash", "sh") if (found := shutil.which(name, path=path))}
     network_fd = offline_network_namespace() if namespaces.network and not namespaces.user else None
     mounts_prepared = namespaces.mount and not namespaces.user
+    machine_layer = plan_machine_layer(machine) if namespaces.mount else None
     capabilities = last_capability() if linux else 0
     plan = SandboxPlan(
         linux=linux,
@@ -135,6 +137,7 @@ def _context(settings: WorkerSettings) -> WorkerContext:
             prepare_fork_server(
                 private_mounts=mounts_prepared,
                 read_only=settings.policy.read_only_filesystem,
+                machine=machine_layer,
                 last_capability=capabilities,
                 network_fd=network_fd,
             )
@@ -158,7 +161,9 @@ def _context(settings: WorkerSettings) -> WorkerContext:
         scrubber=PathScrubber(settings.private_paths),
         shells=shells,
         plan=plan,
-        machine=machine,
+        needed=machine.needed,
+        # Mounted by each container only where the fork server could not.
+        machine_layer=None if mounts_prepared else machine_layer,
         block_uids=block_uids,
         spawner=spawner,
     )
