@@ -4,6 +4,7 @@ a worker that cannot start fails the build at once, with its reason."""
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from fencerun.isolation import libc
 from fencerun.model import Block, BlockOptions, SourceLocation
 from fencerun.run import Executor, WorkerFailure
 from fencerun.run import executor as executor_module
@@ -115,3 +117,22 @@ def test_a_worker_that_cannot_start_fails_its_blocks_at_once(
             pool.protections_summary()
     assert "page.md:3" in str(raised.value)
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("call", ["unshare", "setns"])
+def test_a_refused_namespace_call_is_named_whichever_python_makes_it(
+    monkeypatch: pytest.MonkeyPatch, call: str
+) -> None:
+    """Python 3.12+ makes these calls itself and names none in its error; the protections
+    line must name the refused call all the same."""
+
+    def refused(*arguments: int) -> None:
+        raise PermissionError(errno.EPERM, os.strerror(errno.EPERM))
+
+    monkeypatch.setattr(os, call, refused, raising=False)
+    with pytest.raises(OSError) as raised:
+        if call == "unshare":
+            libc.unshare(libc.CLONE_NEWNS)
+        else:
+            libc.setns(0, libc.CLONE_NEWNET)
+    assert raised.value.strerror == f"{call}: Operation not permitted"

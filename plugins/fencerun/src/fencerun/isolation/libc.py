@@ -19,7 +19,7 @@ import ctypes
 import errno
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 CLONE_NEWNS = 0x0002_0000
@@ -129,18 +129,30 @@ def _prctl(option: int, argument: int) -> int:
 
 def unshare(flags: int) -> None:
     native = getattr(os, "unshare", None)  # Python 3.12+
-    if native is not None:
-        native(flags)
+    if native is None:
+        _check(int(_function("unshare")(flags)), "unshare")
         return
-    _check(int(_function("unshare")(flags)), "unshare")
+    with _named("unshare"):
+        native(flags)
 
 
 def setns(fd: int, nstype: int) -> None:
     native = getattr(os, "setns", None)  # Python 3.12+
-    if native is not None:
-        native(fd, nstype)
+    if native is None:
+        _check(int(_function("setns")(fd, nstype)), "setns")
         return
-    _check(int(_function("setns")(fd, nstype)), "setns")
+    with _named("setns"):
+        native(fd, nstype)
+
+
+@contextlib.contextmanager
+def _named(what: str) -> Iterator[None]:
+    """Python's own call raises as ours do (`_check`): naming the call, which the
+    protections line passes on, on every Python."""
+    try:
+        yield
+    except OSError as error:
+        raise OSError(error.errno, f"{what}: {error.strerror}") from None
 
 
 def mount(
