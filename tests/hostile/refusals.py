@@ -23,6 +23,7 @@ SYSCALLS = {
         "sethostname": 170,
         "capset": 126,
         "setresuid": 117,
+        "clone": 56,
     },
     "aarch64": {
         "prctl": 167,
@@ -34,6 +35,7 @@ SYSCALLS = {
         "sethostname": 161,
         "capset": 91,
         "setresuid": 147,
+        "clone": 220,
     },
 }
 

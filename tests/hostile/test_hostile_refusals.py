@@ -33,6 +33,9 @@ print("python")
 """
 PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 36, 38
 PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_SET_DUMPABLE = 24, 47, 4
+# The clone that gives a block of an ordinary user's build its PID namespace (plain forks,
+# with other flags, stay allowed).
+CLONE_INTO_PID_NAMESPACE = libc.CLONE_NEWUSER | libc.CLONE_NEWPID | 17
 
 # (call, first argument, errno) -> what the protections line says is missing ("" for calls
 # whose refusal costs no protection).
@@ -52,6 +55,7 @@ CASES = {
     ("sethostname", None, "EPERM"): "UTS namespace (host name",
     ("pidfd_open", None, "EPERM"): "",
     ("setresuid", None, "EPERM"): "",
+    ("clone", CLONE_INTO_PID_NAMESPACE, "EPERM"): "",
 }
 
 
@@ -60,6 +64,7 @@ CASES = {
 AS_AN_ORDINARY_USER: dict[tuple[str, int | None, str], str] = {
     ("unshare", None, "EPERM"): "user namespaces (unshare",
     ("setns", None, "EPERM"): "",
+    ("clone", CLONE_INTO_PID_NAMESPACE, "EPERM"): "PID namespace (clone: Operation not permitted)",
 }
 
 

@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import fencerun
@@ -27,10 +27,10 @@ from tests.hostile.test_fork_bombs import FORK_LOOP, UNDER_THE_CAP
 
 NOBODY = 65534
 
-# Run by the unprivileged user: three blocks, their results as JSON on stdout.
+# Run by the unprivileged user: four blocks, their results as JSON on stdout.
 BUILD = textwrap.dedent(
     """\
-    import json, sys
+    import json, os, sys
     from fencerun.model import Block, BlockOptions, SourceLocation
     from fencerun.run import Executor
 
@@ -44,6 +44,9 @@ BUILD = textwrap.dedent(
          "    print('connected')\\n"
          "except OSError as error:\\n"
          "    print(type(error).__name__)"),
+        # The build itself, a process of the same user: out of a block's reach.
+        ("bash", f"kill -0 {os.getpid()} 2>/dev/null && echo reached || echo out-of-reach\\n"
+                 "ls /proc | grep -c '^[0-9]'"),
     ]
     results = []
     with Executor(project_dir=sys.argv[1], workers=1) as executor:
@@ -162,9 +165,15 @@ def open_fencerun() -> Iterator[Path]:
 
 
 def _build_as_nobody(
-    code: str, project: Path, fencerun_copy: Path, *arguments: str, timeout: float
+    code: str,
+    project: Path,
+    fencerun_copy: Path,
+    *arguments: str,
+    timeout: float,
+    host: Sequence[str] = (),
 ) -> subprocess.CompletedProcess[str]:
-    """Runs `code` (given the project folder, then `arguments`) as an ordinary user."""
+    """Runs `code` (given the project folder, then `arguments`) as an ordinary user, under
+    the `host` command if one is given."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(project),
@@ -173,7 +182,7 @@ def _build_as_nobody(
     }
     python = _python_for_nobody(env)
     return subprocess.run(
-        _as_nobody([python, "-c", code, str(project), *arguments]),
+        [*host, *_as_nobody([python, "-c", code, str(project), *arguments])],
         env=env,
         capture_output=True,
         text=True,
@@ -193,20 +202,52 @@ def test_an_unprivileged_build_runs_blocks_isolated(
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     summary, results = report["summary"], report["results"]
-    assert [code for code, _ in results] == [0, 0, 0], results
-    if "user namespace" in summary.split("; not available:")[0]:
+    assert [code for code, _ in results] == [0, 0, 0, 0], results
+    active = summary.split("; not available:")[0]
+    if "user namespace" in active:
         # uid 0 inside the block's own user namespace; a private /tmp per block; the
-        # project read-only; no network at all.
+        # project read-only; no network at all; a PID namespace, from which the build's
+        # processes cannot be signalled.
         assert results[0][1] == "0\n"
         assert "left-behind" not in results[1][1]
         assert "read-only" in results[1][1]
         assert results[2][1] == "ConnectionRefusedError\n"
         assert "no network" in summary and "capabilities dropped" in summary
+        assert "PID namespace" in active, summary
+        signalled, listed = results[3][1].split()
+        assert signalled == "out-of-reach"
+        if "a /proc of the block's own (" not in summary:
+            assert int(listed) <= 3, results[3]  # bash, ls and grep
     else:
         # Where the kernel refuses user namespaces (some CI runners), blocks still run, as
         # the build's user, and the summary says what is missing.
         assert results[0][1] == f"{NOBODY if os.geteuid() == 0 else os.geteuid()}\n"
         assert "user namespace" in summary
+
+
+# A host like a container runtime's, whose /proc has a part covered: the kernel then refuses
+# a user namespace a /proc of its own, as it would reveal what is covered.
+COVERED_PROC = [
+    "unshare", "--mount", "--propagation", "private", "sh", "-c",
+    'mount --bind /dev/null /proc/kallsyms && exec "$@"', "sh",
+]  # fmt: skip
+
+
+def test_where_the_host_covers_part_of_proc_blocks_still_cannot_signal_the_build(
+    open_project: Path, open_fencerun: Path
+) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("covering part of /proc needs root; the root run checks this")
+    done = _build_as_nobody(BUILD, open_project, open_fencerun, "1", timeout=300, host=COVERED_PROC)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    summary, results = report["summary"], report["results"]
+    active, _, missing = summary.partition("; not available: ")
+    assert "PID namespace" in active, summary
+    assert "a /proc of the block's own (refused by the host)" in missing, summary
+    signalled, listed = results[3][1].split()
+    assert signalled == "out-of-reach"
+    assert int(listed) > 3  # the machine's processes, as the protections line warns
 
 
 def test_an_unprivileged_build_caps_each_block_whatever_else_the_user_runs(

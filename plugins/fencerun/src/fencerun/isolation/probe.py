@@ -192,6 +192,7 @@ def probe(
         mount=bool(found.get("mount")),
         network=bool(found.get("network")),
         uts=bool(found.get("uts")),
+        own_proc=bool(found.get("proc")),
     )
     notes = [str(note) for note in found.get("notes", [])] + cgroup_note
     # A call the probe could not confirm is not made: a refused one would end the worker.
@@ -218,11 +219,15 @@ def _probe_here(policy: IsolationPolicy, machine: MachineView) -> dict[str, obje
         return report
     worker_mount_namespace = os.readlink("/proc/self/ns/mnt")
     if os.geteuid() != 0:
+        # First, from outside any user namespace, as the fork server will make them.
+        report.update(_pid_namespace_by_clone(policy, machine, worker_mount_namespace))
         try:
             enter_namespaces(Namespaces(user=True))
             report["user"] = True
             report["nproc_per_namespace"] = _nproc_counts_this_namespace()
         except OSError as error:
+            for found_by_clone in ("pid", "proc", "pid_note"):
+                report.pop(found_by_clone, None)
             notes.append(f"user namespaces ({error.strerror}): no PID, mount or network namespace")
             report["caps"] = drop_privileges(last_capability())
             return report
@@ -271,11 +276,12 @@ def _probe_here(policy: IsolationPolicy, machine: MachineView) -> dict[str, obje
             report["network"] = False
             notes.append(f"network namespace (loopback: {error.strerror})")
     if report.get("user"):
-        # The worker makes a PID namespace for each block and then returns to its
-        # own, which a process inside a user namespace is not allowed to do.
-        notes.append("PID namespace (needs root)")
+        if "pid_note" in report:
+            notes.append(str(report.pop("pid_note")))
+        report["proc"] = report.get("proc") and report.get("mount")
     elif _pid_namespace_works(mount_proc=bool(report.get("mount"))):
         report["pid"] = True
+        report["proc"] = report.get("mount")
     else:
         notes.append("PID namespace (not permitted)")
     report["caps"] = drop_privileges(last_capability())
@@ -315,6 +321,67 @@ def _pid_namespace_works(*, mount_proc: bool) -> bool:
     except OSError:
         return False
     return True
+
+
+# How the child of `_pid_namespace_by_clone` ends: what it found.
+_PID_ONE_WITH_PROC, _NOT_PID_ONE, _PROC_REFUSED, _NO_VIEW = 0, 1, 3, 4
+
+
+def _pid_namespace_by_clone(
+    policy: IsolationPolicy, machine: MachineView, worker_mount_namespace: str
+) -> dict[str, object]:
+    """Without root: whether a child born by one clone into a user namespace and a PID
+    namespace is PID 1 there, and may mount a /proc of that namespace over the view a block
+    gets (a host whose /proc has parts covered, as container runtimes do, refuses that)."""
+    outside = (os.geteuid(), os.getegid())
+    try:
+        pid = libc.clone_into(libc.CLONE_NEWUSER | libc.CLONE_NEWPID)
+    except OSError as error:
+        return {"pid_note": f"PID namespace ({error.strerror})"}
+    if pid == 0:
+        _check_pid_one(policy, machine, worker_mount_namespace, outside)
+    found = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    if found == _PID_ONE_WITH_PROC:
+        return {"pid": True, "proc": True}
+    if found in (_PROC_REFUSED, _NO_VIEW):
+        why = "refused by the host" if found == _PROC_REFUSED else "no mount namespace"
+        return {
+            "pid": True,
+            "pid_note": f"a /proc of the block's own ({why}): blocks can list the machine's "
+            "processes and read their command lines, though not signal them",
+        }
+    return {"pid_note": "PID namespace (not permitted)"}
+
+
+def _check_pid_one(
+    policy: IsolationPolicy,
+    machine: MachineView,
+    worker_mount_namespace: str,
+    outside: tuple[int, int],
+) -> NoReturn:
+    try:
+        enter_namespaces(Namespaces(user=True, pid=True, mount=True), outside)
+        if os.getpid() != 1:
+            os._exit(_NOT_PID_ONE)
+        try:
+            plan = plan_filesystem(
+                writable=[],
+                needed=machine.needed,
+                machine=plan_machine_layer(machine),
+                read_only=policy.read_only_filesystem,
+                tmp_bytes=policy.tmp_bytes,
+                mount_proc=False,
+            )
+            build_filesystem(plan, worker_mount_namespace=worker_mount_namespace)
+        except (OSError, RuntimeError):
+            os._exit(_NO_VIEW)  # the mount namespace's own trial says why
+        try:
+            libc.mount("proc", "/proc", "proc", libc.MS_NOSUID | libc.MS_NODEV | libc.MS_NOEXEC)
+        except OSError:
+            os._exit(_PROC_REFUSED)
+        os._exit(_PID_ONE_WITH_PROC)
+    except BaseException:
+        os._exit(_NOT_PID_ONE)
 
 
 def _check_first_process(mount_proc: bool) -> NoReturn:

@@ -1,9 +1,11 @@
 """Turn a freshly forked process into a small container.
 
 A new PID namespace only applies to the children of the process that creates
-it, so the fork server makes it (`PidNamespaceFactory`) around the fork of the
-block's first process; that process, PID 1 of the new namespace, then calls
-`enter_namespaces` and `build_filesystem` before any code of the block runs.
+it, so the fork server makes it around the birth of the block's first process:
+as root with `PidNamespaceFactory` around a fork, otherwise with one clone that
+makes a user namespace and the PID namespace in it (`Namespaces.clone_flags`).
+That process, PID 1 of the new namespace, then calls `enter_namespaces` and
+`build_filesystem` before any code of the block runs.
 """
 
 from __future__ import annotations
@@ -52,6 +54,20 @@ class Namespaces:
     mount: bool = False
     network: bool = False
     uts: bool = False  # a host name of its own (`BLOCK_HOSTNAME`), not the build machine's
+    # A /proc of the block's PID namespace: without it, the machine's /proc stays, and shows
+    # every process and its command line (though the block can signal none of them).
+    own_proc: bool = False
+
+    @property
+    def clone_flags(self) -> int:
+        """What the fork server gives the block's first process at birth, by `clone`.
+
+        Without root, the PID namespace comes with the user namespace in one clone: only
+        inside a user namespace may the server's child hold a PID namespace of its own.
+        """
+        if self.user and self.pid:
+            return libc.CLONE_NEWUSER | libc.CLONE_NEWPID
+        return 0
 
     @property
     def own_flags(self) -> int:
@@ -63,19 +79,22 @@ class Namespaces:
         process behind to listen on it): making one per block costs more than
         the rest of the sandbox together.
         """
+        born_in_user_namespace = bool(self.clone_flags & libc.CLONE_NEWUSER)
         return (
-            (libc.CLONE_NEWUSER if self.user else 0)
+            (libc.CLONE_NEWUSER if self.user and not born_in_user_namespace else 0)
             | (libc.CLONE_NEWNS if self.mount else 0)
             | (libc.CLONE_NEWNET if self.network and self.user else 0)
             | (libc.CLONE_NEWUTS if self.uts else 0)
         )
 
 
-def enter_namespaces(namespaces: Namespaces) -> None:
-    """Unshare; with a user namespace, map the caller's ids to root inside it; with a UTS
-    namespace, take the neutral host name."""
-    uid, gid = os.geteuid(), os.getegid()
-    libc.unshare(namespaces.own_flags)
+def enter_namespaces(namespaces: Namespaces, outside: tuple[int, int] | None = None) -> None:
+    """Unshare; with a user namespace, map the build's ids (`outside`: uid and gid, where
+    the caller was born in the namespace and its own ids say nothing yet) to root inside
+    it; with a UTS namespace, take the neutral host name."""
+    uid, gid = outside or (os.geteuid(), os.getegid())
+    if namespaces.own_flags:
+        libc.unshare(namespaces.own_flags)
     if namespaces.uts:
         socket.sethostname(BLOCK_HOSTNAME)
     if namespaces.user:

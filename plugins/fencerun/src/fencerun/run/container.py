@@ -87,6 +87,9 @@ class SandboxPlan:
     mounts_prepared: bool  # the mounts copied from the server are private and read-only
     worker_mount_namespace: str
     last_capability: int
+    # The build's uid and gid, mapped to root in a block's user namespace: a block born in
+    # one (`Namespaces.clone_flags`) no longer sees them as its own.
+    outside_ids: tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -496,8 +499,8 @@ def _become_block(
             libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
         _arrange_fds(*pipes)
         control_fd = CONTROL_FD
-        if plan.namespaces.own_flags:
-            enter_namespaces(plan.namespaces)
+        if plan.namespaces.own_flags or plan.namespaces.clone_flags:
+            enter_namespaces(plan.namespaces, plan.outside_ids)
         if spec.filesystem is not None:
             build_filesystem(
                 spec.filesystem,

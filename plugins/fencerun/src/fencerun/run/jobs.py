@@ -177,7 +177,7 @@ class _FamilyRun:
                 machine=ctx.machine_layer,
                 read_only=policy.read_only_filesystem,
                 tmp_bytes=policy.tmp_bytes,
-                mount_proc=ctx.plan.namespaces.pid,
+                mount_proc=ctx.plan.namespaces.own_proc,
             )
             if ctx.plan.namespaces.mount
             else None,

@@ -61,6 +61,7 @@ class Spawner:
         *,
         linux: bool,
         pid_namespaces: bool,
+        clone_flags: int = 0,
         subreaper: bool | None = None,
         death_signal: bool | None = None,
         keep_fds: Sequence[int] = (),
@@ -72,7 +73,9 @@ class Spawner:
         The server keeps stdin, stdout, stderr and `keep_fds` open, and nothing else of
         this process's. `prepare` runs in the server before its first fork: what every
         container would otherwise do for itself; `before_fork` runs there with each spec,
-        before its container is forked. A container runs
+        before its container is forked. With `pid_namespaces`, each container is PID 1 of
+        a namespace of its own: born into it with `clone_flags` where they are given (see
+        `Namespaces.clone_flags`), else forked into one the server makes. A container runs
         `first_process(spec, server_pid, *fds)`.
         """
         # Where the host refuses them (the probe says so), neither is asked for.
@@ -86,7 +89,13 @@ class Spawner:
                 ours.close()
                 _close_all_but({0, 1, 2, theirs.fileno(), *keep_fds})
                 options = _ServerOptions(
-                    linux, pid_namespaces, subreaper, death_signal, prepare, before_fork
+                    linux,
+                    pid_namespaces,
+                    clone_flags,
+                    subreaper,
+                    death_signal,
+                    prepare,
+                    before_fork,
                 )
                 _serve(theirs, first_process, parent, options)
             finally:
@@ -202,6 +211,7 @@ def _close_all_but(keep: set[int]) -> None:
 class _ServerOptions:
     linux: bool
     pid_namespaces: bool
+    clone_flags: int
     subreaper: bool
     death_signal: bool
     prepare: Callable[[], None] | None
@@ -241,7 +251,8 @@ def _serve(
         channel.sendall(_REPLY.pack(_UNREADY, 0, len(reason)) + reason)
         return
     channel.sendall(_REPLY.pack(_READY, 0, 0))
-    factory = PidNamespaceFactory() if options.pid_namespaces else None
+    made_here = options.pid_namespaces and not options.clone_flags
+    factory = PidNamespaceFactory() if made_here else None
     pidfds = options.linux and _pidfds_allowed()
     child_ended = None if pidfds else _wake_on_child_exit()
     own_pid = os.getpid()
@@ -261,7 +272,7 @@ def _serve(
             os.close(pidfd)
         if not options.linux:
             kill_group(pid)
-        elif factory is None:
+        elif not options.pid_namespaces:  # else they ended with the namespace's PID 1
             kill_descendants(keep=set(running))
         channel.sendall(_REPLY.pack(_ENDED, pid, status))
 
@@ -357,7 +368,10 @@ def _start(
     if factory is not None:
         factory.before_fork()
     try:
-        pid = libc.plain_fork() if options.linux else os.fork()
+        if options.clone_flags:
+            pid = libc.clone_into(options.clone_flags)
+        else:
+            pid = libc.plain_fork() if options.linux else os.fork()
     except OSError as error:
         pid = -error.errno if error.errno else -1
     if pid == 0:

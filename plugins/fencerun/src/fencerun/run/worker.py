@@ -130,6 +130,7 @@ def _context(settings: WorkerSettings) -> WorkerContext:
         mounts_prepared=mounts_prepared,
         worker_mount_namespace=os.readlink("/proc/self/ns/mnt") if linux else "",
         last_capability=capabilities,
+        outside_ids=(os.geteuid(), os.getegid()),
     )
 
     def prepare() -> None:  # in the fork server, before its first fork
@@ -147,6 +148,7 @@ def _context(settings: WorkerSettings) -> WorkerContext:
         functools.partial(first_process, plan),
         linux=linux,
         pid_namespaces=namespaces.pid,
+        clone_flags=namespaces.clone_flags,
         subreaper=plan.subreaper,
         death_signal=plan.death_signal,
         keep_fds=() if network_fd is None else (network_fd,),
