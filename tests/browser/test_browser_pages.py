@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page
+from site_kit.hangul import HANGUL
 
 from tests.browser.chromium import Opened, Traffic
 from tests.browser.conftest import DESKTOP, ContextFactory
@@ -29,7 +29,6 @@ from tests.browser.site_pages import (
 
 pytestmark = pytest.mark.browser
 
-HANGUL = re.compile("[가-힣]")
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}  # as the switcher lists them
 
 

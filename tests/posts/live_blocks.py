@@ -11,7 +11,6 @@ from bs4 import BeautifulSoup, Tag
 
 from tests.site.built_site import REPO
 
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _FENCE = re.compile(
     r"^(?P<marker>`{3,})(?P<header>[^\n`]*)\n(?P<code>.*?)^(?P=marker)[ \t]*$", re.M | re.S
 )

@@ -8,8 +8,9 @@ import statistics
 
 import pytest
 from bs4 import Tag
+from site_kit.hangul import HANGUL
 
-from tests.posts.live_blocks import HANGUL, article, doc, fences, footers, output_after
+from tests.posts.live_blocks import article, doc, fences, footers, output_after
 from tests.site.built_site import POSTS, BuiltSite
 
 XOR = next(post for post in POSTS if post.slug == "xor-swap-experiment")

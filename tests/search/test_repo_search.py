@@ -6,13 +6,14 @@ import json
 import re
 from pathlib import Path
 
+from site_kit.hangul import HANGUL
+
 from tests.search.query_set import Outcome, recall
 from tests.search.test_fixture_search import describe
 
 CONFIG_SCRIPT = re.compile(
     r'<script id="__config" type="application/json">(.*?)</script>', re.DOTALL
 )
-HANGUL = re.compile(r"[가-힣]")
 
 
 def test_every_query_finds_its_pages_on_the_site(repo_outcomes: list[Outcome]) -> None:

@@ -50,7 +50,6 @@ class BlogI18nPlugin(BasePlugin[BlogI18nConfig]):  # type: ignore[no-untyped-cal
         self.default_auto_append: list[str] | None = None
         self.default_search_index = ""
         self.default_not_found = ""
-        self.open_builds = 0  # static-i18n nests the other languages' builds in the first
         self.drafts: list[str] = []
         # Before static-i18n's on_config logs its first override.
         quiet_static_i18n()
@@ -72,9 +71,8 @@ class BlogI18nPlugin(BasePlugin[BlogI18nConfig]):  # type: ignore[no-untyped-cal
         alternates.check_post_url_format(self.blog.config.post_url_format)
         name_pages_from_the_project(config)
         self.languages = Languages.of(self.i18n)
-        if self.open_builds == 0:
+        if not _inside_another_build(self.i18n):
             self.drafts = []
-        self.open_builds += 1
         self.blog.config.blog_dir = self.languages.blog_dir()
         if not isinstance(self.blog.config.categories_slugify, CategorySlugs):
             self.blog.config.categories_slugify = CategorySlugs(
@@ -197,12 +195,8 @@ class BlogI18nPlugin(BasePlugin[BlogI18nConfig]):  # type: ignore[no-untyped-cal
             return
         if self.default_search_index:
             search_index.write_index(config, "", self.default_search_index)
-        self.open_builds -= 1
-        if self.open_builds == 0 and self.drafts:
+        if not _inside_another_build(self.i18n) and self.drafts:
             log.info(drafts.summary(self.drafts))
-
-    def on_build_error(self, *, error: Exception) -> None:
-        self.open_builds = 0
 
     on_post_build = CombinedEvent(_on_post_build_per_language, _on_post_build_restore_root_index)
 
@@ -257,3 +251,9 @@ def plain_title(page: Page) -> str:
     if title:
         return str(title)
     return Markup(page.title or "").striptags()
+
+
+def _inside_another_build(i18n: Any) -> bool:
+    """Whether this is one of the languages static-i18n builds inside the first one's
+    on_post_build (-100), which it flags itself while it does."""
+    return bool(i18n.building)

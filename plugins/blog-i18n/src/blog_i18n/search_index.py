@@ -18,13 +18,11 @@ import re
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from site_kit.material_config import change_material_config
 
 from .languages import Languages
 
 INDEX = posixpath.join("search", "search_index.json")
-CONFIG_SCRIPT = re.compile(
-    r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL
-)
 
 
 def language_index(config: MkDocsConfig, languages: Languages) -> str:
@@ -59,12 +57,10 @@ def point_search_at_language_root(html: str, languages: Languages) -> str:
     if not root:
         return html
 
-    def rebase(match: re.Match[str]) -> str:
-        settings = json.loads(match.group(2))
+    def rebase(settings: dict[str, Any]) -> None:
         settings["base"] = posixpath.join(settings["base"], root)
-        return match.group(1) + json.dumps(settings, ensure_ascii=False) + match.group(3)
 
-    return CONFIG_SCRIPT.sub(rebase, html, count=1)
+    return change_material_config(html, rebase)
 
 
 def _search_settings(config: MkDocsConfig) -> dict[str, Any]:

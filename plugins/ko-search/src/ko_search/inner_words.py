@@ -14,7 +14,8 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 
-HANGUL = re.compile(r"[가-힣]")
+from site_kit.hangul import HANGUL
+
 WORD_RUN = re.compile(r"[^\W_]+")
 TAG = re.compile(r"<[^>]*>")
 

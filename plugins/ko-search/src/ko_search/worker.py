@@ -9,21 +9,20 @@ touching the theme's templates.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import posixpath
 import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
+
+from site_kit.material_config import change_material_config
 
 # Where Material's base.html puts its worker, relative to the site root.
 WORKERS_DIR = posixpath.join("assets", "javascripts", "workers")
 MATERIAL_WORKER = re.compile(r"^search\.[0-9a-f]+\.min\.js$")
 PLACEHOLDER = "__MATERIAL_WORKER__"
-CONFIG_SCRIPT = re.compile(
-    r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL
-)
 
 
 class WorkerError(RuntimeError):
@@ -58,9 +57,8 @@ def point_page_at_worker(html: str, where: str) -> tuple[str, Worker | None]:
     """
     worker: Worker | None = None
 
-    def swap(match: re.Match[str]) -> str:
+    def swap(settings: dict[str, Any]) -> None:
         nonlocal worker
-        settings = json.loads(match.group(2))
         url = settings.get("search")
         if not isinstance(url, str):
             raise WorkerError(f"{where}: Material's __config has no search worker URL")
@@ -72,11 +70,8 @@ def point_page_at_worker(html: str, where: str) -> tuple[str, Worker | None]:
             )
         worker = worker_for(name)
         settings["search"] = posixpath.join(folder, worker.name)
-        # Escaped like Jinja's tojson, so no value can close the script element.
-        config = json.dumps(settings, ensure_ascii=False).replace("<", "\\u003c")
-        return match.group(1) + config + match.group(3)
 
-    return CONFIG_SCRIPT.sub(swap, html, count=1), worker
+    return change_material_config(html, swap), worker
 
 
 def write_worker(site_dir: str, worker: Worker) -> None:

@@ -19,13 +19,11 @@ from typing import Any
 
 from markdown import Markdown
 from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
-
-# Hangul Jamo, Compatibility Jamo, Jamo Extended-A, Syllables, Jamo Extended-B.
-HANGUL = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7a3\ud7b0-\ud7ff"
+from site_kit.hangul import HANGUL_CHARACTERS
 
 # "Not next to a word character that is not Hangul": a boundary, with Hangul on the outside.
-_HANGUL_AWARE_START = rf"(?<![^\W{HANGUL}])"
-_HANGUL_AWARE_END = rf"(?![^\W{HANGUL}])"
+_HANGUL_AWARE_START = rf"(?<![^\W{HANGUL_CHARACTERS}])"
+_HANGUL_AWARE_END = rf"(?![^\W{HANGUL_CHARACTERS}])"
 
 
 def abbreviation_pattern(abbreviations: list[str]) -> re.Pattern[str]:
