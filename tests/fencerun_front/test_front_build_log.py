@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from fencerun.config import Settings
 from fencerun.engine import Engine, PageSource
+from fencerun.settings import Settings
 
 from tests.fencerun_front.conftest import build, write_project
 from tests.fencerun_front.test_front_engine import RecordingExecutor, fence, page

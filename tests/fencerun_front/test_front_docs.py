@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fencerun.config import FencerunConfig
 from fencerun.fences import find_blocks
-from fencerun.mkdocs_config import FencerunConfig
 from fencerun.options import LANGUAGES, OPTION_NAMES
 
 REPO = Path(__file__).resolve().parents[2]

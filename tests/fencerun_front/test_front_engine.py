@@ -10,12 +10,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from fencerun.config import Settings, execute_switch
 from fencerun.engine import Engine, PageSource, key_environment
 from fencerun.errors import BlockError, FencerunError
 from fencerun.freeze import FrozenResults, frozen_id
 from fencerun.model import Block, Result
 from fencerun.report import REPORT_FILE
+from fencerun.settings import Settings, execute_switch
 from fencerun.store import ResultStore
 
 

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from concurrent.futures import Future
 from pathlib import Path
 
-from fencerun.config import Settings
 from fencerun.engine import Engine, PageSource
 from fencerun.model import Block, Result
+from fencerun.settings import Settings
 from fencerun.store import ResultStore
 
 NOT_FOUND = "bash: line 1: ps: command not found\n"

@@ -80,7 +80,7 @@ def test_build_makes_an_sdist_and_a_wheel_with_everything_the_plugin_reads(dist:
         assert "MIT License" in archive.read(license_text).decode("utf-8")
     assert {"fencerun/assets/fencerun.css", "fencerun/py.typed", "fencerun/cli.py"} <= names
     assert "fencerun/isolation/sandbox.py" in names and "fencerun/run/worker.py" in names
-    assert "fencerun = fencerun.mkdocs_plugin:FencerunPlugin" in entries
+    assert "fencerun = fencerun.plugin:FencerunPlugin" in entries
     assert "fencerun = fencerun.cli:main" in entries
     with tarfile.open(dist.sdist) as archive:
         files = {Path(name).name for name in archive.getnames()}

@@ -12,9 +12,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from fencerun.config import Settings
 from fencerun.keys import DISPLAY_ONLY_OPTIONS, BlockKeys, block_key, interpreter_for
 from fencerun.model import Block, BlockOptions, SourceLocation
+from fencerun.settings import Settings
 
 from tests.fencerun_store.helpers import page_keys
 

@@ -24,16 +24,16 @@ from pathlib import Path
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
-from fencerun.config import Settings
+from fencerun.config import FencerunConfig, engine_settings
 from fencerun.errors import BlockError, FencerunError, failure_of
 from fencerun.fences import find_blocks
 from fencerun.freeze import FrozenResults, frozen_id
-from fencerun.mkdocs_config import FencerunConfig, engine_settings
-from fencerun.mkdocs_plugin import FencerunPlugin, page_body
 from fencerun.model import Block, Result
+from fencerun.plugin import FencerunPlugin, page_body
 from fencerun.progress import BlockProgress
 from fencerun.report import REPORT_FILE, BuildReport
 from fencerun.run import Executor
+from fencerun.settings import Settings
 from fencerun.store import ResultStore
 
 

@@ -1,96 +1,102 @@
-"""The engine's settings, as plain values (the MkDocs side reads them from mkdocs.yml in
-`mkdocs_config.py`), and the environment switch that turns execution off."""
+"""The plugin's settings in mkdocs.yml, every one typed, with its default, and the engine's
+`Settings` made from them (for the plugin and the `fencerun` command alike)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from fencerun.errors import FencerunError
-from fencerun.isolation.policy import IsolationPolicy
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
 
-EXECUTE_VARIABLE = "FENCERUN_EXECUTE"
-
-# Defaults for what mkdocs.yml leaves out, read by the plugin and by the `fencerun` command.
-DEFAULT_CACHE_DIR = ".cache/fencerun"  # relative to the folder of mkdocs.yml
-DEFAULT_FROZEN_DIR = "frozen"
-DEFAULT_TIMEOUT = 30.0  # seconds
-DEFAULT_MAX_OUTPUT = 200_000  # bytes
-
-_ON = frozenset({"1", "true", "on", "yes"})
-_OFF = frozenset({"0", "false", "off", "no"})
-
-
-@dataclass(frozen=True)
-class Settings:
-    project_dir: Path  # the folder of mkdocs.yml; workdir options are relative to it
-    cache_dir: Path  # the result store
-    frozen_dir: Path  # recorded outputs of freeze="true" blocks, committed with the site
-    execute: bool = True
-    timeout: float = DEFAULT_TIMEOUT  # for blocks without their own timeout option
-    workers: int | None = None  # None: sized to the machine by the executor
-    max_output_bytes: int = DEFAULT_MAX_OUTPUT
-    provenance: bool = True  # footer under each output, unless a block says otherwise
-    markdown_default: bool = False  # markdown-exec renders output as Markdown by default
-    fail_on_error: bool = True  # False under `mkdocs serve`: failures show in the page
-    # How reports name the docs folder before a page's path ("docs/"), so that they name
-    # pages as the build's messages and the content check do: from the project folder
-    docs_label: str = ""
-    # What blocks see of the environment beyond the sandbox's fixed allow-list
-    env_extra: Mapping[str, str] = field(default_factory=dict)  # set for every block
-    env_pass: tuple[str, ...] = ()  # names copied from the build's environment when set
-    # Folders the build writes besides cache_dir (site_dir): blocks neither see nor write them
-    build_dirs: tuple[Path, ...] = ()
-
-    @property
-    def written_dirs(self) -> tuple[Path, ...]:
-        """Every folder the build writes, the result store first."""
-        return (self.cache_dir, *self.build_dirs)
-
-    def __post_init__(self) -> None:
-        problem = _environment_problem(self.env_extra, self.env_pass)
-        if problem:
-            raise FencerunError(problem)
-
-    def isolation_policy(self) -> IsolationPolicy:
-        """The executor's policy: its defaults, with this site's environment choices."""
-        return IsolationPolicy(env_extra=dict(self.env_extra), env_pass=self.env_pass)
+from fencerun.isolation.project_view import ProjectView
+from fencerun.render.snippets import SnippetView
+from fencerun.settings import (
+    DEFAULT_CACHE_DIR,
+    DEFAULT_FROZEN_DIR,
+    DEFAULT_MAX_OUTPUT,
+    DEFAULT_TIMEOUT,
+    Settings,
+    execute_switch,
+)
 
 
-def _environment_problem(env_extra: Mapping[str, str], env_pass: tuple[str, ...]) -> str:
-    """What no process environment can hold, said for mkdocs.yml; "" when all is well.
+class FencerunConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves it untyped
+    # Running blocks
+    execute = c.Type(bool, default=True)  # FENCERUN_EXECUTE=0/1 overrides it
+    # Seconds, per block; a block's timeout="N" overrides it
+    timeout = c.Type((int, float), default=DEFAULT_TIMEOUT)
+    workers = c.Optional(c.Type(int))  # parallel blocks; unset: sized to the machine
+    max_output = c.Type(int, default=DEFAULT_MAX_OUTPUT)  # bytes kept of one block's output
+    # Blocks see none of the build's environment unless named here (a change reruns them)
+    environment = c.DictOfItems(c.Type(str), default={})  # NAME: value, set for every block
+    pass_environment = c.ListOfItems(c.Type(str), default=[])  # names copied from the build
 
-    Caught here, it is one message before the build starts instead of a failure in every
-    block's sandbox.
-    """
-    for option, names in (("environment", list(env_extra)), ("pass_environment", env_pass)):
-        for name in names:
-            if not name or "=" in name or "\0" in name:
-                return (
-                    f"fencerun's `{option}` option in mkdocs.yml names {name!r} as a variable: "
-                    "a variable name must be non-empty, without '=' or NUL characters"
-                )
-    for name, value in env_extra.items():
-        if "\0" in value:
-            return (
-                f"fencerun's `environment` option in mkdocs.yml gives {name} a value with a "
-                "NUL character, which no process environment can hold: remove it"
-            )
-    return ""
+    # Showing results
+    default_output = c.Choice(("text", "markdown"), default="text")  # markdown: markdown-exec's
+    provenance = c.Type(bool, default=True)  # footer under outputs; provenance="off" per block
+
+    # Where results are kept, relative to the folder of mkdocs.yml
+    cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
+    # Recorded outputs of frozen blocks, committed with the site
+    frozen_dir = c.Type(str, default=DEFAULT_FROZEN_DIR)
 
 
-def execute_switch(environ: Mapping[str, str], configured: bool) -> bool:
-    """FENCERUN_EXECUTE=0 turns execution off whatever mkdocs.yml says (and =1 on)."""
-    raw = environ.get(EXECUTE_VARIABLE)
-    if raw is None or not raw.strip():
-        return configured
-    word = raw.strip().lower()
-    if word in _ON:
-        return True
-    if word in _OFF:
-        return False
-    raise FencerunError(
-        f"{EXECUTE_VARIABLE}={raw!r} is neither on nor off; "
-        f"set it to 0 to build without running blocks, or 1 to run them"
+def engine_settings(
+    config: MkDocsConfig,
+    options: FencerunConfig,
+    *,
+    serving: bool = False,
+    environ: Mapping[str, str] = os.environ,
+) -> Settings:
+    """The engine's settings for this site; raises FencerunError for what no block could use."""
+    project_dir = project_folder(config)
+    return Settings(
+        project_dir=project_dir,
+        cache_dir=project_dir / options.cache_dir,
+        frozen_dir=project_dir / options.frozen_dir,
+        execute=execute_switch(environ, options.execute),
+        timeout=float(options.timeout),
+        workers=options.workers,
+        max_output_bytes=options.max_output,
+        provenance=options.provenance,
+        markdown_default=options.default_output == "markdown",
+        fail_on_error=not serving,
+        docs_label=docs_label(config),
+        env_extra=dict(options.environment),
+        env_pass=tuple(options.pass_environment),
+        build_dirs=(Path(config.site_dir),),
+    )
+
+
+def project_folder(config: MkDocsConfig) -> Path:
+    """The folder of mkdocs.yml: cache_dir, frozen_dir and workdir are relative to it."""
+    return Path(config.config_file_path or ".").resolve().parent
+
+
+def docs_label(config: MkDocsConfig) -> str:
+    """How messages name the docs folder, relative to mkdocs.yml: "docs/" ("" when the same)."""
+    docs = os.path.relpath(config.docs_dir, project_folder(config))
+    return "" if docs == "." else Path(docs).as_posix() + "/"
+
+
+SNIPPETS = "pymdownx.snippets"
+
+
+def snippet_view(config: MkDocsConfig, project: ProjectView) -> SnippetView | None:
+    """Where the site's pymdownx.snippets looks for files, and what outputs may include from
+    `project` (the top-level build's view: its site_dir holds every language's, for
+    static-i18n builds the others into folders of it); None without snippets."""
+    if SNIPPETS not in config.markdown_extensions:
+        return None
+    options = config.mdx_configs.get(SNIPPETS, {})
+    base = options.get("base_path", ["."])
+    # As snippets reads the setting: one path or a list, relative to the build's folder.
+    bases = [base] if isinstance(base, str | os.PathLike) else base
+    return SnippetView(
+        project=project,
+        base_paths=tuple(os.path.abspath(path) for path in bases),
+        restrict_base_path=bool(options.get("restrict_base_path", True)),
     )

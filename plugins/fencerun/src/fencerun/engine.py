@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Protocol
 
 from fencerun.commands import missing_commands
-from fencerun.config import Settings
 from fencerun.errors import BlockError, BlockFailure, failure_of
 from fencerun.fences import FoundBlock, PageFences, scan_page
 from fencerun.freeze import FrozenResults, frozen_id
@@ -42,6 +41,7 @@ from fencerun.options import LITERATE
 from fencerun.progress import BlockProgress
 from fencerun.report import REPORT_FILE, BuildReport
 from fencerun.run.steps import check_workdir
+from fencerun.settings import Settings
 from fencerun.store import ResultStore
 
 

@@ -31,8 +31,8 @@ from pathlib import Path
 
 from fencerun import __version__
 from fencerun.commands import CommandFingerprints
-from fencerun.config import DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT, Settings
 from fencerun.model import Block, BlockOptions
+from fencerun.settings import DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT, Settings
 
 log = logging.getLogger("fencerun")
 

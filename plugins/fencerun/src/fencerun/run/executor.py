@@ -35,7 +35,6 @@ from types import TracebackType
 from typing import IO, cast
 
 import fencerun
-from fencerun.config import DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT, Settings
 from fencerun.isolation.environment import hide_build_environment, worker_environment
 from fencerun.isolation.limits import PidsCgroup
 from fencerun.isolation.policy import IsolationPolicy
@@ -54,6 +53,7 @@ from fencerun.run.protocol import (
     send,
 )
 from fencerun.run.steps import FAMILIES, check_runnable
+from fencerun.settings import DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT, Settings
 
 # Imported by the warm lane's workers before their first block.
 DEFAULT_WARM_MODULES = ("numpy", "matplotlib.pyplot")

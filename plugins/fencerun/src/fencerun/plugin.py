@@ -25,11 +25,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
+from fencerun.config import FencerunConfig, docs_label, engine_settings, snippet_view
 from fencerun.engine import Engine, PageSource
 from fencerun.errors import BlockError, BlockFailure, FencerunError, failure_of
 from fencerun.fences import FoundBlock, PageFences
 from fencerun.markdown_ext import OutputMarkdown
-from fencerun.mkdocs_config import FencerunConfig, docs_label, engine_settings, snippet_view
 from fencerun.model import Result
 from fencerun.render import plain_fence_header, render_block
 from fencerun.render.markup import html_fence
