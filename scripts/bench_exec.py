@@ -517,8 +517,10 @@ class StoreCosts:
 def store_scenario(root: Path, count: int) -> StoreCosts:
     """Milliseconds per result kept (wall and CPU, kernel included): one JSON file each,
     written atomically, against one row each of a ResultStore; and per lookup of a row."""
+    from fencerun.atomic_file import write_atomically
     from fencerun.model import Result
-    from fencerun.store import ResultStore, result_to_json, write_atomically
+    from fencerun.result_json import result_to_json
+    from fencerun.store import ResultStore
 
     text = json.dumps(result_to_json(Result("a line of output\n" * 20, 0)))
     keys = [f"{number:064x}" for number in range(count)]

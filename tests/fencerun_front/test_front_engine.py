@@ -296,7 +296,7 @@ def test_finishing_a_build_writes_the_report_and_records_the_keys_it_used(
     written = json.loads((tmp_path / "cache" / REPORT_FILE).read_text(encoding="utf-8"))
     assert written["counts"]["failed"] == 1
     store = ResultStore(tmp_path / "cache")
-    assert store.build_records() == []  # a failed build is no guide to what to keep
+    assert store.builds.paths() == []  # a failed build is no guide to what to keep
 
     engine.start_build(engine.settings)
     only_good = page("a.md", fence("good"))
@@ -307,7 +307,7 @@ def test_finishing_a_build_writes_the_report_and_records_the_keys_it_used(
     [good_key] = [
         key for key in store.stored_keys() if store.get(key) == Result("good", 0, origin="cached")
     ]
-    assert store.keys_of_recent_builds()[0] == {good_key}
+    assert store.builds.keys_of_recent()[0] == {good_key}
 
 
 def test_a_result_that_cannot_be_stored_is_a_warning_not_a_crash(tmp_path: Path) -> None:

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 from fencerun.model import Result
-from fencerun.store import APPLICATION_ID, ResultStore, result_from_json, result_to_json
+from fencerun.result_json import result_from_json, result_to_json
+from fencerun.store import APPLICATION_ID, SCHEMA_VERSION, ResultStore
 
 from tests.fencerun_store.helpers import sample_result
 
@@ -169,7 +170,7 @@ def _another_format(path: Path) -> None:
     with closing(sqlite3.connect(path)) as db, db:
         db.execute("CREATE TABLE results (key TEXT PRIMARY KEY, blob BLOB)")
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        db.execute("PRAGMA user_version = 2")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
 
 
 @pytest.mark.parametrize(
@@ -403,8 +404,8 @@ def test_prune_shrinks_the_file_to_what_it_keeps(tmp_path: Path) -> None:
 def test_prune_clears_temporary_files_left_by_a_killed_build(tmp_path: Path) -> None:
     store = ResultStore(tmp_path)
     store.record_build([KEY])
-    stale = store.builds / ".20260101T000000.000000Z-1.json.1-0.tmp"
-    fresh = store.builds / ".20260101T000001.000000Z-2.json.2-0.tmp"
+    stale = store.builds.folder / ".20260101T000000.000000Z-1.json.1-0.tmp"
+    fresh = store.builds.folder / ".20260101T000001.000000Z-2.json.2-0.tmp"
     stale.write_text("half")
     fresh.write_text("being written")
     long_ago = time.time() - 2 * 3600
@@ -418,16 +419,16 @@ def test_recorded_builds_say_which_keys_to_keep(tmp_path: Path) -> None:
     store = ResultStore(tmp_path)
     store.record_build(["1" * 64, "2" * 64])
     store.record_build(["2" * 64, "3" * 64])
-    assert store.keys_of_recent_builds(1)[0] == {"2" * 64, "3" * 64}
-    assert store.keys_of_recent_builds(2)[0] == {"1" * 64, "2" * 64, "3" * 64}
+    assert store.builds.keys_of_recent(1)[0] == {"2" * 64, "3" * 64}
+    assert store.builds.keys_of_recent(2)[0] == {"1" * 64, "2" * 64, "3" * 64}
 
 
 def test_only_the_last_build_records_are_kept(tmp_path: Path) -> None:
     store = ResultStore(tmp_path)
     for n in range(4):
         store.record_build([f"{n:064x}"], keep_builds=2)
-    assert len(store.build_records()) == 2
-    assert store.keys_of_recent_builds(5)[0] == {f"{2:064x}", f"{3:064x}"}
+    assert len(store.builds.paths()) == 2
+    assert store.builds.keys_of_recent(5)[0] == {f"{2:064x}", f"{3:064x}"}
 
 
 def test_a_damaged_build_record_is_skipped_with_a_warning(
@@ -435,8 +436,8 @@ def test_a_damaged_build_record_is_skipped_with_a_warning(
 ) -> None:
     store = ResultStore(tmp_path)
     good = store.record_build([KEY])
-    bad = store.builds / "99999999T999999.999999Z-1.json"
+    bad = store.builds.folder / "99999999T999999.999999Z-1.json"
     bad.write_text("{ cut")
-    assert store.keys_of_recent_builds(2)[0] == {KEY}
+    assert store.builds.keys_of_recent(2)[0] == {KEY}
     assert str(bad) in caplog.text
     assert good.exists()

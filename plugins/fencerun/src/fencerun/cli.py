@@ -80,12 +80,12 @@ def _default_options() -> FencerunConfig:
 
 def prune(project: Project, *, builds: int) -> int:
     with ResultStore(project.settings.cache_dir) as store:
-        if not store.build_records():
+        if not store.builds.paths():
             raise CommandError(
-                f"no finished build is recorded in {store.builds}: build the site first "
+                f"no finished build is recorded in {store.builds.folder}: build the site first "
                 "(mkdocs build), then prune"
             )
-        keep, since = store.keys_of_recent_builds(builds)
+        keep, since = store.builds.keys_of_recent(builds)
         try:
             before = len(store.stored_keys())
             removed = store.prune(keep, keep_newer_than=since)

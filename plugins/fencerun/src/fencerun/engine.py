@@ -196,13 +196,10 @@ class Engine:
                 fences = self.plan(page)
             except BlockError:
                 continue
-            blocks = _blocks(fences)
             for found in fences.blocks:
-                group = [b for b in blocks if _same_session(b, found.block)]
+                group = _session_of(found.block, fences)
                 missing = [m for m in group if not self._known_without_running(m)]
-                if missing:
-                    run = group[: group.index(missing[-1]) + 1]
-                    self._expected.update(self._slot(member) for member in run)
+                self._expected.update(self._slot(member) for member in _job(group, missing))
         self._progress.expect(len(self._expected))
 
     def _known_without_running(self, block: Block) -> bool:
@@ -212,11 +209,7 @@ class Engine:
         if block.options.freeze:
             # Whether there is a recording; reading it would warn a second time if damaged.
             return self._frozen.path_for(block.location.path, frozen_id(block)).is_file()
-        try:
-            stored = self._store.get(self._key_of[block])
-        except OSError:
-            return False
-        return stored is not None and not lacked_a_command(stored)
+        return self._stored(block, warn=False) is not None
 
     def failures(self) -> list[BlockFailure]:
         """Every failure among the blocks started so far, waiting for all of them to end;
@@ -251,7 +244,7 @@ class Engine:
                 return slot
             # A session block needs every earlier block of its session to run before it, in
             # one job; earlier blocks whose results are known keep those results.
-            group = [b for b in _blocks(fences) if _same_session(b, block)]
+            group = _session_of(block, fences)
             missing = []
             for member in group:
                 member_slot = self._slot(member)
@@ -265,7 +258,7 @@ class Engine:
                 else:
                     missing.append(member)
             if missing:
-                self._submit(group[: group.index(missing[-1]) + 1])
+                self._submit(_job(group, missing))
         return slot
 
     def _known_result(self, block: Block) -> Result | None:
@@ -273,13 +266,15 @@ class Engine:
             return Result(block.code, 0)
         if block.options.freeze:
             return self._recorded(block)
+        return self._stored(block, warn=True)
+
+    def _stored(self, block: Block, *, warn: bool) -> Result | None:
         try:
-            stored = self._store.get(self._key_of[block])
+            return self._store.get(self._key_of[block])
         except OSError as error:
-            self._warn(_unusable_store(block, error))
+            if warn:
+                self._warn(_unusable_store(block, error))
             return None
-        # Stored before results missing a command were left out: the command may be there now.
-        return None if stored is None or lacked_a_command(stored) else stored
 
     def _recorded(self, block: Block) -> Result | None:
         page, block_id = block.location.path, frozen_id(block)
@@ -447,6 +442,17 @@ def _done(result: Result) -> Future[Result]:
     future: Future[Result] = Future()
     future.set_result(result)
     return future
+
+
+def _session_of(block: Block, fences: PageFences) -> list[Block]:
+    """The blocks of the page that share the block's session (the block alone if none)."""
+    return [member for member in _blocks(fences) if _same_session(member, block)]
+
+
+def _job(session: list[Block], missing: list[Block]) -> list[Block]:
+    """What runs, as one job, for a session some of whose results are missing: every block
+    up to the last missing one, since each may rely on the state the earlier ones built."""
+    return session[: session.index(missing[-1]) + 1] if missing else []
 
 
 def _reused(result: Result) -> Result:

@@ -33,8 +33,9 @@ from urllib.parse import quote
 
 import yaml
 
+from fencerun.atomic_file import write_atomically
 from fencerun.model import Block, Provenance, Result
-from fencerun.store import EntryError, result_from_json, result_to_json, write_atomically
+from fencerun.result_json import EntryError, result_from_json, result_to_json
 
 log = logging.getLogger("fencerun")
 

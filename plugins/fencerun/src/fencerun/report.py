@@ -26,10 +26,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from fencerun.atomic_file import write_atomically
 from fencerun.errors import failure_of
 from fencerun.model import Block, Result
 from fencerun.options import LITERATE
-from fencerun.store import write_atomically
 
 ReportOrigin = Literal["run", "reused", "frozen", "failed", "not-executed"]
 ORIGINS: tuple[ReportOrigin, ...] = get_args(ReportOrigin)

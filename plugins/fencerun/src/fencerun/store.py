@@ -37,7 +37,6 @@ Usage::
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import os
@@ -47,22 +46,22 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from fencerun.model import Figure, Origin, Provenance, Result
+from fencerun.atomic_file import remove_stale_temporaries, write_atomically
+from fencerun.build_records import SELF_HEALING, BuildRecords
+from fencerun.model import Result
+from fencerun.result_json import EntryError, json_object, result_from_json, result_to_json
 
 log = logging.getLogger("fencerun")
-# Marks a warning about the cache mending itself: worth seeing, not a fault of the site
-# (a build that treats warnings as errors goes on).
-SELF_HEALING = {"self_healing": True}
 
 DATABASE = "results.sqlite"
 # Written into the database's header: the file is a fencerun store ("fncr"), of this schema.
 APPLICATION_ID = 0x666E6372
-SCHEMA_VERSION = 1
+# 2: results in which the shell missed a command are no longer kept (format 1 kept some).
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE results (
     key TEXT PRIMARY KEY,
@@ -78,130 +77,9 @@ _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 
 ENTRY_KIND = "fencerun-result"
 ENTRY_VERSION = 1
-MANIFEST_KIND = "fencerun-build"
-# A temporary file this old belongs to a build that was killed mid-write.
-STALE_TEMPORARY_S = 3600.0
 
 _KEY_RE = re.compile(r"[0-9a-f]{16,128}")
 _T = TypeVar("_T")
-
-
-class EntryError(ValueError):
-    """Stored data that does not describe a result this version can use."""
-
-
-def result_to_json(result: Result) -> dict[str, Any]:
-    """The result as JSON-ready data. The origin is left out: it says where a result came
-    from in this build, and the reader sets it."""
-    data: dict[str, Any] = {
-        "output": result.output,
-        "returncode": result.returncode,
-        "timed_out": result.timed_out,
-        "truncated": result.truncated,
-        "figures": [figure.svg for figure in result.figures],
-        "provenance": None,
-    }
-    # Only when set, which a kept result never is (a block at its cap failed): entries and
-    # recordings read the same as before it existed, and older versions still read them.
-    if result.process_cap is not None:
-        data["process_cap"] = result.process_cap
-    if result.provenance is not None:
-        provenance = result.provenance
-        data["provenance"] = {
-            "os": provenance.os,
-            "interpreter": provenance.interpreter,
-            "started_at": provenance.started_at,
-            "duration_s": round(provenance.duration_s, 3),  # ms: finer only adds diff noise
-        }
-    return data
-
-
-def result_from_json(data: object, *, origin: Origin = "cached") -> Result:
-    """The result `result_to_json` wrote; raises EntryError for anything else."""
-    fields = _mapping(data, "result")
-    figures = _typed(fields, "figures", list)
-    provenance = fields.get("provenance")
-    process_cap = _integer(fields, "process_cap") if "process_cap" in fields else None
-    return Result(
-        output=_typed(fields, "output", str),
-        returncode=_integer(fields, "returncode"),
-        timed_out=_typed(fields, "timed_out", bool),
-        truncated=_typed(fields, "truncated", bool),
-        figures=tuple(Figure(_svg(svg)) for svg in figures),
-        provenance=None if provenance is None else _provenance(provenance),
-        process_cap=process_cap,
-        origin=origin,
-    )
-
-
-def _provenance(data: object) -> Provenance:
-    # Entries and recordings made before provenance left the machine out carry its name as
-    # "host": they read as before, and the name is dropped so no page shows it.
-    fields = _mapping(data, "provenance")
-    duration = fields.get("duration_s")
-    if isinstance(duration, bool) or not isinstance(duration, int | float):
-        raise EntryError("provenance.duration_s is not a number")
-    return Provenance(
-        os=_typed(fields, "os", str),
-        interpreter=_typed(fields, "interpreter", str),
-        started_at=_typed(fields, "started_at", str),
-        duration_s=float(duration),
-    )
-
-
-def _mapping(data: object, what: str) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise EntryError(f"{what} is not a JSON object")
-    return data
-
-
-def _typed(fields: dict[str, Any], name: str, kind: type[_T]) -> _T:
-    value = fields.get(name)
-    if not isinstance(value, kind):
-        raise EntryError(f"{name} is missing or not a {kind.__name__}")
-    return value
-
-
-def _integer(fields: dict[str, Any], name: str) -> int:
-    value = fields.get(name)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise EntryError(f"{name} is missing or not an integer")
-    return value
-
-
-def _svg(value: object) -> str:
-    if not isinstance(value, str):
-        raise EntryError("a figure is not an SVG string")
-    return value
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text` in one step: readers see the old file or the new one.
-
-    No fsync: a file a crash cuts short fails to parse and is written again, which costs
-    less than syncing every one. Few system calls: frozen recordings are written from the
-    executor's threads, and each call hands the GIL back and forth with the thread
-    rendering pages.
-    """
-    data = text.encode("utf-8")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}-{next(_temporary_numbers)}.tmp")
-    try:
-        handle = os.open(temporary, _NEW_FILE, 0o666)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(temporary, _NEW_FILE, 0o666)
-    try:
-        with os.fdopen(handle, "wb") as stream:  # buffered: writes the whole file
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
-# Unique within the process; the pid in the name keeps two builds apart.
-_temporary_numbers = itertools.count()
 
 
 class StoreUnusable(Exception):
@@ -212,7 +90,7 @@ class ResultStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.path = folder / DATABASE
-        self.builds = folder / "builds"
+        self.builds = BuildRecords(folder / "builds")
         # One connection for all threads, used under this lock: `put` comes from the
         # executor's threads while `get` runs on the main thread, SQLite lets one writer
         # in at a time anyway, and a statement is short. One connection is also one thing
@@ -266,7 +144,7 @@ class ResultStore:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise EntryError(f"is not valid JSON ({error})") from None
-        entry = _mapping(data, "the entry")
+        entry = json_object(data, "the entry")
         if entry.get("kind") != ENTRY_KIND or entry.get("version") != ENTRY_VERSION:
             raise EntryError(
                 f"is not a fencerun result of format {ENTRY_VERSION} "
@@ -358,8 +236,8 @@ class ResultStore:
             return len(doomed)
 
         removed = self._use(remove, create=False, absent=0)
-        for folder in (self.folder, self.builds):
-            _remove_stale_temporaries(folder)
+        for folder in (self.folder, self.builds.folder):
+            remove_stale_temporaries(folder)
         return removed
 
     # -- the database file -----------------------------------------------------------------
@@ -447,47 +325,9 @@ class ResultStore:
 
     def record_build(self, keys: Iterable[str], *, keep_builds: int = 10) -> Path:
         """Writes the keys a finished build used; keeps the last `keep_builds` such records."""
-        now = datetime.now(UTC)
-        manifest = {
-            "kind": MANIFEST_KIND,
-            "version": ENTRY_VERSION,
-            "finished_at": now.isoformat(timespec="seconds"),
-            "keys": sorted(set(keys)),
-        }
-        stamp = now.strftime("%Y%m%dT%H%M%S.%fZ")
-        path = self.builds / f"{stamp}-{os.getpid()}.json"
-        write_atomically(path, json.dumps(manifest, indent=1))
+        path = self.builds.record(keys, keep=keep_builds)
         self._mark_ignored()
-        for old in self.build_records()[:-keep_builds]:
-            old.unlink(missing_ok=True)
         return path
-
-    def build_records(self) -> list[Path]:
-        """Records of finished builds, oldest first."""
-        if not self.builds.is_dir():
-            return []
-        return sorted(self.builds.glob("*.json"))
-
-    def keys_of_recent_builds(self, count: int = 1) -> tuple[set[str], float | None]:
-        """The keys the last `count` recorded builds used, and when the oldest of them ended
-        (None when no build is recorded). A damaged record is skipped with a warning."""
-        used: set[str] = set()
-        oldest: float | None = None
-        for path in self.build_records()[-count:] if count > 0 else []:
-            try:
-                manifest = _mapping(json.loads(path.read_text(encoding="utf-8")), "record")
-                keys = _typed(manifest, "keys", list)
-                if manifest.get("kind") != MANIFEST_KIND:
-                    raise EntryError("is not a fencerun build record")
-            except (OSError, ValueError) as error:
-                log.warning(
-                    "fencerun: ignoring build record %s: %s", path, error, extra=SELF_HEALING
-                )
-                continue
-            used.update(key for key in keys if isinstance(key, str))
-            finished = _mtime(path)
-            oldest = finished if oldest is None else min(oldest, finished)
-        return used, oldest
 
 
 # Connections a forked child inherited: kept referenced so that they are never closed there.
@@ -565,17 +405,3 @@ def _transaction(db: sqlite3.Connection) -> Iterator[None]:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
-
-
-def _remove_stale_temporaries(folder: Path) -> None:
-    now = time.time()
-    for path in folder.glob(".*.tmp"):
-        if now - _mtime(path) > STALE_TEMPORARY_S:
-            path.unlink(missing_ok=True)
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except FileNotFoundError:
-        return 0.0
