@@ -36,7 +36,9 @@ OUTPUTS = st.lists(st.one_of(NASTY, st.text(max_size=12)), max_size=8).map("\n".
 
 def shown(output: str, options: str, indent: str) -> BeautifulSoup:
     (found,) = find_blocks(f'```python exec="on" {options}\nprint()\n```', "fuzz.md")
-    rendered = render_block(found.block, Result(output, 0), provenance_footer=False)
+    rendered = render_block(
+        found.block, Result(output, 0), provenance_footer=False, figure_files=lambda f: f.name
+    )
     lines = rendered.split("\n")
     page = "- item\n\n" + "\n".join(indent + line if line else "" for line in lines)
     if not indent:

@@ -6,7 +6,7 @@ import re
 from importlib.resources import files
 from xml.etree import ElementTree
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from fencerun.fences import find_blocks
 from fencerun.model import Block, Figure, Provenance, Result
 from fencerun.render import render_block
@@ -23,7 +23,9 @@ def block(options: str = "", code: str = 'print("x")', language: str = "python")
 
 
 def render(b: Block, result: Result, *, footer: bool = True, locale: str = "en") -> str:
-    return render_block(b, result, provenance_footer=footer, locale=locale)
+    return render_block(
+        b, result, provenance_footer=footer, locale=locale, figure_files=lambda f: f.name
+    )
 
 
 MATPLOTLIB_LIKE = """<?xml version="1.0" encoding="utf-8" standalone="no"?>
@@ -49,23 +51,32 @@ def figure(n: int) -> Figure:
     return Figure(MATPLOTLIB_LIKE.replace("{n}", str(n)))
 
 
-def test_figures_are_inline_svg_in_order_named_for_screen_readers() -> None:
+def test_figure_files_hold_the_drawings_in_order_named_for_screen_readers() -> None:
+    stored: list[FigureFile] = []
+
+    def keep(figure: FigureFile) -> str:
+        stored.append(figure)
+        return figure.name
+
     result = Result("drawn\n", 0, figures=(figure(1), figure(2)), provenance=PROVENANCE)
-    soup = BeautifulSoup(render(block(), result), "html.parser")
-    svgs = soup.select("div.fencerun-figures > svg.fencerun-figure")
-    assert [svg.select_one("path[id]")["d"] for svg in svgs] == [  # type: ignore[index]
+    render_block(block(), result, provenance_footer=False, figure_files=keep)
+    svgs = [BeautifulSoup(file.svg.split("\n", 1)[1], "html.parser").svg for file in stored]
+    assert [svg.select_one("path[id]")["d"] for svg in svgs] == [  # type: ignore[index,union-attr]
         "M 0 0 L 1 10",
         "M 0 0 L 2 10",
     ]
-    assert [svg["role"] for svg in svgs] == ["img", "img"]
-    assert [svg["aria-label"] for svg in svgs] == [
+    assert [svg["role"] for svg in svgs] == ["img", "img"]  # type: ignore[index]
+    assert [svg["aria-label"] for svg in svgs] == [  # type: ignore[index]
         "Figure 1 of the python block at p.md:1",
         "Figure 2 of the python block at p.md:1",
     ]
-    assert svgs[0].title is not None and svgs[0].title.get_text() == svgs[0]["aria-label"]
-    assert svgs[0]["viewbox"] == "0 0 460.8 345.6"
+    first = svgs[0]
+    assert first is not None and first.title is not None
+    assert first.title.get_text() == first["aria-label"]
+    assert first["viewbox"] == "0 0 460.8 345.6"
     # No base64 image of the old kind, no metadata, no comments.
-    assert not soup.find("img") and not soup.find("metadata") and "title 1" not in str(soup)
+    for file in stored:
+        assert "<image" not in file.svg and "metadata" not in file.svg and "title 1" not in file.svg
 
 
 def test_with_a_file_store_figures_are_images_of_their_own_files_with_their_size() -> None:
@@ -88,7 +99,7 @@ def test_with_a_file_store_figures_are_images_of_their_own_files_with_their_size
     drawing = ElementTree.fromstring(stored[0].svg.split("\n", 1)[1])
     assert drawing.tag == "{http://www.w3.org/2000/svg}svg"
     assert drawing.find(".//{http://www.w3.org/2000/svg}path[@d='M 0 0 L 1 10']") is not None
-    # Cleaned as inline figures are: no metadata, no comments.
+    # Cleaned: no metadata, no comments.
     assert "metadata" not in stored[0].svg and "title 1" not in stored[0].svg
     again = render_block(block(), result, provenance_footer=False, figure_files=keep)
     assert again == text, "the same figure is the same file on every build"
@@ -99,12 +110,18 @@ def test_a_figure_with_a_title_of_its_own_is_named_by_it() -> None:
         MATPLOTLIB_LIKE.replace("{n}", "1").replace("<metadata>", "<title>A 곡선</title><metadata>")
     )
     result = Result("", 0, figures=(titled,), provenance=PROVENANCE)
-    inline = BeautifulSoup(render(block(), result), "html.parser")
-    assert inline.svg is not None and inline.svg["aria-label"] == "A 곡선"
-    assert [t.get_text() for t in inline.find_all("title")] == ["A 곡선"]
-    text = render_block(block(), result, provenance_footer=False, figure_files=lambda f: f.name)
+    stored: list[FigureFile] = []
+
+    def keep(figure: FigureFile) -> str:
+        stored.append(figure)
+        return figure.name
+
+    text = render_block(block(), result, provenance_footer=False, figure_files=keep)
     image = BeautifulSoup(text, "html.parser").img
     assert image is not None and image["alt"] == "A 곡선"
+    drawing = BeautifulSoup(stored[0].svg.split("\n", 1)[1], "html.parser").svg
+    assert drawing is not None and drawing["aria-label"] == "A 곡선"
+    assert [t.get_text() for t in drawing.find_all("title")] == ["A 곡선"]
 
 
 def test_a_figure_without_a_size_cannot_be_an_image_and_says_why() -> None:
@@ -134,10 +151,25 @@ def test_long_outputs_and_sources_are_laid_out_only_near_the_screen() -> None:
     assert "contain-intrinsic-block-size: auto calc(var(--fencerun-lines" in rule[1]
 
 
+def _drawings(result: Result, *, locale: str = "en") -> tuple[BeautifulSoup, list[Tag]]:
+    """The rendered block, and the <svg> of each figure file it stored, in order."""
+    stored: list[FigureFile] = []
+
+    def keep(figure: FigureFile) -> str:
+        stored.append(figure)
+        return figure.name
+
+    text = render_block(block(), result, provenance_footer=False, locale=locale, figure_files=keep)
+    # The XML declaration off: the rest is what html.parser reads without complaint.
+    svgs = [BeautifulSoup(file.svg.split("\n", 1)[1], "html.parser").svg for file in stored]
+    return BeautifulSoup(text, "html.parser"), [svg for svg in svgs if svg is not None]
+
+
 def test_korean_pages_name_figures_in_korean() -> None:
     result = Result("", 0, figures=(figure(1),), provenance=PROVENANCE)
-    soup = BeautifulSoup(render(block(), result, locale="ko"), "html.parser")
-    assert soup.svg is not None and soup.svg["aria-label"] == "그림 1: p.md:1의 python 블록"
+    page, (drawing,) = _drawings(result, locale="ko")
+    assert page.img is not None and page.img["alt"] == "그림 1: p.md:1의 python 블록"
+    assert drawing["aria-label"] == "그림 1: p.md:1의 python 블록"
 
 
 def test_a_figure_that_cannot_be_shown_says_why_in_the_pages_language() -> None:
@@ -152,26 +184,11 @@ def test_a_figure_that_cannot_be_shown_says_why_in_the_pages_language() -> None:
         assert error is not None and error.get_text().startswith(words)
 
 
-def _page_of_figures() -> BeautifulSoup:
-    """Two blocks of one page and one block of another page, two figures each, all on one
-    page, as the excerpts of two posts share a blog index page."""
-    page = '```python exec="on"\nplot()\n```\n\n```python exec="on"\nplot()\n```\n'
-    blocks = [found.block for found in find_blocks(page, "posts/a.md")]
-    blocks.append(find_blocks(page, "posts/b.md")[0].block)
-    html = "\n".join(
-        render(b, Result("", 0, figures=(figure(1), figure(2)), provenance=PROVENANCE))
-        for b in blocks
-    )
-    return BeautifulSoup(html, "html.parser")
-
-
-def test_figure_ids_are_unique_on_a_page_and_every_reference_stays_in_its_figure() -> None:
-    soup = _page_of_figures()
-    svgs = soup.find_all("svg")
-    assert len(svgs) == 6
-    ids = [element["id"] for element in soup.find_all(id=True)]
-    assert len(ids) == len(set(ids)) == 6 * 6  # the root and five ids inside each
-    for svg in svgs:
+def test_every_reference_stays_in_its_figure_and_its_style_applies_to_it_alone() -> None:
+    result = Result("", 0, figures=(figure(1), figure(2)), provenance=PROVENANCE)
+    _, drawings = _drawings(result)
+    assert len(drawings) == 2
+    for svg in drawings:
         own = {element["id"] for element in svg.find_all(id=True)}
         references = {
             value[1:]
@@ -185,19 +202,15 @@ def test_figure_ids_are_unique_on_a_page_and_every_reference_stays_in_its_figure
             if isinstance(value, str) and value.startswith("url(#")
         }
         assert references and references <= own
-        # matplotlib's `*{...}` rule would style the whole page; it stays in its figure.
+        # matplotlib's `*{...}` rule is scoped to the figure's own root.
         assert svg.style is not None
         assert svg.style.get_text().startswith(f"#{svg['id']} * {{stroke-linejoin: round")
 
 
-def test_the_same_figure_gets_the_same_html_on_every_render() -> None:
-    assert str(_page_of_figures()) == str(_page_of_figures())
-
-
-def test_nothing_scriptable_passes_from_a_figure_into_the_page() -> None:
+def test_nothing_scriptable_passes_from_a_figure_into_its_file() -> None:
     hostile = (
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
-        ' onload="alert(1)"><script>alert(2)</script>'
+        ' width="5" height="5" onload="alert(1)"><script>alert(2)</script>'
         '<g id="g" onclick="alert(3)" ONMOUSEOVER="alert(4)" class="md-header">'
         '<a href="javascript:alert(5)"><rect width="5" fill="url(http://example.com/x)"/></a>'
         '<a xlink:href="https://example.com/ok"><rect width="6"/></a>'
@@ -210,7 +223,8 @@ def test_nothing_scriptable_passes_from_a_figure_into_the_page() -> None:
         '<rect style="fill:u\\72l(http://example.com)"/>'
         "</g></svg>"
     )
-    text = render(block(), Result("", 0, figures=(Figure(hostile),), provenance=PROVENANCE))
+    _, (drawing,) = _drawings(Result("", 0, figures=(Figure(hostile),), provenance=PROVENANCE))
+    text = str(drawing)
     soup = BeautifulSoup(text, "html.parser")
     assert soup.svg is not None
     assert not soup.svg.find_all(["script", "foreignobject", "animate", "set", "div"])
@@ -232,13 +246,14 @@ def test_nothing_scriptable_passes_from_a_figure_into_the_page() -> None:
 
 def test_a_figure_that_is_not_svg_says_why_it_is_missing() -> None:
     result = Result("", 0, figures=(Figure("<html>nope</html>"), figure(2)), provenance=PROVENANCE)
-    soup = BeautifulSoup(render(block(), result), "html.parser")
+    soup, drawings = _drawings(result)
     (note,) = soup.select("p.fencerun-figure-error")
     assert note.get_text().startswith("Figure 1 of the python block at p.md:1: not shown")
     assert "not an SVG <svg>" in note.get_text()
-    assert [svg["aria-label"] for svg in soup.find_all("svg")] == [
+    assert [image["alt"] for image in soup.find_all("img")] == [
         "Figure 2 of the python block at p.md:1"
     ]
+    assert [svg["aria-label"] for svg in drawings] == ["Figure 2 of the python block at p.md:1"]
 
 
 def test_frozen_results_are_labelled_recorded_with_their_system_and_date() -> None:

@@ -27,13 +27,12 @@ def render_block(
     result: Result,
     *,
     provenance_footer: bool,
+    figure_files: FigureSink,
     locale: str = "en",
-    figure_files: FigureSink | None = None,
 ) -> str:
     """The Markdown that replaces the block's fence (not indented; the caller indents it).
 
-    Figures are inline SVG unless `figure_files` is given, which stores each figure's file
-    and says where the page's <img> finds it.
+    `figure_files` stores each figure's file and says where the page's <img> finds it.
     """
     options = block.options
     failure = failure_of(block, result)
@@ -68,7 +67,7 @@ def _output(
     *,
     provenance_footer: bool,
     locale: str,
-    files: FigureSink | None,
+    files: FigureSink,
 ) -> str:
     chosen = block.options.provenance
     # A recorded output always says so: it must never pass for one made by this build.

@@ -3,7 +3,6 @@ and the notes under it."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from html import escape
 
@@ -12,7 +11,7 @@ from fencerun.render.ansi import ansi_to_html
 from fencerun.render.markup import clean, deferred, fence, html_fence, markdown_fence
 from fencerun.render.notices import texts
 from fencerun.render.source import console_output
-from fencerun.render.svg import FigureFile, UnsafeFigure, figure_file, inline_svg
+from fencerun.render.svg import FigureFile, UnsafeFigure, figure_file
 
 # Given a figure's file, stores it and answers the address the page's <img> loads it from.
 FigureSink = Callable[[FigureFile], str]
@@ -71,34 +70,17 @@ def id_prefix(block: Block) -> str:
     return f"exec-{block.index + 1}--"
 
 
-def figures_html(
-    block: Block,
-    figures: tuple[Figure, ...],
-    locale: str = "en",
-    files: FigureSink | None = None,
-) -> str:
-    """Figures in order, each named for screen readers: with `files`, each an <img> of its own
-    SVG file with its width and height; without, inline SVG.
-
-    The ids inside an inline figure get a prefix made of the block's page, its place on the
-    page and the figure's number: two figures, two blocks, or the excerpts of two posts on one
-    blog page cannot share an id, and the same figure gets the same ids on every build.
-    """
+def figures_html(block: Block, figures: tuple[Figure, ...], locale: str, files: FigureSink) -> str:
+    """Figures in order, each an <img> of its own SVG file with its width and height, named
+    for screen readers."""
     words = texts(locale)
-    block_key = hashlib.blake2b(
-        f"{block.location.path}:{block.index}".encode(), digest_size=5
-    ).hexdigest()
     shown = []
     for number, figure in enumerate(figures, start=1):
         label = words["figure"].format(
             number=number, language=block.language, location=block.location
         )
         try:
-            if files is None:
-                prefix = f"fencerun-{block_key}-{number}-"
-                shown.append(inline_svg(figure.svg, id_prefix=prefix, label=label))
-            else:
-                shown.append(_image(figure_file(figure.svg, label=label), files))
+            shown.append(_image(figure_file(figure.svg, label=label), files))
         except UnsafeFigure as error:
             # Visible, not silent: the author learns why the figure is missing.
             shown.append(

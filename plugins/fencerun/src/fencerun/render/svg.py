@@ -1,12 +1,11 @@
-"""A figure's SVG document made fit to sit inline in an HTML page, or in a file of its own.
+"""A figure's SVG document made fit to be a file of the site, shown by an <img>.
 
 A figure comes out of the block's own process, so a block can hand over any text as its
-"SVG" (by replacing `savefig`, say). Inline, that text is part of the page: it could run
-script, load things from elsewhere, restyle the page, or reuse ids of the page or of another
-figure. So the document is parsed as XML and written out again with only what drawings
-need: SVG elements from an allow-list, no event attributes, links only inside the figure
-or to embedded images, every id given a prefix of the figure's own (and every reference to
-it), and CSS rules scoped to the figure.
+"SVG" (by replacing `savefig`, say). An <img> runs no script and loads nothing else, but the
+same file opened on its own would, and the site serves it. So the document is parsed as XML
+and written out again with only what drawings need: SVG elements from an allow-list, no
+event attributes, links only inside the figure or to embedded images, and CSS rules scoped
+to the figure.
 """
 
 from __future__ import annotations
@@ -43,6 +42,10 @@ _IMAGE_DATA_RE = re.compile(r"\Adata:image/(png|jpeg|gif|webp);base64,", re.IGNO
 _CSS_RULE_RE = re.compile(r"([^{};@()\\<]+)\{([^{}]*)\}")
 
 
+# Kept on every id (and every reference to one): the files' names hash their content, and
+# every published figure was named with it.
+_ID_PREFIX = "f-"
+
 _LENGTH_RE = re.compile(r"\A\s*([0-9]*\.?[0-9]+)\s*(px|pt)?\s*\Z")
 _PIXELS_PER_UNIT = {"px": 1.0, "pt": 4 / 3, "": 1.0}  # CSS: 96 px an inch, 72 pt an inch
 
@@ -64,23 +67,9 @@ class FigureFile:
 
 # The blog renders a post's excerpt again on its index, archive and category pages.
 @lru_cache(maxsize=32)
-def inline_svg(document: str, *, id_prefix: str, label: str) -> str:
-    """The figure as an <svg> element for an HTML page, named for screen readers by its own
-    title or else by `label`.
-
-    Raises UnsafeFigure when the text is not an SVG document that can be passed on.
-    """
-    root = _parse(document)
-    try:
-        return _Writer(id_prefix).root(root, _own_title(root) or label)
-    except RecursionError:
-        raise UnsafeFigure("its elements are nested too deeply") from None
-
-
-@lru_cache(maxsize=32)
 def figure_file(document: str, *, label: str) -> FigureFile:
-    """The figure as a file of its own, cleaned as for inline use, named for screen readers by
-    its own title or else by `label`.
+    """The figure as a file of its own, cleaned, named for screen readers by its own title or
+    else by `label`.
 
     Raises UnsafeFigure when the text is not an SVG document that can be passed on, or when it
     gives no size (an <img> needs one).
@@ -89,7 +78,7 @@ def figure_file(document: str, *, label: str) -> FigureFile:
     width, height = _size(root)
     name = _own_title(root) or label
     try:
-        body = _Writer("f-").root(root, name, standalone=True)
+        body = _Writer(_ID_PREFIX).root(root, name)
     except RecursionError:
         raise UnsafeFigure("its elements are nested too deeply") from None
     svg = f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
@@ -141,12 +130,11 @@ class _Writer:
         self.prefix = id_prefix
         self.root_id = f"{id_prefix}svg"
 
-    def root(self, node: ElementTree.Element, label: str, *, standalone: bool = False) -> str:
+    def root(self, node: ElementTree.Element, label: str) -> str:
         attributes = "".join(
             self.attribute(node, key, value) for key, value in node.attrib.items() if key != "id"
         )
-        # A file is a document of its own and names its vocabularies; inline, HTML does.
-        namespaces = f' xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}"' if standalone else ""
+        namespaces = f' xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}"'
         head = (
             f'<svg{namespaces} id="{escape(self.root_id)}" class="fencerun-figure" role="img" '
             f'aria-label="{escape(label)}"{attributes}><title>{escape(label)}</title>'
