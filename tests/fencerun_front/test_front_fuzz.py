@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from fencerun.errors import BlockError
+from fencerun.fence_header import OptionError, parse_header
 from fencerun.fences import find_blocks
-from fencerun.options import OptionError, build_options, parse_header
+from fencerun.options import build_options
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

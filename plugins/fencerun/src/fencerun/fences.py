@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 
 from fencerun.errors import BlockError
+from fencerun.fence_header import OptionError, parse_header
 from fencerun.model import Block, SourceLocation
-from fencerun.options import LANGUAGES, OptionError, build_options, exec_state, parse_header
+from fencerun.options import LANGUAGES, build_options, exec_state
 
 TAB_LENGTH = 4  # Python-Markdown's default, which superfences uses to expand indentation
 
