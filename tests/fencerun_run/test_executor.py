@@ -98,7 +98,10 @@ def test_close_kills_running_blocks_and_cancels_queued_ones(project: Path) -> No
     pool = Executor(project_dir=project, workers=1)
     running = pool.submit([block("bash", f"exec -a {marker} sleep 60")])[0]
     queued = pool.submit([block("bash", "echo never")])[0]
-    time.sleep(0.5)
+    deadline = time.monotonic() + 60
+    while not list(processes_marked(marker)):  # the block has started
+        assert time.monotonic() < deadline, "the block never started"
+        time.sleep(0.01)
     pool.close()
     pool.close()
     assert list(processes_marked(marker)) == []

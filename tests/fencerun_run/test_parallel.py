@@ -25,7 +25,8 @@ def test_session_blocks_run_one_after_another_in_order(executor: Executor) -> No
     blocks = [
         block(
             "bash",
-            f"sleep 0.05; echo {n} >> /tmp/order; cat /tmp/order | wc -l",
+            # The session's own temporary folder: nothing another run shares.
+            f'sleep 0.05; echo {n} >> "$TMPDIR/order"; cat "$TMPDIR/order" | wc -l',
             index=n,
             session="s",
         )
