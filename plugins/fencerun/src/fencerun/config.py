@@ -48,7 +48,6 @@ def engine_settings(
     config: MkDocsConfig,
     options: FencerunConfig,
     *,
-    serving: bool = False,
     environ: Mapping[str, str] = os.environ,
 ) -> Settings:
     """The engine's settings for this site; raises FencerunError for what no block could use."""
@@ -63,7 +62,6 @@ def engine_settings(
         max_output_bytes=options.max_output,
         provenance=options.provenance,
         markdown_default=options.default_output == "markdown",
-        fail_on_error=not serving,
         docs_label=docs_label(config),
         env_extra=dict(options.environment),
         env_pass=tuple(options.pass_environment),

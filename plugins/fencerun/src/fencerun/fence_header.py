@@ -36,7 +36,6 @@ class FenceHeader:
 
     language: str
     values: tuple[tuple[str, str], ...]
-    brace: bool
 
     def get(self, key: str) -> str | None:
         for name, value in self.values:
@@ -60,7 +59,7 @@ def parse_header(text: str) -> FenceHeader:
                 'close it on the same line: ```{.python exec="on"}',
             )
         return _parse_brace(language, text[1:-1])
-    return FenceHeader(language, _parse_plain(text), brace=False)
+    return FenceHeader(language, _parse_plain(text))
 
 
 def _parse_plain(text: str) -> tuple[tuple[str, str], ...]:
@@ -154,4 +153,4 @@ def _parse_brace(language: str, inner: str) -> FenceHeader:
             f"extra classes {', '.join('.' + c for c in classes)} on an exec fence",
             'keep only the language class, e.g. {.python exec="on"}',
         )
-    return FenceHeader(language, tuple(values), brace=True)
+    return FenceHeader(language, tuple(values))

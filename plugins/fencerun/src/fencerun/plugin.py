@@ -129,7 +129,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
 
     def _start_build(self, config: MkDocsConfig) -> None:
         try:
-            settings = engine_settings(config, self.config, serving=self.serving)
+            settings = engine_settings(config, self.config)
         except FencerunError as error:
             raise PluginError(str(error)) from None
         self.docs_label = docs_label(config)

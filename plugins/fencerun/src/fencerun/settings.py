@@ -33,7 +33,6 @@ class Settings:
     max_output_bytes: int = DEFAULT_MAX_OUTPUT
     provenance: bool = True  # footer under each output, unless a block says otherwise
     markdown_default: bool = False  # markdown-exec renders output as Markdown by default
-    fail_on_error: bool = True  # False under `mkdocs serve`: failures show in the page
     # How reports name the docs folder before a page's path ("docs/"), so that they name
     # pages as the build's messages and the content check do: from the project folder
     docs_label: str = ""
