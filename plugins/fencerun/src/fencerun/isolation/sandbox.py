@@ -384,18 +384,19 @@ def build_filesystem(
             # With what is mounted inside it: a hidden .git stays hidden.
             libc.mount(folder, folder, None, libc.MS_BIND | libc.MS_REC)
             _set_read_only(folder, False)
-    owner = "" if plan.block_uid is None else f",uid={plan.block_uid},gid={plan.block_uid}"
+    uid = plan.block_uid
+    its_own = "" if uid is None else f",uid={uid},gid={uid}"
     libc.mount(
         "tmpfs",
         PRIVATE_TMP,
         "tmpfs",
         libc.MS_NOSUID | libc.MS_NODEV,
-        f"size={plan.tmp_bytes},mode=1777{owner}",
+        f"size={plan.tmp_bytes},mode=1777{its_own}",
     )
     for folder in (PRIVATE_HOME, PRIVATE_WORK):
         os.mkdir(folder, 0o700)
-        if plan.block_uid is not None:
-            os.chown(folder, plan.block_uid, plan.block_uid)
+        if uid is not None:
+            os.chown(folder, uid, uid)
     _show_again(handles, () if idmapped else plan.writable)
     # In order, so that a folder inside another goes on top of it.
     for folder, tree in sorted(idmapped.items()):

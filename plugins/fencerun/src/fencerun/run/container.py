@@ -22,6 +22,10 @@ Python block's container those copies were two thirds of its time.
 The worker talks to the block through three pipes: output (fds 1 and 2 of
 the block, one pipe so that the order is kept), commands (one "go" per step)
 and control (one JSON line per finished step).
+
+A root build's first process becomes the block's own unprivileged uid just before it
+drops its capabilities, where the probe found that it can; the user namespaces of its
+idmapped writable folders come from the worker, with the pipes.
 """
 
 from __future__ import annotations
@@ -118,7 +122,7 @@ class ContainerSpec:
     cpu_seconds: int
     process_limit: ProcessLimit | None  # where no pids cgroup does the job
     uid: int | None  # the uid a root build's block runs as (`become_block_uid`)
-    uid_in_full: bool = False  # else its real uid alone, with root's files its own
+    uid_in_full: bool = False  # False: as its real uid alone, staying root without capabilities
 
 
 @dataclass
