@@ -14,6 +14,7 @@ from fencerun.run import Executor
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project folder with a workdir that blocks can declare."""
     root = tmp_path_factory.mktemp("project")
+    root.chmod(0o755)  # as a checkout is: readable to every user, not only to its owner
     (root / "docs" / "examples").mkdir(parents=True)
     (root / "docs" / "examples" / "data.txt").write_text("데이터\n")
     (root / "docs" / "examples" / "helper.py").write_text(

@@ -44,6 +44,7 @@ def ceiling() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hostile-project")
+    root.chmod(0o755)  # as a checkout is: readable to every user, not only to its owner
     (root / "docs" / "scratch").mkdir(parents=True)
     (root / "docs" / "page.md").write_text("# page\n")
     return root

@@ -24,6 +24,10 @@ SYSCALLS = {
         "capset": 126,
         "setresuid": 117,
         "clone": 56,
+        "setreuid": 113,
+        "setgroups": 116,
+        "open_tree": 428,
+        "move_mount": 429,
     },
     "aarch64": {
         "prctl": 167,
@@ -36,6 +40,10 @@ SYSCALLS = {
         "capset": 91,
         "setresuid": 147,
         "clone": 220,
+        "setreuid": 145,
+        "setgroups": 159,
+        "open_tree": 428,
+        "move_mount": 429,
     },
 }
 

@@ -37,6 +37,7 @@ PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_SET_DUMPABLE = 24, 47, 4
 # with other flags, stay allowed).
 CLONE_INTO_PID_NAMESPACE = libc.CLONE_NEWUSER | libc.CLONE_NEWPID | 17
 
+IDMAP_REFUSED = "unprivileged uid for blocks with a workdir (idmapped mount:"
 # (call, first argument, errno) -> what the protections line says is missing ("" for calls
 # whose refusal costs no protection).
 CASES = {
@@ -51,11 +52,15 @@ CASES = {
     ("setns", None, "EPERM"): "network namespace",
     ("mount", None, "EPERM"): "mount namespace (",
     ("mount_setattr", None, "EPERM"): "mount namespace (",
-    ("mount_setattr", None, "ENOSYS"): "",
+    ("mount_setattr", None, "ENOSYS"): f"{IDMAP_REFUSED} mount_setattr",
+    ("open_tree", None, "EPERM"): f"{IDMAP_REFUSED} open_tree",
+    ("move_mount", None, "EPERM"): f"{IDMAP_REFUSED} move_mount",
     ("sethostname", None, "EPERM"): "UTS namespace (host name",
     ("pidfd_open", None, "EPERM"): "",
     ("setresuid", None, "EPERM"): "",
     ("clone", CLONE_INTO_PID_NAMESPACE, "EPERM"): "",
+    ("setreuid", None, "EPERM"): "unprivileged uid (setreuid: Operation not permitted)",
+    ("setgroups", None, "EPERM"): "unprivileged uid (setgroups: Operation not permitted)",
 }
 
 
@@ -65,6 +70,13 @@ AS_AN_ORDINARY_USER: dict[tuple[str, int | None, str], str] = {
     ("unshare", None, "EPERM"): "user namespaces (unshare",
     ("setns", None, "EPERM"): "",
     ("clone", CLONE_INTO_PID_NAMESPACE, "EPERM"): "PID namespace (clone: Operation not permitted)",
+    # Its blocks are uid 0 of a user namespace of their own, mapped to it: they change no
+    # uid and need no idmapped mount.
+    ("mount_setattr", None, "ENOSYS"): "",
+    ("open_tree", None, "EPERM"): "",
+    ("move_mount", None, "EPERM"): "",
+    ("setreuid", None, "EPERM"): "",
+    ("setgroups", None, "EPERM"): "",
 }
 
 
@@ -78,6 +90,7 @@ def test_a_refused_call_leaves_out_its_protection_and_says_so(
     tmp_path: Path, case: tuple[str, int | None, str]
 ) -> None:
     call, argument, error = case
+    tmp_path.chmod(0o755)  # a checkout, readable to every user
     write_project(tmp_path, {"index.md": PAGE})
     spec = call if argument is None else f"{call}:{argument}"
     command = [sys.executable, str(REFUSALS), spec, error, "--"]

@@ -7,9 +7,10 @@ Each raises `OSError` with the errno, like `os` does.
 
 Why each one is still called through ctypes: `unshare` and `setns` have no `os`
 counterpart before Python 3.12 (where `os` has them, `os` is used); `mount`,
-`mount_setattr`, `prctl` and `capset` have none in any version; `fork` is wanted
-without `os.fork`'s after-fork handlers, and `clone` to fork into new namespaces;
-`setvbuf` and `fflush` reach C's stdio, which Python does not expose.
+`mount_setattr`, `open_tree`, `move_mount`, `prctl` and `capset` have none in any
+version; `fork` is wanted without `os.fork`'s after-fork handlers, and `clone` to fork
+into new namespaces; `setvbuf` and `fflush` reach C's stdio, which Python does not
+expose.
 """
 
 from __future__ import annotations
@@ -42,9 +43,17 @@ MS_PRIVATE = 1 << 18
 MS_RELATIME = 1 << 21
 
 AT_FDCWD = -100
+AT_EMPTY_PATH = 0x1000
 AT_RECURSIVE = 0x8000
 MOUNT_ATTR_RDONLY = 0x1
-_SYS_MOUNT_SETATTR = 442  # x86_64 and arm64 alike (the unified syscall table)
+MOUNT_ATTR_IDMAP = 0x10_0000
+_OPEN_TREE_CLONE = 1
+_OPEN_TREE_CLOEXEC = os.O_CLOEXEC
+_MOVE_MOUNT_F_EMPTY_PATH = 0x4
+# x86_64 and arm64 alike (the unified syscall table)
+_SYS_OPEN_TREE = 428
+_SYS_MOVE_MOUNT = 429
+_SYS_MOUNT_SETATTR = 442
 # clone predates the unified table; with no stack and no TID pointers, its arguments mean
 # the same on both machines.
 _SYS_CLONE = {"x86_64": 56, "aarch64": 220}
@@ -136,7 +145,7 @@ def unshare(flags: int) -> None:
     if native is None:
         _check(int(_function("unshare")(flags)), "unshare")
         return
-    with _named("unshare"):
+    with named("unshare"):
         native(flags)
 
 
@@ -145,12 +154,12 @@ def setns(fd: int, nstype: int) -> None:
     if native is None:
         _check(int(_function("setns")(fd, nstype)), "setns")
         return
-    with _named("setns"):
+    with named("setns"):
         native(fd, nstype)
 
 
 @contextlib.contextmanager
-def _named(what: str) -> Iterator[None]:
+def named(what: str) -> Iterator[None]:
     """Python's own call raises as ours do (`_check`): naming the call, which the
     protections line passes on, on every Python."""
     try:
@@ -171,21 +180,69 @@ def mount(
 
 
 def mount_setattr(
-    path: str, *, recursive: bool, set_flags: int = 0, clear_flags: int = 0, propagation: int = 0
+    path: str | int,
+    *,
+    recursive: bool,
+    set_flags: int = 0,
+    clear_flags: int = 0,
+    propagation: int = 0,
+    userns_fd: int = 0,
 ) -> None:
-    """Change a mount (and with `recursive` every mount below it) in one call (Linux 5.12+)."""
-    attributes = _MountAttr(set_flags, clear_flags, propagation, 0)
+    """Change a mount (and with `recursive` every mount below it) in one call (Linux 5.12+).
+
+    `path` is a path, or a file descriptor of a detached mount (`open_tree`); `userns_fd`,
+    with MOUNT_ATTR_IDMAP, is the user namespace whose mapping the mount takes on.
+    """
+    attributes = _MountAttr(set_flags, clear_flags, propagation, userns_fd)
+    flags = AT_RECURSIVE if recursive else 0
+    if isinstance(path, int):
+        at, where, what = path, b"", "(a detached mount)"
+        flags |= AT_EMPTY_PATH
+    else:
+        at, where, what = AT_FDCWD, os.fsencode(path), path
     result = int(
         _function("syscall")(
             _SYS_MOUNT_SETATTR,
-            ctypes.c_int(AT_FDCWD),
-            ctypes.c_char_p(os.fsencode(path)),
-            ctypes.c_uint(AT_RECURSIVE if recursive else 0),
+            ctypes.c_int(at),
+            ctypes.c_char_p(where),
+            ctypes.c_uint(flags),
             ctypes.byref(attributes),
             ctypes.c_size_t(ctypes.sizeof(attributes)),
         )
     )
-    _check(result, f"mount_setattr {path}")
+    _check(result, f"mount_setattr {what}")
+
+
+def open_tree(path: str) -> int:
+    """A detached copy of the mount at `path`, with every mount below it (Linux 5.2+): a file
+    descriptor, closed on exec, that `move_mount` attaches."""
+    flags = _OPEN_TREE_CLONE | _OPEN_TREE_CLOEXEC | AT_RECURSIVE
+    result = int(
+        _function("syscall")(
+            _SYS_OPEN_TREE,
+            ctypes.c_int(AT_FDCWD),
+            ctypes.c_char_p(os.fsencode(path)),
+            ctypes.c_uint(flags),
+        )
+    )
+    if result < 0:
+        _check(result, f"open_tree {path}")
+    return result
+
+
+def move_mount(tree: int, target: str) -> None:
+    """Attach the detached mount `tree` (`open_tree`) at `target` (Linux 5.2+)."""
+    result = int(
+        _function("syscall")(
+            _SYS_MOVE_MOUNT,
+            ctypes.c_int(tree),
+            ctypes.c_char_p(b""),
+            ctypes.c_int(AT_FDCWD),
+            ctypes.c_char_p(os.fsencode(target)),
+            ctypes.c_uint(_MOVE_MOUNT_F_EMPTY_PATH),
+        )
+    )
+    _check(result, f"move_mount {target}")
 
 
 def plain_fork() -> int:

@@ -5,7 +5,8 @@ CAP_SYS_RESOURCE or CAP_SYS_ADMIN), so where the pids controller (of cgroup v1,
 or of v2 where the build's cgroup may have children) is writable each block gets
 its own cgroup with `pids.max`; elsewhere RLIMIT_NPROC is
 the fallback, and a root build's blocks run under a real uid of their own
-(`block_uid`) for it to bind.
+(`block_uid`) for it to bind. Where a root build's blocks have a mount namespace they
+become that uid in full, pids cgroup or not, so that they read only what any user may.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from fencerun.isolation import libc
 from fencerun.isolation.policy import IsolationPolicy, memory_limit_enforced
 
 
@@ -80,19 +82,29 @@ def block_uid(worker_pid: int, slot: int) -> int:
 
 
 def become_block_uid(uid: int, *, real_only: bool) -> None:
-    """Take on `uid` before the block runs, so that RLIMIT_NPROC binds a root build's block.
+    """Take on `uid` before the block runs.
 
-    The limit counts processes by real uid. With `real_only` (the Linux sandbox, which
-    then drops every capability, as the limit also requires) the effective uid stays 0,
-    so the block reads and writes the build's files as it would otherwise; else (no
-    capabilities to drop, off Linux) it becomes `uid` in full.
+    In full (real, effective, saved and file system uid, the gid alike, no groups), the
+    block reads only what any user may, and RLIMIT_NPROC, which counts processes by real
+    uid, binds it. With `real_only` (a Linux block that must stay root to write its
+    folders, and drops every capability, as the limit also requires) the effective uid stays
+    0, so the block reads and writes the build's files as it would otherwise.
     """
     if real_only:
-        os.setreuid(uid, -1)
+        with libc.named("setreuid"):
+            os.setreuid(uid, -1)
         return
-    os.setgroups([])
-    os.setregid(uid, uid)
-    os.setreuid(uid, uid)
+    # As root, setreuid with both set makes the saved uid the new one too; the file system
+    # uid follows the effective one.
+    with libc.named("setgroups"):
+        os.setgroups([])
+    with libc.named("setregid"):
+        os.setregid(uid, uid)
+    with libc.named("setreuid"):
+        os.setreuid(uid, uid)
+    # Giving up root made the process undumpable (its /proc files root's, its own environ
+    # unreadable to it); it is the block's process now, as an exec would make it.
+    libc.prctl_allowed(libc.PR_SET_DUMPABLE, 1)
 
 
 def pids_parent(mountinfo: str, membership: str) -> tuple[Path, int] | None:

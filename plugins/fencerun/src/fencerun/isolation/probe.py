@@ -6,6 +6,8 @@ will use it; what fails is left out with a note, never assumed.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import resource
@@ -16,16 +18,20 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from fencerun.isolation import libc
+from fencerun.isolation.limits import become_block_uid
 from fencerun.isolation.policy import GIB, MIB, IsolationPolicy, memory_limit_enforced
 from fencerun.isolation.sandbox import (
     BLOCK_HOSTNAME,
+    PRIVATE_HOME,
     MachineView,
     Namespaces,
     PidNamespaceFactory,
     bring_up_loopback,
     build_filesystem,
+    drop_bounding_set,
     drop_privileges,
     enter_namespaces,
+    idmap_namespace,
     last_capability,
     offline_network_namespace,
     plan_filesystem,
@@ -54,6 +60,11 @@ class Protections:
     # prctl calls a host may refuse (seccomp profiles, old kernels); each missing one is noted
     subreaper: bool = True  # the block's first process adopts what its children leave
     death_signal: bool = True  # fork servers and blocks die with their worker
+    # A root build's blocks become an unprivileged uid of their own once their view is built
+    # (`become_block_uid`), and see their writable folders as their own through idmapped
+    # mounts; without those, a block with a workdir stays root, with no capabilities.
+    own_uid: bool = False
+    idmapped_folders: bool = False
 
     @property
     def nproc_counts_each_block(self) -> bool:
@@ -83,6 +94,9 @@ class Protections:
             active.append(f"host name {BLOCK_HOSTNAME!r}")
         if self.namespaces.user:
             active.append("user namespace")
+        if self.own_uid:
+            but = "" if self.idmapped_folders else " (but blocks with a workdir)"
+            active.append(f"unprivileged uid{but}")
         if self.capabilities_dropped:
             active.append("capabilities dropped")
         elif self.linux and (os.geteuid() == 0 or self.namespaces.user):
@@ -158,10 +172,16 @@ def _size(value: int) -> str:
 
 
 def probe(
-    policy: IsolationPolicy, *, process_cap: str, machine: MachineView | None = None
+    policy: IsolationPolicy,
+    *,
+    process_cap: str,
+    machine: MachineView | None = None,
+    block_uid: int | None = None,
+    project_dir: str | None = None,
 ) -> Protections:
     """Try every protection in a child process; report what worked. The mount namespace is
-    tried with the view blocks will get of `machine`."""
+    tried with the view blocks will get of `machine`; a root build's `block_uid` as its
+    blocks become it, with `project_dir` writable as a workdir is."""
     cgroup_note = [] if "pids cgroup" in process_cap else ["pids cgroup"]
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -173,7 +193,8 @@ def probe(
             # of these calls it may make without dying.
             report: dict[str, object] = {"prctls": _allowed_prctls()}
             try:
-                report.update(_probe_here(policy, machine or MachineView()))
+                identity = (block_uid, project_dir)
+                report.update(_probe_here(policy, machine or MachineView(), identity))
             except BaseException as error:  # the probe must report, whatever happens
                 report["notes"] = [f"namespaces (probe failed: {error})"]
             os.write(write_end, json.dumps(report).encode())
@@ -206,10 +227,14 @@ def probe(
         nproc_per_namespace=bool(found.get("nproc_per_namespace")),
         subreaper=bool(allowed.get("subreaper")),
         death_signal=bool(allowed.get("death_signal")),
+        own_uid=bool(found.get("own_uid")),
+        idmapped_folders=bool(found.get("idmapped_folders")),
     )
 
 
-def _probe_here(policy: IsolationPolicy, machine: MachineView) -> dict[str, object]:
+def _probe_here(
+    policy: IsolationPolicy, machine: MachineView, identity: tuple[int | None, str | None]
+) -> dict[str, object]:
     report: dict[str, object] = {}
     notes: list[str] = []
     report["notes"] = notes
@@ -218,6 +243,9 @@ def _probe_here(policy: IsolationPolicy, machine: MachineView) -> dict[str, obje
         report["caps"] = drop_privileges(last_capability())
         return report
     worker_mount_namespace = os.readlink("/proc/self/ns/mnt")
+    uid, project_dir = identity
+    # Made as the worker makes it, before any view (where /proc is read-only).
+    workdir = _workdir_idmap(project_dir, uid) if uid is not None and project_dir else None
     if os.geteuid() != 0:
         # First, from outside any user namespace, as the fork server will make them.
         report.update(_pid_namespace_by_clone(policy, machine, worker_mount_namespace))
@@ -275,6 +303,9 @@ def _probe_here(policy: IsolationPolicy, machine: MachineView) -> dict[str, obje
         except OSError as error:
             report["network"] = False
             notes.append(f"network namespace (loopback: {error.strerror})")
+    if report.get("mount") and not report.get("user") and uid is not None:
+        # Before the PID namespace's children mount their /proc over this one.
+        report.update(_block_identity(policy, machine, uid, workdir, notes))
     if report.get("user"):
         if "pid_note" in report:
             notes.append(str(report.pop("pid_note")))
@@ -286,6 +317,107 @@ def _probe_here(policy: IsolationPolicy, machine: MachineView) -> dict[str, obje
         notes.append("PID namespace (not permitted)")
     report["caps"] = drop_privileges(last_capability())
     return report
+
+
+# What a root build's block that stays root can still do, said where it must.
+_READS_ROOTS_FILES = "run as root without capabilities, and can read root's files the view shows"
+
+
+def _workdir_idmap(project_dir: str, uid: int) -> tuple[str, int] | str:
+    """(the project, a user namespace that maps its owner to `uid`) for the idmapped mount of
+    a workdir, or why it could not be made."""
+    try:
+        found = os.stat(project_dir)
+        return project_dir, idmap_namespace((found.st_uid, found.st_gid), uid)
+    except OSError as error:
+        return error.strerror or str(error)
+
+
+def _block_identity(
+    policy: IsolationPolicy,
+    machine: MachineView,
+    uid: int,
+    workdir: tuple[str, int] | str | None,
+    notes: list[str],
+) -> dict[str, object]:
+    """Whether a root build's blocks can become `uid` once their view is built, and see a
+    folder of the project (`workdir`) as their own where they may write it: tried on top of
+    this process's view, each in a child, as a container does it."""
+    refused = _as_a_block(policy, machine, uid, None)
+    if refused:
+        notes.append(f"unprivileged uid ({refused}): blocks {_READS_ROOTS_FILES}")
+        return {}
+    if isinstance(workdir, tuple):
+        refused = _as_a_block(policy, machine, uid, workdir)
+    elif workdir is not None:
+        refused = workdir
+    if refused:
+        notes.append(
+            f"unprivileged uid for blocks with a workdir (idmapped mount: {refused}): they "
+            + _READS_ROOTS_FILES
+        )
+    return {"own_uid": True, "idmapped_folders": workdir is not None and not refused}
+
+
+def _as_a_block(
+    policy: IsolationPolicy, machine: MachineView, uid: int, workdir: tuple[str, int] | None
+) -> str:
+    """In a child: build a container's view on top of this one, with `workdir` (a folder, the
+    user namespace of its idmapped mount) writable, and become `uid`; what went wrong, or ""
+    where the block could then write its folders."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read_end)
+            try:
+                _become_a_block(policy, machine, uid, workdir)
+                refused = ""
+            except (OSError, RuntimeError) as error:
+                refused = (error.strerror if isinstance(error, OSError) else "") or str(error)
+            os.write(write_end, refused.encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        refused = pipe.read().decode(errors="replace")
+    status = os.waitpid(pid, 0)[1]
+    if not refused and os.waitstatus_to_exitcode(status) != 0:
+        return "the probe's child failed"
+    return refused
+
+
+def _become_a_block(
+    policy: IsolationPolicy, machine: MachineView, uid: int, workdir: tuple[str, int] | None
+) -> None:
+    """What a root build's container does (`_become_block`), on top of this process's view,
+    which stands for the fork server's: build its view and become `uid`; then it must read
+    the project and the interpreter, and write its folders."""
+    server_mount_namespace = os.readlink("/proc/self/ns/mnt")
+    libc.unshare(libc.CLONE_NEWNS)
+    writable, idmaps = ((workdir[0],), [workdir[1]]) if workdir else ((), [])
+    plan = plan_filesystem(
+        writable=writable,
+        needed=machine.needed,
+        machine=None,
+        read_only=policy.read_only_filesystem,
+        tmp_bytes=policy.tmp_bytes,
+        mount_proc=False,
+        block_uid=uid,
+    )
+    build_filesystem(
+        plan, worker_mount_namespace=server_mount_namespace, base_prepared=True, idmaps=idmaps
+    )
+    with contextlib.suppress(OSError):  # as the fork server does, before its first fork
+        drop_bounding_set(last_capability())
+    become_block_uid(uid, real_only=False)
+    # The project and the interpreter, where a view shows them as they are on disk.
+    for path in machine.needed:
+        if not os.access(path, os.R_OK | (os.X_OK if os.path.isdir(path) else 0)):
+            raise OSError(errno.EACCES, f"{path} cannot be read by other users")
+    for folder in (PRIVATE_HOME, *writable):
+        if not os.access(folder, os.W_OK):
+            raise OSError(errno.EACCES, f"{folder} is not writable as uid {uid}")
 
 
 def _nproc_counts_this_namespace() -> bool:

@@ -19,7 +19,7 @@ import signal
 import socket
 import stat
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from fencerun.isolation import libc
@@ -252,6 +252,17 @@ class FilesystemPlan:
     tmp_bytes: int
     own_dev_shm: bool  # a private /dev/shm, where the machine has one
     mount_proc: bool
+    # The uid (and gid) the block becomes once its view is built, where it becomes one: its
+    # private /tmp is its own, and its writable folders are mounted idmapped, their owner's
+    # files shown as its own and its new files written as their owner's.
+    block_uid: int | None = None
+    owners: tuple[tuple[int, int], ...] = ()  # (uid, gid) of each writable folder, on disk
+
+    @property
+    def idmap_owners(self) -> list[tuple[int, int]]:
+        """The owners whose user namespaces (`idmap_namespace`) the view's idmapped mounts
+        need, in the order `build_filesystem` is handed them."""
+        return sorted(set(self.owners))
 
 
 def plan_filesystem(
@@ -262,9 +273,11 @@ def plan_filesystem(
     read_only: bool,
     tmp_bytes: int,
     mount_proc: bool,
+    block_uid: int | None = None,
 ) -> FilesystemPlan:
     """Read-only view of the machine, `writable` folders writable, a private /tmp, and the
-    machine's layer (`MachineLayer`) unless the fork server mounted it.
+    machine's layer (`MachineLayer`) unless the fork server mounted it; for a block that
+    becomes `block_uid`, its /tmp and writable folders its own (`FilesystemPlan`).
 
     Paths the block needs (`needed`, its writable folders) that live under /tmp are shown
     again on top of the private /tmp.
@@ -290,6 +303,10 @@ def plan_filesystem(
         tmp_bytes=tmp_bytes,
         own_dev_shm=os.path.isdir("/dev/shm"),
         mount_proc=mount_proc,
+        block_uid=block_uid,
+        owners=()
+        if block_uid is None
+        else tuple((found.st_uid, found.st_gid) for found in map(os.stat, real_writable)),
     )
 
 
@@ -342,9 +359,14 @@ def _show_again(handles: dict[str, int], writable: Sequence[str] = ()) -> None:
 
 
 def build_filesystem(
-    plan: FilesystemPlan, *, worker_mount_namespace: str, base_prepared: bool = False
+    plan: FilesystemPlan,
+    *,
+    worker_mount_namespace: str,
+    base_prepared: bool = False,
+    idmaps: Sequence[int] = (),
 ) -> None:
-    """Mount the planned view, in a mount namespace of the caller's own."""
+    """Mount the planned view, in a mount namespace of the caller's own. `idmaps`: file
+    descriptors of the user namespaces of `plan.idmap_owners`, in that order."""
     # Never change a mount in a namespace shared with the machine.
     if os.readlink("/proc/self/ns/mnt") == worker_mount_namespace:
         raise RuntimeError("refusing to remount: the block has no mount namespace of its own")
@@ -354,27 +376,60 @@ def build_filesystem(
         mount_machine_layer(plan.machine)
     # Handles on what the private /tmp is about to cover, to mount it again on top.
     handles = {path: os.open(path, os.O_PATH | os.O_CLOEXEC) for path in plan.reshown}
+    namespaces = dict(zip(plan.idmap_owners, idmaps, strict=True))
+    owned = zip(plan.writable, plan.owners, strict=True) if plan.owners else ()
+    idmapped = {folder: _idmapped_copy(folder, namespaces[owner]) for folder, owner in owned}
     for folder in plan.writable:
-        if folder not in handles:
+        if folder not in handles and folder not in idmapped:
             # With what is mounted inside it: a hidden .git stays hidden.
             libc.mount(folder, folder, None, libc.MS_BIND | libc.MS_REC)
             _set_read_only(folder, False)
+    uid = plan.block_uid
+    its_own = "" if uid is None else f",uid={uid},gid={uid}"
     libc.mount(
         "tmpfs",
         PRIVATE_TMP,
         "tmpfs",
         libc.MS_NOSUID | libc.MS_NODEV,
-        f"size={plan.tmp_bytes},mode=1777",
+        f"size={plan.tmp_bytes},mode=1777{its_own}",
     )
     for folder in (PRIVATE_HOME, PRIVATE_WORK):
         os.mkdir(folder, 0o700)
-    _show_again(handles, plan.writable)
+        if uid is not None:
+            os.chown(folder, uid, uid)
+    _show_again(handles, () if idmapped else plan.writable)
+    # In order, so that a folder inside another goes on top of it.
+    for folder, tree in sorted(idmapped.items()):
+        libc.move_mount(tree, folder)
+        os.close(tree)
     if plan.own_dev_shm:
         libc.mount(
             "tmpfs", "/dev/shm", "tmpfs", libc.MS_NOSUID | libc.MS_NODEV, "size=64m,mode=1777"
         )
     if plan.mount_proc:
         libc.mount("proc", "/proc", "proc", libc.MS_NOSUID | libc.MS_NODEV | libc.MS_NOEXEC)
+
+
+def _idmapped_copy(folder: str, namespace: int) -> int:
+    """A detached, writable copy of the mount at `folder` (with what is mounted inside it:
+    a hidden .git stays hidden) that shows its files as `namespace` maps their owners.
+
+    Every copy is taken before any is attached: a copy of an idmapped mount cannot be
+    idmapped again.
+    """
+    tree = libc.open_tree(folder)
+    try:
+        libc.mount_setattr(
+            tree,
+            recursive=False,
+            set_flags=libc.MOUNT_ATTR_IDMAP,
+            clear_flags=libc.MOUNT_ATTR_RDONLY,
+            userns_fd=namespace,
+        )
+    except OSError:
+        os.close(tree)
+        raise
+    return tree
 
 
 def _make_mount_point(path: str, *, folder: bool) -> None:
@@ -394,10 +449,33 @@ def _make_mount_point(path: str, *, folder: bool) -> None:
 
 
 def offline_network_namespace() -> int:
-    """A file descriptor on a new network namespace with only loopback, up.
+    """A file descriptor on a new network namespace with only loopback, up."""
+    return _namespace_of_a_child(libc.CLONE_NEWNET, "net", inside=bring_up_loopback)
 
-    Made by a short-lived child; the namespace lives on as long as the fd.
-    """
+
+def idmap_namespace(owner: tuple[int, int], uid: int) -> int:
+    """A file descriptor on a new user namespace that maps `owner` (uid, gid) to `uid` (as
+    uid and gid): the idmapping of a mount that shows the owner's files as `uid`'s own, and
+    writes `uid`'s new files as the owner's. Needs root."""
+
+    def map_ids(pid: int) -> None:
+        for kind, inside in (("uid", owner[0]), ("gid", owner[1])):
+            with open(f"/proc/{pid}/{kind}_map", "w") as mapping:
+                mapping.write(f"{inside} {uid} 1")
+
+    return _namespace_of_a_child(libc.CLONE_NEWUSER, "user", outside=map_ids)
+
+
+def _namespace_of_a_child(
+    flag: int,
+    name: str,
+    *,
+    inside: Callable[[], None] | None = None,
+    outside: Callable[[int], None] | None = None,
+) -> int:
+    """A file descriptor on a new namespace (`name` as in /proc/PID/ns), made by a short-lived
+    child that unshares it and runs `inside` there, while this process runs `outside` with
+    the child's pid. The namespace lives on as long as the fd."""
     ready_read, ready_write = os.pipe()
     parent = os.getpid()
     pid = os.fork()
@@ -408,8 +486,9 @@ def offline_network_namespace() -> int:
             if os.getppid() != parent:
                 os._exit(1)
             os.close(ready_read)
-            libc.unshare(libc.CLONE_NEWNET)
-            bring_up_loopback()
+            libc.unshare(flag)
+            if inside is not None:
+                inside()
             os.write(ready_write, b"1")
             while True:
                 signal.pause()
@@ -418,8 +497,10 @@ def offline_network_namespace() -> int:
     os.close(ready_write)
     try:
         if os.read(ready_read, 1) != b"1":
-            raise OSError("could not make a network namespace")
-        return os.open(f"/proc/{pid}/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+            raise OSError(f"could not make a {name} namespace")
+        if outside is not None:
+            outside(pid)
+        return os.open(f"/proc/{pid}/ns/{name}", os.O_RDONLY | os.O_CLOEXEC)
     finally:
         os.close(ready_read)
         os.kill(pid, signal.SIGKILL)

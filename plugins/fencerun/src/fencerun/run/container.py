@@ -22,6 +22,10 @@ Python block's container those copies were two thirds of its time.
 The worker talks to the block through three pipes: output (fds 1 and 2 of
 the block, one pipe so that the order is kept), commands (one "go" per step)
 and control (one JSON line per finished step).
+
+A root build's first process becomes the block's own unprivileged uid just before it
+drops its capabilities, where the probe found that it can; the user namespaces of its
+idmapped writable folders come from the worker, with the pipes.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ import resource
 import select
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NoReturn
 
@@ -117,7 +121,8 @@ class ContainerSpec:
     filesystem: FilesystemPlan | None  # None without a mount namespace
     cpu_seconds: int
     process_limit: ProcessLimit | None  # where no pids cgroup does the job
-    uid: int | None  # a root build's block without a pids cgroup runs as this real uid
+    uid: int | None  # the uid a root build's block runs as (`become_block_uid`)
+    uid_in_full: bool = False  # False: as its real uid alone, staying root without capabilities
 
 
 @dataclass
@@ -142,9 +147,11 @@ class Container:
         cgroup: PidsCgroup | None,
         *,
         subreaper: bool = False,
+        idmaps: Sequence[int] = (),
     ) -> None:
         """`subreaper`: the first process is a child subreaper (Linux), so that its
-        children are every process the block left."""
+        children are every process the block left. `idmaps`: the user namespaces its view's
+        idmapped mounts take on (`FilesystemPlan.idmap_owners`), the worker's to keep."""
         self._cgroup = cgroup
         self._spawner = spawner
         output_read, output_write = os.pipe()
@@ -152,7 +159,7 @@ class Container:
         control_read, control_write = os.pipe()
         theirs = (output_write, command_read, control_write)
         try:
-            self.pid, self._pidfd = spawner.spawn(spec, theirs)
+            self.pid, self._pidfd = spawner.spawn(spec, (*theirs, *idmaps))
         except SpawnError as error:
             for fd in (output_read, command_write, control_read):
                 os.close(fd)
@@ -426,12 +433,13 @@ def _write_record(record: dict[str, object], fd: int = CONTROL_FD) -> None:
         data = data[os.write(fd, data) :]
 
 
-def _arrange_fds(output: int, commands: int, control: int) -> None:
+def _arrange_fds(output: int, commands: int, control: int, kept: Sequence[int]) -> list[int]:
     """0 = /dev/null, 1 and 2 = the output pipe, the command and control pipes at
-    fixed numbers; everything else the worker had open is closed."""
+    fixed numbers, then `kept` (returned where they now are, closed on exec); everything
+    else the worker had open is closed."""
     # Lift the pipes above the target numbers first: a pipe may already sit on one.
-    output, commands, control = (
-        fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 100) for fd in (output, commands, control)
+    output, commands, control, *kept = (
+        fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 100) for fd in (output, commands, control, *kept)
     )
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
@@ -439,12 +447,14 @@ def _arrange_fds(output: int, commands: int, control: int) -> None:
     os.dup2(output, 2)
     os.dup2(commands, COMMAND_FD, inheritable=False)
     os.dup2(control, CONTROL_FD, inheritable=False)
+    placed = [os.dup2(fd, CONTROL_FD + 1 + n, inheritable=False) for n, fd in enumerate(kept)]
     os.closerange(3, COMMAND_FD)
     # Where closerange closes one number at a time (off Linux), only up to the fd limit.
     highest = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     if highest == resource.RLIM_INFINITY or highest > 1 << 20:
         highest = 1 << 20
-    os.closerange(CONTROL_FD + 1, highest)
+    os.closerange(CONTROL_FD + 1 + len(placed), highest)
+    return placed
 
 
 def adopt_environment(spec: ContainerSpec) -> None:
@@ -465,17 +475,22 @@ def first_process(
     output: int,
     commands: int,
     control: int,
+    *idmaps: int,
 ) -> NoReturn:
     """The block's first process, in a fork of the fork server: build the sandbox, then
     become the block. Never returns into the server's code, whatever fails."""
     try:
-        _become_block(plan, spec, server_pid, (output, commands, control))
+        _become_block(plan, spec, server_pid, (output, commands, control), idmaps)
     finally:
         os._exit(_SETUP_FAILED)
 
 
 def _become_block(
-    plan: SandboxPlan, spec: ContainerSpec, server_pid: int, pipes: tuple[int, int, int]
+    plan: SandboxPlan,
+    spec: ContainerSpec,
+    server_pid: int,
+    pipes: tuple[int, int, int],
+    idmaps: Sequence[int],
 ) -> None:
     # What the fork server did once is not repeated here: SIGTERM's default action, the
     # offline network namespace (prepare_fork_server), the environment (adopt_environment),
@@ -497,7 +512,7 @@ def _become_block(
         os.setsid()
         if plan.subreaper:
             libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
-        _arrange_fds(*pipes)
+        idmaps = _arrange_fds(*pipes, idmaps)
         control_fd = CONTROL_FD
         if plan.namespaces.own_flags or plan.namespaces.clone_flags:
             enter_namespaces(plan.namespaces, plan.outside_ids)
@@ -506,7 +521,10 @@ def _become_block(
                 spec.filesystem,
                 worker_mount_namespace=plan.worker_mount_namespace,
                 base_prepared=plan.mounts_prepared,
+                idmaps=idmaps,
             )
+        for fd in idmaps:
+            os.close(fd)
         if plan.namespaces.own_flags & libc.CLONE_NEWNET:
             bring_up_loopback()
         os.chdir(spec.workdir)
@@ -514,12 +532,12 @@ def _become_block(
         processes = None if limit is None else limit.value
         apply_rlimits(plan.policy, cpu_seconds=spec.cpu_seconds, processes=processes)
         if spec.uid is not None:
-            become_block_uid(spec.uid, real_only=plan.linux)
+            become_block_uid(spec.uid, real_only=not spec.uid_in_full)
         if plan.linux:
             drop_privileges(plan.last_capability)
         if spec.shell_steps:
             # A shell resets an effective uid that differs from the real one, unless -p.
-            keep_euid = spec.uid is not None and plan.linux
+            keep_euid = spec.uid is not None and not spec.uid_in_full
             exec_shell(spec.shell, spec.shell_name, spec.shell_steps, privileged=keep_euid)
     except BaseException as error:
         with contextlib.suppress(BaseException):

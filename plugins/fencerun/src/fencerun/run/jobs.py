@@ -23,7 +23,9 @@ from fencerun.isolation.sandbox import (
     PRIVATE_HOME,
     PRIVATE_TMP,
     PRIVATE_WORK,
+    FilesystemPlan,
     MachineLayer,
+    idmap_namespace,
     plan_filesystem,
 )
 from fencerun.isolation.scrub import PathScrubber
@@ -52,11 +54,13 @@ class WorkerContext:
     plan: SandboxPlan  # what the fork server knows of every container
     needed: tuple[str, ...]  # paths every container must see (project, interpreter)
     machine_layer: MachineLayer | None  # None: mounted by the fork server, or no mount namespace
-    # family -> the uid its blocks run as, for a root build without a pids cgroup
+    # family -> the uid its blocks run as, for a root build (`block_identity`)
     block_uids: dict[Family, int]
     spawner: Spawner  # the fork server containers are forked from
     _cgroups: dict[Family, PidsCgroup] = field(default_factory=dict)
     _sent_env: dict[str, str] | None = None  # the environment the fork server has
+    # (owner uid, owner gid, block uid) -> a user namespace for idmapped mounts, made once
+    _idmaps: dict[tuple[int, int, int], int] = field(default_factory=dict)
 
     def env_to_send(self, env: dict[str, str]) -> dict[str, str] | None:
         """`env`, or None when the fork server has it already (from the last container)."""
@@ -64,6 +68,34 @@ class WorkerContext:
             return None
         self._sent_env = env
         return env
+
+    def block_identity(self, family: Family, writes_folders: bool) -> tuple[int | None, bool]:
+        """(uid, whether in full) a root build's container of `family` runs as (None off a
+        root build).
+
+        In full where the probe found that blocks can become a uid of their own, and, for
+        one that writes folders of the project, see them as its own (idmapped mounts). Else
+        as a root build's blocks always have: root with no capabilities, whose real uid is
+        its own where RLIMIT_NPROC must bind it (no pids cgroup); off Linux, with nothing to
+        drop, in full.
+        """
+        uid = self.block_uids.get(family)
+        if uid is None:
+            return None, False
+        if self.protections.own_uid and (not writes_folders or self.protections.idmapped_folders):
+            return uid, True
+        if self.settings.cgroup_root is not None:
+            return None, False
+        return uid, not self.plan.linux
+
+    def idmaps(self, plan: FilesystemPlan | None) -> tuple[int, ...]:
+        """The user namespaces of the plan's idmapped mounts, each made the first time."""
+        if plan is None or plan.block_uid is None:
+            return ()
+        for owner in plan.idmap_owners:
+            if (*owner, plan.block_uid) not in self._idmaps:
+                self._idmaps[(*owner, plan.block_uid)] = idmap_namespace(owner, plan.block_uid)
+        return tuple(self._idmaps[(*owner, plan.block_uid)] for owner in plan.idmap_owners)
 
     def process_limit(self, family: Family) -> ProcessLimit | None:
         """RLIMIT_NPROC for a container of `family`, where no pids cgroup caps it."""
@@ -141,15 +173,15 @@ class _FamilyRun:
         self._steps = {position: steps_for(block) for position, block in blocks}
         self._cgroup = ctx.block_cgroup(family)
         process_limit = ctx.process_limit(family)
-        uid = ctx.block_uids.get(family)
-        # Only a block that is its uid in full (off Linux) needs its folders to be its own.
-        owner = uid if not ctx.plan.linux else None
-        self._folder, (home, tmp, work) = _fresh_folders(ctx, owner)
+        workdirs = [block_workdir(block, settings.view) for _, block in blocks]
+        writable = tuple(path for path in workdirs if path is not None)
+        uid, in_full = ctx.block_identity(family, writes_folders=bool(writable))
+        # Without a mount namespace, a block that is its uid in full needs its folders its own.
+        self._folder, (home, tmp, work) = _fresh_folders(ctx, uid if in_full else None)
         # With a mount namespace these are the container's own paths under its private
         # /tmp, the same on every machine: only host folders are private.
         own = ((work, "<workdir>"), (home, "<home>"), (tmp, "<tmp>")) if self._folder else ()
         self.scrub = ctx.scrubber.with_paths(own)
-        workdirs = [block_workdir(block, settings.view) for _, block in blocks]
         python_steps: list[PythonStep] = []
         shell_steps: list[ShellStep] = []
         for order, (position, block) in enumerate(blocks):
@@ -163,7 +195,19 @@ class _FamilyRun:
                 else:
                     shell_steps.append(ShellStep(step.code, here, block.options.width))
         timeouts = sum(block_timeout(block, settings.default_timeout) for _, block in blocks)
-        writable = tuple(path for path in workdirs if path is not None)
+        filesystem = (
+            plan_filesystem(
+                writable=writable,
+                needed=ctx.needed,
+                machine=ctx.machine_layer,
+                read_only=policy.read_only_filesystem,
+                tmp_bytes=policy.tmp_bytes,
+                mount_proc=ctx.plan.namespaces.own_proc,
+                block_uid=uid if in_full else None,
+            )
+            if ctx.plan.namespaces.mount
+            else None
+        )
         spec = ContainerSpec(
             python_steps=tuple(python_steps),
             shell_steps=tuple(shell_steps),
@@ -171,21 +215,19 @@ class _FamilyRun:
             shell_name=family,
             workdir=workdirs[0] or work,
             env=ctx.env_to_send(block_environment(policy, settings.build_env, home=home, tmp=tmp)),
-            filesystem=plan_filesystem(
-                writable=writable,
-                needed=ctx.needed,
-                machine=ctx.machine_layer,
-                read_only=policy.read_only_filesystem,
-                tmp_bytes=policy.tmp_bytes,
-                mount_proc=ctx.plan.namespaces.own_proc,
-            )
-            if ctx.plan.namespaces.mount
-            else None,
+            filesystem=filesystem,
             cpu_seconds=policy.cpu_seconds or math.ceil(timeouts) + 1,
             process_limit=process_limit,
-            uid=None if self._cgroup else uid,
+            uid=uid,
+            uid_in_full=in_full,
         )
-        self.container = Container(spec, ctx.spawner, self._cgroup, subreaper=ctx.plan.subreaper)
+        self.container = Container(
+            spec,
+            ctx.spawner,
+            self._cgroup,
+            subreaper=ctx.plan.subreaper,
+            idmaps=ctx.idmaps(filesystem),
+        )
 
     def steps_of(self, position: int) -> list[Step]:
         return self._steps[position]

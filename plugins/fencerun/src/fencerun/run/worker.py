@@ -78,10 +78,11 @@ def _machine_view(settings: WorkerSettings) -> MachineView:
     )
 
 
-def _block_uids(settings: WorkerSettings) -> dict[Family, int]:
-    """For a root build without a pids cgroup, where RLIMIT_NPROC would not bind root: a uid
-    per kind of container."""
-    if settings.cgroup_root is not None or os.getuid() != 0:
+def _block_uids() -> dict[Family, int]:
+    """For a root build: a uid per kind of container, which its blocks become where they
+    can (`WorkerContext.block_identity`), and which RLIMIT_NPROC, sparing root, must count
+    where there is no pids cgroup."""
+    if os.getuid() != 0:
         return {}
     families: tuple[Family, ...] = ("python", "bash", "sh")
     return {family: block_uid(os.getpid(), slot) for slot, family in enumerate(families)}
@@ -97,17 +98,28 @@ def _nproc_cap(protections: Protections) -> str:
 def _context(settings: WorkerSettings) -> WorkerContext:
     """What every job needs; last, the fork server, which gets all this process imported."""
     linux = settings.policy.uses_linux
-    block_uids = _block_uids(settings)
+    block_uids = _block_uids()
+    # RLIMIT_NPROC spares root: where it is the cap, a root build's blocks need a real uid.
+    uid_for_nproc = bool(block_uids) and settings.cgroup_root is None
     process_cap = "pids cgroup" if settings.cgroup_root is not None else "RLIMIT_NPROC"
-    if block_uids:
+    if uid_for_nproc:
         process_cap += ", each block under a uid of its own"
         if not linux:
             # There the block gives up root in full: it must reach its own folders.
             os.chmod(settings.temp_root, 0o711)
     machine = _machine_view(settings)
     if linux:
-        protections = probe(settings.policy, process_cap=process_cap, machine=machine)
-        if block_uids and not protections.capabilities_dropped:
+        protections = probe(
+            settings.policy,
+            process_cap=process_cap,
+            machine=machine,
+            block_uid=block_uids.get("python"),
+            project_dir=settings.project_dir,
+        )
+        # A block that stays root (no uid of its own where it writes folders) keeps root's
+        # capabilities where they could not be dropped.
+        stays_root = not (protections.own_uid and protections.idmapped_folders)
+        if uid_for_nproc and stays_root and not protections.capabilities_dropped:
             process_cap = "none: RLIMIT_NPROC spares a block that keeps root's capabilities"
             protections = dataclasses.replace(protections, process_cap=process_cap)
     else:
