@@ -72,6 +72,7 @@ def test_a_root_builds_block_is_an_unprivileged_uid_that_cannot_read_roots_files
         executor,
         "bash",
         f"id -u; id -G; cat {secret} || echo secret refused; cat {shown}\n"
+        "id -un; ps -o user= -p $$; ls -ld ~ | cut -d' ' -f3\n"
         "python -c 'import os; print(\"python\", os.getuid())'\n"
         "stat -c '%u %a %n' /tmp /tmp/home /tmp/work\n"
         "echo mine > ~/note && echo > /tmp/work/note && echo home and work are mine",
@@ -82,6 +83,8 @@ def test_a_root_builds_block_is_an_unprivileged_uid_that_cannot_read_roots_files
     assert "secret refused" in shell.output and SECRET not in shell.output
     assert "Permission denied" in shell.output
     assert "# page" in shell.output
+    # Named in its view, so that published ps and ls -l show a name, not a changing number.
+    assert "\nfencerun\nfencerun\nfencerun\n" in shell.output
     assert f"python {uid}" in shell.output
     assert f"{uid} 1777 /tmp\n{uid} 700 /tmp/home\n{uid} 700 /tmp/work\n" in shell.output
     assert "home and work are mine" in shell.output

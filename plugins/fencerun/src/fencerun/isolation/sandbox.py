@@ -30,6 +30,10 @@ PRIVATE_HOME = "/tmp/home"
 PRIVATE_WORK = "/tmp/work"
 # What `hostname` says in a block that has a UTS namespace: nothing of the build machine.
 BLOCK_HOSTNAME = "fencerun"
+# The name of a root build's block uid in its view (ps, ls -l, id), whichever number it has.
+BLOCK_USER = "fencerun"
+# Where the block's own /etc/passwd and /etc/group are written, in its private /tmp.
+_IDENTITY = "/tmp/.fencerun-identity"
 
 _SIOCGIFFLAGS = 0x8913
 _SIOCSIFFLAGS = 0x8914
@@ -397,6 +401,8 @@ def build_filesystem(
         os.mkdir(folder, 0o700)
         if uid is not None:
             os.chown(folder, uid, uid)
+    if uid is not None:
+        _name_block_user(uid)
     _show_again(handles, () if idmapped else plan.writable)
     # In order, so that a folder inside another goes on top of it.
     for folder, tree in sorted(idmapped.items()):
@@ -408,6 +414,29 @@ def build_filesystem(
         )
     if plan.mount_proc:
         libc.mount("proc", "/proc", "proc", libc.MS_NOSUID | libc.MS_NODEV | libc.MS_NOEXEC)
+
+
+def _name_block_user(uid: int) -> None:
+    """Give the block's uid a name in its view (`BLOCK_USER`), so that `ps`, `ls -l` and `id`
+    print that name rather than a number that differs from build to build: the machine's
+    /etc/passwd and /etc/group with one line more each, shown over the originals."""
+    os.mkdir(_IDENTITY, 0o755)  # root's, in the block's sticky /tmp: the block cannot edit it
+    for name, line in (
+        ("passwd", f"{BLOCK_USER}:x:{uid}:{uid}:fencerun block:{PRIVATE_HOME}:/bin/sh\n"),
+        ("group", f"{BLOCK_USER}:x:{uid}:\n"),
+    ):
+        machine = os.path.join("/etc", name)
+        try:
+            with open(machine, encoding="utf-8", errors="surrogateescape") as file:
+                known = file.read()
+        except FileNotFoundError:
+            continue  # nothing to show over, and the read-only /etc takes no new file
+        if known and not known.endswith("\n"):
+            known += "\n"
+        copy = os.path.join(_IDENTITY, name)
+        with open(copy, "w", encoding="utf-8", errors="surrogateescape") as file:
+            file.write(known + line)
+        libc.mount(copy, machine, None, libc.MS_BIND)
 
 
 def _idmapped_copy(folder: str, namespace: int) -> int:
