@@ -1,0 +1,1 @@
+"""Wikilinks ([[note]]) and backlinks between the pages of one language."""
