@@ -17,13 +17,8 @@ from typing import Any, TypeVar
 
 import click
 import yaml
-from pymdownx.slugs import slugify
-
-# The package is imported by its name from the project root, the name mypy gives it.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from scripts.content_check.authors import known_authors
-from scripts.content_check.conventions import (
+from content_check.authors import known_authors
+from content_check.conventions import (
     CATEGORIES,
     DEFAULT_AUTHORS,
     EXCERPT_SEPARATOR,
@@ -32,8 +27,9 @@ from scripts.content_check.conventions import (
     category_in,
     is_valid_slug,
 )
-from scripts.content_check.front_matter import FrontMatterError, parse_front_matter
-from scripts.content_check.site_config import Site, SiteConfigError, load_site
+from content_check.front_matter import FrontMatterError, parse_front_matter
+from content_check.site_config import Site, SiteConfigError, load_site
+from pymdownx.slugs import slugify
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 KOREAN, ENGLISH = "ko", "en"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 if TYPE_CHECKING:
-    from tests.authors.conftest import Run, SiteTree
+    from tests.content_check.conftest import Run, SiteTree
 
     NewPost = Callable[..., Run]
     Check = Callable[[Path], Run]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from tests.authors.conftest import Run, SiteTree
+    from tests.content_check.conftest import Run, SiteTree
 
     Check = Callable[[Path], Run]
 
