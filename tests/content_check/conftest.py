@@ -17,14 +17,19 @@ CHECK_CONTENT = REPO_ROOT / "scripts" / "check_content.py"
 MKDOCS_YML = """\
 site_name: test
 plugins:
-  - blog:
-      categories_allowed: [커리어, 리눅스, 파이썬, 회고, Career, Linux, Python, Retrospective]
+  - blog
   - i18n:
       docs_structure: folder
       languages:
         - locale: ko
           default: true
         - locale: en
+  - blog-i18n:
+      categories:
+        career: {ko: 커리어, en: Career}
+        linux: {ko: 리눅스, en: Linux}
+        python: {ko: 파이썬, en: Python}
+        retrospective: {ko: 회고, en: Retrospective}
 markdown_extensions:
   - toc:
       slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}
