@@ -170,52 +170,6 @@ def test_front_matter_that_is_not_yaml_is_reported_at_its_line(
     assert errors_of(run)[0].startswith(f"{KO_POST}:7: error: front matter is not valid YAML")
 
 
-def test_a_hangul_anchor_resolves_like_the_site_computes_it(
-    site: SiteTree, check_content: Check
-) -> None:
-    site.write(
-        "docs/ko/kb/index.md",
-        """\
-        # 지식 베이스
-
-        ## 리눅스 `ps` 명령어 **보기**
-
-        ## 요약
-
-        ## 요약
-
-        ## 직접 정한 이름 {#custom-id}
-
-        - [ps](#리눅스-ps-명령어-보기), [둘째 요약](#요약_1), [직접](#custom-id)
-        - [인코딩된 앵커](#%EC%9A%94%EC%95%BD)
-        - [글의 절](../blog/posts/xor-swap.md#측정-결과)
-        """,
-    )
-    site.write("docs/en/kb/index.md", "# Knowledge base\n")
-    run = check_content(site.root)
-    assert run.returncode == 0, run.output
-
-
-@pytest.mark.parametrize(
-    ("link", "suggestion"),
-    [
-        ("#리눅스-ps", "#리눅스-ps-명령어-보기"),
-        ("#직접-정한-이름", "#custom-id"),
-        ("../blog/posts/xor-swap.md#측정결과", "#측정-결과"),
-    ],
-)
-def test_an_anchor_that_is_not_on_the_page_is_refused_with_a_near_match(
-    site: SiteTree, check_content: Check, link: str, suggestion: str
-) -> None:
-    site.write(
-        "docs/ko/kb/index.md",
-        f"# 지식 베이스\n\n## 리눅스 `ps` 명령어 보기\n\n## 직접 정한 이름 {{#custom-id}}\n\n"
-        f"[링크]({link})\n",
-    )
-    site.write("docs/en/kb/index.md", "# Knowledge base\n")
-    assert_single_error(check_content(site.root), "docs/ko/kb/index.md:7", suggestion)
-
-
 def test_links_and_images_in_fenced_code_and_inline_code_are_not_checked(
     site: SiteTree, check_content: Check
 ) -> None:
