@@ -96,128 +96,8 @@ FENCERUN_WORKERS = "      workers: {workers}\n"
 MARKDOWN_EXEC = "  - markdown-exec\n"
 NO_PLUGIN = ""
 
-# Runs `mkdocs` counting fencerun's executions from inside the build process: every block
-# handed to the executor runs once, so one line per submitted block goes to the counter.
-COUNTING_LAUNCHER = """\
-import importlib
-import sys
-
-from mkdocs.__main__ import cli
-
-run = importlib.import_module("fencerun.run")
-counter, sys.argv = sys.argv[1], sys.argv[1:]
-original = run.Executor.submit
-
-
-def counting_submit(self, job):
-    with open(counter, "a", encoding="utf-8") as stream:
-        stream.write("".join("run\\n" for _ in job))
-    return original(self, job)
-
-
-run.Executor.submit = counting_submit
-cli()
-"""
-
-
-# Runs cheap blocks through one fencerun worker, one at a time, and prints the CPU each
-# costs (ms) in the worker, its fork server and the blocks' own processes, as JSON.
-PER_BLOCK_PROBE = """\
-import json
-import os
-import sys
-
-from fencerun.model import Block, BlockOptions, SourceLocation
-from fencerun.run import Executor
-
-language, count = sys.argv[1], int(sys.argv[2])
-code = 'print("page {}: python block")' if language == "python" else 'echo "page {}: bash block"'
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def children(pid):
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        found.append(int(entry))
-            except OSError:
-                pass
-    return found
-
-
-def cpu(pid):
-    # utime, stime, and the same for the children it has reaped, in seconds
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return [int(value) / TICKS for value in fields[11:15]]
-
-
-def block(number):
-    return Block(
-        language=language,
-        code=code.format(number),
-        options=BlockOptions(),
-        location=SourceLocation("bench.md", number + 1),
-        index=number,
-    )
-
-
-with Executor(project_dir=os.getcwd(), workers=1) as executor:
-    executor.submit([block(-1)])[0].result()
-    worker = children(os.getpid())[0]
-    server = children(worker)[0]
-    worker_before, server_before = cpu(worker), cpu(server)
-    build_before = os.times()
-    for number in range(count):
-        result = executor.submit([block(number)])[0].result()
-        assert result.returncode == 0, result
-    build_after = os.times()
-    worker_after, server_after = cpu(worker), cpu(server)
-per = 1000 / count
-print(json.dumps({
-    "build": (sum(build_after[:2]) - sum(build_before[:2])) * per,
-    "worker": (sum(worker_after[:2]) - sum(worker_before[:2])) * per,
-    "fork server": (sum(server_after[:2]) - sum(server_before[:2])) * per,
-    "block processes": (sum(server_after[2:]) - sum(server_before[2:])) * per,
-}))
-"""
-
-
-# The least a block can cost in a fork of a warm interpreter: fork a process holding the
-# modules a lean worker holds (or none), run a one-line print in the child (or exec bash
-# for an echo), exit, reap. No sandbox, no pipes, no worker: prints the CPU seconds of all
-# the blocks, parent and children.
-FORK_FLOOR_PROBE = """\
-import gc
-import importlib
-import os
-import shutil
-import sys
-
-family, count, modules = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-for name in modules:
-    importlib.import_module(name)
-compile("", "<warm-up>", "exec")  # what the fork server does once: the AST types
-gc.freeze()
-devnull = os.open(os.devnull, os.O_WRONLY)
-bash = shutil.which("bash")
-before = os.times()
-for number in range(count):
-    pid = os.fork()
-    if pid == 0:
-        os.dup2(devnull, 1)
-        if family == "bash":
-            os.execv(bash, ["bash", "-c", f'echo "page {number}: bash block"'])
-        code = compile(f'print("page {number}: python block")', "block.py", "exec")
-        exec(code, {"__builtins__": __builtins__})
-        os._exit(0)
-    os.waitpid(pid, 0)
-after = os.times()
-print(sum(after[:4]) - sum(before[:4]))
-"""
+# The programs some scenarios run in a process of their own.
+PROGRAMS = Path(__file__).resolve().parent / "bench"
 
 
 @dataclass(frozen=True)
@@ -332,7 +212,7 @@ def build(
     site = config.parent / f"site-{config.stem}"
     launch = [sys.executable, "-m", "mkdocs"]
     if count_submitted_to is not None:
-        launch = [sys.executable, "-c", COUNTING_LAUNCHER, str(count_submitted_to)]
+        launch = [sys.executable, str(PROGRAMS / "count_executions.py"), str(count_submitted_to)]
     command = [*launch, "build", "-q", "-f", str(config), "-d", str(site)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
@@ -472,11 +352,11 @@ def blog_scenario(root: Path, posts: int, workers: int | None) -> list[Execution
 
 
 def per_block_scenario(root: Path, count: int) -> dict[str, dict[str, float]]:
-    """CPU ms per block for each family, split by process (see PER_BLOCK_PROBE)."""
+    """CPU ms per block for each family, split by process (bench/per_block_cpu.py)."""
     split = {}
     for language in ("python", "bash"):
         done = subprocess.run(
-            [sys.executable, "-c", PER_BLOCK_PROBE, language, str(count)],
+            [sys.executable, str(PROGRAMS / "per_block_cpu.py"), language, str(count)],
             cwd=root,
             env=common_env(),
             capture_output=True,
@@ -488,9 +368,9 @@ def per_block_scenario(root: Path, count: int) -> dict[str, dict[str, float]]:
 
 
 def fork_floor(root: Path, family: str, count: int, modules: Sequence[str]) -> float:
-    """CPU ms per block of a bare fork of an interpreter holding `modules` (FORK_FLOOR_PROBE)."""
+    """CPU ms per block of a bare fork of an interpreter holding `modules` (bench/fork_floor.py)."""
     done = subprocess.run(
-        [sys.executable, "-c", FORK_FLOOR_PROBE, family, str(count), *modules],
+        [sys.executable, str(PROGRAMS / "fork_floor.py"), family, str(count), *modules],
         cwd=root,
         env=common_env(),
         capture_output=True,
