@@ -31,7 +31,6 @@ Run with the project's venv:  .venv/bin/python scripts/bench_exec.py [--quick]
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import resource
@@ -45,6 +44,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import click
 
 MATERIAL_SITE = """\
 site_name: bench
@@ -453,72 +454,80 @@ def print_ratio(label: str, numerator: Timing, denominator: Timing, target: floa
     print(f"  {label:<44} {ratio:5.2f}  (CPU time {cpu_ratio:5.2f}){verdict}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--runs", type=int, default=5, help="builds per variant (median)")
-    parser.add_argument("--pages", type=int, default=200, help="pages of the cheap-block site")
-    parser.add_argument("--slow-blocks", type=int, default=40, help="0.25 s blocks")
-    parser.add_argument("--posts", type=int, default=6, help="posts per language, blog site")
-    parser.add_argument("--workers", type=int, help="fencerun workers (default: its own)")
-    parser.add_argument(
-        "--quick", action="store_true", help="a fast check: 1 run, 40 pages, 3 posts"
-    )
-    parser.add_argument(
-        "--only",
-        choices=("warm", "cold-200", "slow-40", "blog-i18n", "per-block", "store"),
-        action="append",
-        help="run only these scenarios (repeatable)",
-    )
-    parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
-    arguments = parser.parse_args(argv)
-    if arguments.quick:
-        arguments.runs, arguments.pages, arguments.posts = 1, 40, 3
-    every = ("warm", "cold-200", "slow-40", "blog-i18n", "per-block", "store")
-    chosen = set(arguments.only or every)
+SCENARIOS = ("warm", "cold-200", "slow-40", "blog-i18n", "per-block", "store")
+
+
+@click.command(help=__doc__.split("\n\n")[0] if __doc__ else None)
+@click.option("--runs", default=5, show_default=True, help="builds per variant (median)")
+@click.option("--pages", default=200, show_default=True, help="pages of the cheap-block site")
+@click.option("--slow-blocks", default=40, show_default=True, help="0.25 s blocks")
+@click.option("--posts", default=6, show_default=True, help="posts per language, blog site")
+@click.option("--workers", type=int, help="fencerun workers (default: its own)")
+@click.option("--quick", is_flag=True, help="a fast check: 1 run, 40 pages, 3 posts")
+@click.option(
+    "--only",
+    type=click.Choice(SCENARIOS),
+    multiple=True,
+    help="run only these scenarios (repeatable)",
+)
+@click.option(
+    "--keep",
+    type=click.Path(path_type=Path),
+    help="build in this folder and keep it",
+)
+def main(
+    runs: int,
+    pages: int,
+    slow_blocks: int,
+    posts: int,
+    workers: int | None,
+    quick: bool,
+    only: tuple[str, ...],
+    keep: Path | None,
+) -> None:
+    if quick:
+        runs, pages, posts = 1, 40, 3
+    chosen = set(only or SCENARIOS)
     # Under the project, not /tmp: blocks get a private /tmp, and a project living under
     # the machine's /tmp costs each block extra mounts that a real site does not pay.
     scratch = Path(__file__).resolve().parent.parent / ".cache"
     scratch.mkdir(parents=True, exist_ok=True)
-    root = arguments.keep or Path(tempfile.mkdtemp(prefix="fencerun-bench-", dir=scratch))
+    root = keep or Path(tempfile.mkdtemp(prefix="fencerun-bench-", dir=scratch))
     root.mkdir(parents=True, exist_ok=True)
     print(
         f"fencerun benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
-        f"{arguments.runs} run(s) per variant, sites in {root}\n"
+        f"{runs} run(s) per variant, sites in {root}\n"
         f"load average before: {', '.join(f'{n:.1f}' for n in os.getloadavg())} "
         "(wall-clock ratios mean little on a machine busy with other work)"
     )
     try:
         if "warm" in chosen:
-            warm, off, off_empty, plain = warm_scenario(
-                root, arguments.pages, arguments.runs, arguments.workers
-            )
+            warm, off, off_empty, plain = warm_scenario(root, pages, runs, workers)
             print_timings(
-                f"Warm rebuild, {arguments.pages} pages x 2 cheap blocks",
+                f"Warm rebuild, {pages} pages x 2 cheap blocks",
                 [warm, off, off_empty, plain],
             )
             print_ratio("warm rebuild / execution off, same store", warm, off, 1.05)
             print_ratio("warm rebuild / execution off, empty store", warm, off_empty, None)
             print_ratio("warm rebuild / no exec plugin (reference)", warm, plain, None)
         if "cold-200" in chosen:
-            cold, mdexec = cold_scenario(root, arguments.pages, arguments.runs, arguments.workers)
-            print_timings(f"Cold build, {arguments.pages} pages x 2 cheap blocks", [cold, mdexec])
+            cold, mdexec = cold_scenario(root, pages, runs, workers)
+            print_timings(f"Cold build, {pages} pages x 2 cheap blocks", [cold, mdexec])
             print_ratio("cold fencerun / markdown-exec", cold, mdexec, 1.0)
         if "slow-40" in chosen:
-            cold, mdexec = slow_scenario(
-                root, arguments.slow_blocks, arguments.runs, arguments.workers
-            )
-            print_timings(f"Cold build, {arguments.slow_blocks} blocks of 0.25 s", [cold, mdexec])
+            cold, mdexec = slow_scenario(root, slow_blocks, runs, workers)
+            print_timings(f"Cold build, {slow_blocks} blocks of 0.25 s", [cold, mdexec])
             print_ratio("cold fencerun / markdown-exec", cold, mdexec, 0.6)
         if "blog-i18n" in chosen:
-            print(f"\nBlog + two languages, {arguments.posts} posts per language")
-            for counted in blog_scenario(root, arguments.posts, arguments.workers):
+            print(f"\nBlog + two languages, {posts} posts per language")
+            for counted in blog_scenario(root, posts, workers):
                 target = "   target 1.00" if counted.name == "fencerun" else ""
                 print(
                     f"  {counted.name:<22} {counted.executions} executions of {counted.unique} "
                     f"unique blocks = {counted.per_block:.2f} per block{target}"
                 )
         if "per-block" in chosen:
-            count = 60 if arguments.quick else 300
+            count = 60 if quick else 300
             print(f"\nCPU per cheap block, one worker, {count} blocks each (ms)")
             for language, parts in per_block_scenario(root, count).items():
                 shares = ", ".join(f"{name} {ms:.2f}" for name, ms in parts.items())
@@ -532,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"lean worker's modules, {bare:.2f} from a bare one"
                 )
         if "store" in chosen:
-            count = 500 if arguments.quick else 5000
+            count = 500 if quick else 5000
             costs = store_scenario(root, count)
             print(f"\nKeeping {count} results, ms per result (wall / CPU, kernel included)")
             for each in (costs.file_put, costs.row_put, costs.row_get):
@@ -540,10 +549,9 @@ def main(argv: list[str] | None = None) -> int:
             ratio = costs.row_put.cpu_ms / costs.file_put.cpu_ms
             print(f"  row / file, CPU time: {ratio:.2f}")
     finally:
-        if arguments.keep is None:
+        if keep is None:
             shutil.rmtree(root, ignore_errors=True)
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
