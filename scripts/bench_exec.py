@@ -31,7 +31,6 @@ Run with the project's venv:  .venv/bin/python scripts/bench_exec.py [--quick]
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import resource
@@ -45,6 +44,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import click
 
 MATERIAL_SITE = """\
 site_name: bench
@@ -96,128 +97,8 @@ FENCERUN_WORKERS = "      workers: {workers}\n"
 MARKDOWN_EXEC = "  - markdown-exec\n"
 NO_PLUGIN = ""
 
-# Runs `mkdocs` counting fencerun's executions from inside the build process: every block
-# handed to the executor runs once, so one line per submitted block goes to the counter.
-COUNTING_LAUNCHER = """\
-import importlib
-import sys
-
-from mkdocs.__main__ import cli
-
-run = importlib.import_module("fencerun.run")
-counter, sys.argv = sys.argv[1], sys.argv[1:]
-original = run.Executor.submit
-
-
-def counting_submit(self, job):
-    with open(counter, "a", encoding="utf-8") as stream:
-        stream.write("".join("run\\n" for _ in job))
-    return original(self, job)
-
-
-run.Executor.submit = counting_submit
-cli()
-"""
-
-
-# Runs cheap blocks through one fencerun worker, one at a time, and prints the CPU each
-# costs (ms) in the worker, its fork server and the blocks' own processes, as JSON.
-PER_BLOCK_PROBE = """\
-import json
-import os
-import sys
-
-from fencerun.model import Block, BlockOptions, SourceLocation
-from fencerun.run import Executor
-
-language, count = sys.argv[1], int(sys.argv[2])
-code = 'print("page {}: python block")' if language == "python" else 'echo "page {}: bash block"'
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def children(pid):
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        found.append(int(entry))
-            except OSError:
-                pass
-    return found
-
-
-def cpu(pid):
-    # utime, stime, and the same for the children it has reaped, in seconds
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return [int(value) / TICKS for value in fields[11:15]]
-
-
-def block(number):
-    return Block(
-        language=language,
-        code=code.format(number),
-        options=BlockOptions(),
-        location=SourceLocation("bench.md", number + 1),
-        index=number,
-    )
-
-
-with Executor(project_dir=os.getcwd(), workers=1) as executor:
-    executor.submit([block(-1)])[0].result()
-    worker = children(os.getpid())[0]
-    server = children(worker)[0]
-    worker_before, server_before = cpu(worker), cpu(server)
-    build_before = os.times()
-    for number in range(count):
-        result = executor.submit([block(number)])[0].result()
-        assert result.returncode == 0, result
-    build_after = os.times()
-    worker_after, server_after = cpu(worker), cpu(server)
-per = 1000 / count
-print(json.dumps({
-    "build": (sum(build_after[:2]) - sum(build_before[:2])) * per,
-    "worker": (sum(worker_after[:2]) - sum(worker_before[:2])) * per,
-    "fork server": (sum(server_after[:2]) - sum(server_before[:2])) * per,
-    "block processes": (sum(server_after[2:]) - sum(server_before[2:])) * per,
-}))
-"""
-
-
-# The least a block can cost in a fork of a warm interpreter: fork a process holding the
-# modules a lean worker holds (or none), run a one-line print in the child (or exec bash
-# for an echo), exit, reap. No sandbox, no pipes, no worker: prints the CPU seconds of all
-# the blocks, parent and children.
-FORK_FLOOR_PROBE = """\
-import gc
-import importlib
-import os
-import shutil
-import sys
-
-family, count, modules = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-for name in modules:
-    importlib.import_module(name)
-compile("", "<warm-up>", "exec")  # what the fork server does once: the AST types
-gc.freeze()
-devnull = os.open(os.devnull, os.O_WRONLY)
-bash = shutil.which("bash")
-before = os.times()
-for number in range(count):
-    pid = os.fork()
-    if pid == 0:
-        os.dup2(devnull, 1)
-        if family == "bash":
-            os.execv(bash, ["bash", "-c", f'echo "page {number}: bash block"'])
-        code = compile(f'print("page {number}: python block")', "block.py", "exec")
-        exec(code, {"__builtins__": __builtins__})
-        os._exit(0)
-    os.waitpid(pid, 0)
-after = os.times()
-print(sum(after[:4]) - sum(before[:4]))
-"""
+# The programs some scenarios run in a process of their own.
+PROGRAMS = Path(__file__).resolve().parent / "bench"
 
 
 @dataclass(frozen=True)
@@ -332,7 +213,7 @@ def build(
     site = config.parent / f"site-{config.stem}"
     launch = [sys.executable, "-m", "mkdocs"]
     if count_submitted_to is not None:
-        launch = [sys.executable, "-c", COUNTING_LAUNCHER, str(count_submitted_to)]
+        launch = [sys.executable, str(PROGRAMS / "count_executions.py"), str(count_submitted_to)]
     command = [*launch, "build", "-q", "-f", str(config), "-d", str(site)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
@@ -472,11 +353,11 @@ def blog_scenario(root: Path, posts: int, workers: int | None) -> list[Execution
 
 
 def per_block_scenario(root: Path, count: int) -> dict[str, dict[str, float]]:
-    """CPU ms per block for each family, split by process (see PER_BLOCK_PROBE)."""
+    """CPU ms per block for each family, split by process (bench/per_block_cpu.py)."""
     split = {}
     for language in ("python", "bash"):
         done = subprocess.run(
-            [sys.executable, "-c", PER_BLOCK_PROBE, language, str(count)],
+            [sys.executable, str(PROGRAMS / "per_block_cpu.py"), language, str(count)],
             cwd=root,
             env=common_env(),
             capture_output=True,
@@ -488,9 +369,9 @@ def per_block_scenario(root: Path, count: int) -> dict[str, dict[str, float]]:
 
 
 def fork_floor(root: Path, family: str, count: int, modules: Sequence[str]) -> float:
-    """CPU ms per block of a bare fork of an interpreter holding `modules` (FORK_FLOOR_PROBE)."""
+    """CPU ms per block of a bare fork of an interpreter holding `modules` (bench/fork_floor.py)."""
     done = subprocess.run(
-        [sys.executable, "-c", FORK_FLOOR_PROBE, family, str(count), *modules],
+        [sys.executable, str(PROGRAMS / "fork_floor.py"), family, str(count), *modules],
         cwd=root,
         env=common_env(),
         capture_output=True,
@@ -575,72 +456,80 @@ def print_ratio(label: str, numerator: Timing, denominator: Timing, target: floa
     print(f"  {label:<44} {ratio:5.2f}  (CPU time {cpu_ratio:5.2f}){verdict}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--runs", type=int, default=5, help="builds per variant (median)")
-    parser.add_argument("--pages", type=int, default=200, help="pages of the cheap-block site")
-    parser.add_argument("--slow-blocks", type=int, default=40, help="0.25 s blocks")
-    parser.add_argument("--posts", type=int, default=6, help="posts per language, blog site")
-    parser.add_argument("--workers", type=int, help="fencerun workers (default: its own)")
-    parser.add_argument(
-        "--quick", action="store_true", help="a fast check: 1 run, 40 pages, 3 posts"
-    )
-    parser.add_argument(
-        "--only",
-        choices=("warm", "cold-200", "slow-40", "blog-i18n", "per-block", "store"),
-        action="append",
-        help="run only these scenarios (repeatable)",
-    )
-    parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
-    arguments = parser.parse_args(argv)
-    if arguments.quick:
-        arguments.runs, arguments.pages, arguments.posts = 1, 40, 3
-    every = ("warm", "cold-200", "slow-40", "blog-i18n", "per-block", "store")
-    chosen = set(arguments.only or every)
+SCENARIOS = ("warm", "cold-200", "slow-40", "blog-i18n", "per-block", "store")
+
+
+@click.command(help=__doc__.split("\n\n")[0] if __doc__ else None)
+@click.option("--runs", default=5, show_default=True, help="builds per variant (median)")
+@click.option("--pages", default=200, show_default=True, help="pages of the cheap-block site")
+@click.option("--slow-blocks", default=40, show_default=True, help="0.25 s blocks")
+@click.option("--posts", default=6, show_default=True, help="posts per language, blog site")
+@click.option("--workers", type=int, help="fencerun workers (default: its own)")
+@click.option("--quick", is_flag=True, help="a fast check: 1 run, 40 pages, 3 posts")
+@click.option(
+    "--only",
+    type=click.Choice(SCENARIOS),
+    multiple=True,
+    help="run only these scenarios (repeatable)",
+)
+@click.option(
+    "--keep",
+    type=click.Path(path_type=Path),
+    help="build in this folder and keep it",
+)
+def main(
+    runs: int,
+    pages: int,
+    slow_blocks: int,
+    posts: int,
+    workers: int | None,
+    quick: bool,
+    only: tuple[str, ...],
+    keep: Path | None,
+) -> None:
+    if quick:
+        runs, pages, posts = 1, 40, 3
+    chosen = set(only or SCENARIOS)
     # Under the project, not /tmp: blocks get a private /tmp, and a project living under
     # the machine's /tmp costs each block extra mounts that a real site does not pay.
     scratch = Path(__file__).resolve().parent.parent / ".cache"
     scratch.mkdir(parents=True, exist_ok=True)
-    root = arguments.keep or Path(tempfile.mkdtemp(prefix="fencerun-bench-", dir=scratch))
+    root = keep or Path(tempfile.mkdtemp(prefix="fencerun-bench-", dir=scratch))
     root.mkdir(parents=True, exist_ok=True)
     print(
         f"fencerun benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
-        f"{arguments.runs} run(s) per variant, sites in {root}\n"
+        f"{runs} run(s) per variant, sites in {root}\n"
         f"load average before: {', '.join(f'{n:.1f}' for n in os.getloadavg())} "
         "(wall-clock ratios mean little on a machine busy with other work)"
     )
     try:
         if "warm" in chosen:
-            warm, off, off_empty, plain = warm_scenario(
-                root, arguments.pages, arguments.runs, arguments.workers
-            )
+            warm, off, off_empty, plain = warm_scenario(root, pages, runs, workers)
             print_timings(
-                f"Warm rebuild, {arguments.pages} pages x 2 cheap blocks",
+                f"Warm rebuild, {pages} pages x 2 cheap blocks",
                 [warm, off, off_empty, plain],
             )
             print_ratio("warm rebuild / execution off, same store", warm, off, 1.05)
             print_ratio("warm rebuild / execution off, empty store", warm, off_empty, None)
             print_ratio("warm rebuild / no exec plugin (reference)", warm, plain, None)
         if "cold-200" in chosen:
-            cold, mdexec = cold_scenario(root, arguments.pages, arguments.runs, arguments.workers)
-            print_timings(f"Cold build, {arguments.pages} pages x 2 cheap blocks", [cold, mdexec])
+            cold, mdexec = cold_scenario(root, pages, runs, workers)
+            print_timings(f"Cold build, {pages} pages x 2 cheap blocks", [cold, mdexec])
             print_ratio("cold fencerun / markdown-exec", cold, mdexec, 1.0)
         if "slow-40" in chosen:
-            cold, mdexec = slow_scenario(
-                root, arguments.slow_blocks, arguments.runs, arguments.workers
-            )
-            print_timings(f"Cold build, {arguments.slow_blocks} blocks of 0.25 s", [cold, mdexec])
+            cold, mdexec = slow_scenario(root, slow_blocks, runs, workers)
+            print_timings(f"Cold build, {slow_blocks} blocks of 0.25 s", [cold, mdexec])
             print_ratio("cold fencerun / markdown-exec", cold, mdexec, 0.6)
         if "blog-i18n" in chosen:
-            print(f"\nBlog + two languages, {arguments.posts} posts per language")
-            for counted in blog_scenario(root, arguments.posts, arguments.workers):
+            print(f"\nBlog + two languages, {posts} posts per language")
+            for counted in blog_scenario(root, posts, workers):
                 target = "   target 1.00" if counted.name == "fencerun" else ""
                 print(
                     f"  {counted.name:<22} {counted.executions} executions of {counted.unique} "
                     f"unique blocks = {counted.per_block:.2f} per block{target}"
                 )
         if "per-block" in chosen:
-            count = 60 if arguments.quick else 300
+            count = 60 if quick else 300
             print(f"\nCPU per cheap block, one worker, {count} blocks each (ms)")
             for language, parts in per_block_scenario(root, count).items():
                 shares = ", ".join(f"{name} {ms:.2f}" for name, ms in parts.items())
@@ -654,7 +543,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"lean worker's modules, {bare:.2f} from a bare one"
                 )
         if "store" in chosen:
-            count = 500 if arguments.quick else 5000
+            count = 500 if quick else 5000
             costs = store_scenario(root, count)
             print(f"\nKeeping {count} results, ms per result (wall / CPU, kernel included)")
             for each in (costs.file_put, costs.row_put, costs.row_get):
@@ -662,10 +551,9 @@ def main(argv: list[str] | None = None) -> int:
             ratio = costs.row_put.cpu_ms / costs.file_put.cpu_ms
             print(f"  row / file, CPU time: {ratio:.2f}")
     finally:
-        if arguments.keep is None:
+        if keep is None:
             shutil.rmtree(root, ignore_errors=True)
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

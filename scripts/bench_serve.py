@@ -23,7 +23,6 @@ Run with the project's venv:  .venv/bin/python scripts/bench_serve.py [--rounds 
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -40,6 +39,8 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import click
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 POST = "docs/ko/blog/posts/linux-and-containers-for-new-engineers.md"
@@ -96,15 +97,15 @@ class Figures:
     block_run: list[float] = field(default_factory=list)  # the edited block's own run time
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=5, help="edits of each kind (default 5)")
-    parser.add_argument(
-        "--variants",
-        default="preview,mkdocs,plain",
-        help="comma-separated, of: preview, mkdocs, plain",
-    )
-    options = parser.parse_args()
+@click.command(help=__doc__.split("\n\n")[0] if __doc__ else None)
+@click.option("--rounds", default=5, show_default=True, help="edits of each kind")
+@click.option(
+    "--variants",
+    default="preview,mkdocs,plain",
+    show_default=True,
+    help="comma-separated, of: preview, mkdocs, plain",
+)
+def main(rounds: int, variants: str) -> None:
     venv = REPO_ROOT / ".venv"
     if not (venv / "bin" / "mkdocs").exists():
         sys.exit("error: no .venv here; run `scripts/site build` once first")
@@ -114,7 +115,7 @@ def main() -> None:
         say("filling the copy's result store (scripts/site build) ...")
         fill_store(base)
         mkdocs = [str(venv / "bin/mkdocs"), "serve", "-a"]
-        variants = {
+        known = {
             "preview": Variant(
                 "preview",
                 "scripts/site serve",
@@ -134,7 +135,7 @@ def main() -> None:
                 False,
             ),
         }
-        chosen = [variants[name.strip()] for name in options.variants.split(",")]
+        chosen = [known[name.strip()] for name in variants.split(",")]
         servers = []
         try:
             for variant in chosen:
@@ -147,7 +148,7 @@ def main() -> None:
                 servers.append(Running.start(variant, root))
             # The variants take turns at each round, so that the machine's load, which
             # others share, weighs on all of them alike.
-            for number in range(1, options.rounds + 1):
+            for number in range(1, rounds + 1):
                 for server in servers:
                     server.edit_round(number)
         finally:

@@ -3,7 +3,7 @@
 
 Runs as the README says, `scripts/check_content.py`, whatever Python `python3` is: from
 outside the project's .venv it sets that up first (as scripts/site does) and runs again
-in it, since the check reads pages with the site's own Markdown and YAML packages.
+in it, where the check (plugins/content-check/) is installed with the site's packages.
 """
 
 import os
@@ -26,8 +26,6 @@ def _run_in_project_venv() -> None:
 
 if __name__ == "__main__":
     _run_in_project_venv()
-    # The package is imported by its name from the project root, the name mypy gives it.
-    sys.path.insert(0, str(ROOT))
-    from scripts.content_check.cli import main
+    from content_check.cli import main
 
-    main()
+    main(default_map={"root": ROOT})

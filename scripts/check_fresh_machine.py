@@ -16,7 +16,6 @@ with the environment GitHub gives a step (CI, GITHUB_ACTIONS, the job's and step
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shlex
@@ -29,6 +28,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
@@ -109,7 +109,7 @@ def in_root(root: Path, command: list[str]) -> list[str]:
     ]
 
 
-def make_root(root: Path, release: str, user: str, trust: list[Path], log: Path) -> None:
+def make_root(root: Path, release: str, user: str, trust: tuple[Path, ...], log: Path) -> None:
     packages = [*BASE_PACKAGES, *(["sudo"] if user != "root" else [])]
     run_host(
         [
@@ -208,44 +208,54 @@ def run_step(
         ).returncode
 
 
-def parse_arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="scripts/check-fresh-machine",
-        description="Run the README's commands (or the workflow's steps) on a fresh Debian root.",
-    )
-    parser.add_argument("--debian", choices=sorted(RELEASES), default="12", help="Debian release")
-    parser.add_argument(
-        "--user",
-        choices=["root", USER],
-        default="root",
-        help=f"run as root or as the ordinary user {USER!r} with sudo",
-    )
-    parser.add_argument("--revision", default="HEAD", help="commit of this repository to clone")
-    parser.add_argument(
-        "--workflow",
-        action="store_true",
-        help="run the workflow's run: steps instead of the README's commands",
-    )
-    parser.add_argument(
-        "--trust-ca",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="CERT",
-        help="a certificate authority the network path needs (TLS inspection)",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the root afterwards")
-    parser.add_argument(
-        "commands",
-        nargs="*",
-        default=["scripts/site build", "scripts/test", "scripts/site build", "scripts/test"],
-        help="commands to run in order (default: build, test, build, test)",
-    )
-    return parser.parse_args()
+README_COMMANDS = ("scripts/site build", "scripts/test", "scripts/site build", "scripts/test")
 
 
-def main() -> int:
-    arguments = parse_arguments()
+@click.command(
+    help="Run the README's commands (or the workflow's steps) on a fresh Debian root.\n\n"
+    "COMMANDS run in order (default: build, test, build, test)."
+)
+@click.option(
+    "--debian",
+    type=click.Choice(sorted(RELEASES)),
+    default="12",
+    show_default=True,
+    help="Debian release",
+)
+@click.option(
+    "--user",
+    type=click.Choice(["root", USER]),
+    default="root",
+    show_default=True,
+    help=f"run as root or as the ordinary user {USER!r} with sudo",
+)
+@click.option(
+    "--revision", default="HEAD", show_default=True, help="commit of this repository to clone"
+)
+@click.option(
+    "--workflow",
+    is_flag=True,
+    help="run the workflow's run: steps instead of the README's commands",
+)
+@click.option(
+    "--trust-ca",
+    "trusted",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    metavar="CERT",
+    help="a certificate authority the network path needs (TLS inspection)",
+)
+@click.option("--keep", is_flag=True, help="keep the root afterwards")
+@click.argument("commands", nargs=-1, default=README_COMMANDS)
+def main(
+    debian: str,
+    user: str,
+    revision: str,
+    workflow: bool,
+    trusted: tuple[Path, ...],
+    keep: bool,
+    commands: tuple[str, ...],
+) -> None:
     # Started in the background (nohup ... &), this process ignores SIGINT and SIGQUIT, and
     # the commands would inherit that: Ctrl-C would not stop a build in the root. A handler
     # is reset to the default in every program started, as under a login shell.
@@ -256,19 +266,19 @@ def main() -> int:
     for tool in ("mmdebstrap", "unshare", "pivot_root"):
         if shutil.which(tool) is None:
             fail(f"{tool} is not installed (Debian: apt-get install mmdebstrap util-linux)")
-    for certificate in arguments.trust_ca:
+    for certificate in trusted:
         if not certificate.is_file():
             fail(f"--trust-ca {certificate}: no such file")
-    revision = subprocess.run(
-        ["git", "-C", str(REPO), "rev-parse", "--verify", f"{arguments.revision}^{{commit}}"],
+    resolved = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--verify", f"{revision}^{{commit}}"],
         capture_output=True,
         text=True,
         check=False,
     )
-    if revision.returncode != 0:
-        fail(f"--revision {arguments.revision}: not a commit of this repository")
-    commit = revision.stdout.strip()
-    label = f"debian-{arguments.debian}-{arguments.user}{'-workflow' if arguments.workflow else ''}"
+    if resolved.returncode != 0:
+        fail(f"--revision {revision}: not a commit of this repository")
+    commit = resolved.stdout.strip()
+    label = f"debian-{debian}-{user}{'-workflow' if workflow else ''}"
     # Outside the repository: the root is a whole system, and its owner may differ.
     root = Path(tempfile.mkdtemp(prefix=f"fresh-{label}-", dir="/var/tmp"))
     root.chmod(0o755)  # it becomes "/", which every user must be able to enter
@@ -276,8 +286,8 @@ def main() -> int:
     print(f"{label}: commit {commit[:12]}, root {root}, log {log}", flush=True)
     try:
         started = time.monotonic()
-        make_root(root, arguments.debian, arguments.user, arguments.trust_ca, log)
-        checkout = clone(root, arguments.user, commit, log)
+        make_root(root, debian, user, trusted, log)
+        checkout = clone(root, user, commit, log)
         python = subprocess.run(
             in_root(root, ["python3", "-c", "import platform; print(platform.python_version())"]),
             capture_output=True,
@@ -289,15 +299,15 @@ def main() -> int:
         )
         steps = (
             workflow_steps(root / checkout.lstrip("/"))
-            if arguments.workflow
-            else readme_steps(arguments.commands)
+            if workflow
+            else readme_steps(list(commands))
         )
-        env = {"CI": "true", "GITHUB_ACTIONS": "true"} if arguments.workflow else {}
+        env = {"CI": "true", "GITHUB_ACTIONS": "true"} if workflow else {}
         failures = 0
         for step in steps:
             started = time.monotonic()
             mark = log.stat().st_size
-            code = run_step(root, arguments.user, checkout, step, env, log)
+            code = run_step(root, user, checkout, step, env, log)
             print(
                 f"{label}: {step.name}: exit {code} in {time.monotonic() - started:.0f} s",
                 flush=True,
@@ -308,13 +318,14 @@ def main() -> int:
                     out.seek(mark)
                     lines = out.read().splitlines()
                 print("\n".join(f"    {line}" for line in lines[-LOG_TAIL:]), flush=True)
-        return 1 if failures else 0
+        if failures:
+            raise SystemExit(1)
     finally:
-        if arguments.keep:
+        if keep:
             print(f"{label}: root kept at {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main(prog_name="scripts/check-fresh-machine")

@@ -17,23 +17,17 @@ from typing import Any, TypeVar
 
 import click
 import yaml
-from pymdownx.slugs import slugify
-
-# The package is imported by its name from the project root, the name mypy gives it.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from scripts.content_check.authors import known_authors
-from scripts.content_check.conventions import (
-    CATEGORIES,
+from content_check.authors import known_authors
+from content_check.conventions import (
     DEFAULT_AUTHORS,
     EXCERPT_SEPARATOR,
     POSTS_DIR,
     SLUG_RULE,
-    category_in,
     is_valid_slug,
 )
-from scripts.content_check.front_matter import FrontMatterError, parse_front_matter
-from scripts.content_check.site_config import Site, SiteConfigError, load_site
+from content_check.front_matter import FrontMatterError, parse_front_matter
+from content_check.site_config import Site, SiteConfigError, load_site
+from pymdownx.slugs import slugify
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 KOREAN, ENGLISH = "ko", "en"
@@ -123,25 +117,21 @@ def parse_date(value: str) -> dt.date:
 
 def resolve_categories(names: list[str], site: Site) -> list[dict[str, str]]:
     if not names:
-        raise PostError(f"a post needs a category; choose from: {choices()}")
+        raise PostError(f"a post needs a category; choose from: {choices(site)}")
     resolved = []
     for name in names:
-        korean = category_in(name, KOREAN) or category_in(name.capitalize(), KOREAN)
-        found = next((names for names in CATEGORIES if names[KOREAN] == korean), None)
-        if found is None:
-            raise PostError(f"unknown category {name!r}; choose from: {choices()}")
-        for language in (KOREAN, ENGLISH):
-            if found[language] not in site.allowed_categories(language):
-                raise PostError(
-                    f"category {found[language]!r} is not in mkdocs.yml's categories_allowed; "
-                    "add it there first or choose another"
-                )
-        resolved.append(found)
+        korean = site.category_in(name, KOREAN) or site.category_in(name.capitalize(), KOREAN)
+        english = site.category_in(korean, ENGLISH) if korean else None
+        if korean is None or english is None:
+            raise PostError(f"unknown category {name!r}; choose from: {choices(site)}")
+        resolved.append({KOREAN: korean, ENGLISH: english})
     return resolved
 
 
-def choices() -> str:
-    return ", ".join(f"{names[KOREAN]} ({names[ENGLISH]})" for names in CATEGORIES)
+def choices(site: Site) -> str:
+    """The categories mkdocs.yml names in both languages."""
+    both = [names for names in site.categories.values() if KOREAN in names and ENGLISH in names]
+    return ", ".join(f"{names[KOREAN]} ({names[ENGLISH]})" for names in both)
 
 
 def check_authors(authors: list[str], site: Site) -> list[str]:
@@ -283,7 +273,7 @@ def main(
     chosen_categories = ask(
         ",".join(categories) if categories else None,
         "--category",
-        f"Categories, comma-separated: {choices()}",
+        f"Categories, comma-separated: {choices(site)}",
         lambda value: resolve_categories(parse_list(value), site),
     )
     korean_tags = ask(tags, "--tags", "Tags (Korean post)", parse_list, default="")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.authors.preview_site import DRAFT, write_site
+from tests.site_preview.preview_site import DRAFT, write_site
 
 
 def test_a_build_names_the_drafts_it_leaves_out_in_one_line(tmp_path: Path) -> None:

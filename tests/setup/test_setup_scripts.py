@@ -93,7 +93,7 @@ class Machine:
             bin_dir / "python",
             '#!/bin/sh\n[ "$1 $2" = "-m pip" ] && { echo "pip ran" >&2; exit 97; }\n'
             # The preview, as a stand-in like mkdocs.
-            '[ "$1 $2" = "-m scripts.preview" ] && '
+            '[ "$1 $2" = "-m site_preview" ] && '
             '{ echo "preview" >>"$(dirname "$0")/../ran"; exit; }\n'
             f'exec {sys.executable} "$@"\n',
         )

@@ -67,6 +67,7 @@ def test_blog_options_and_structures_blog_i18n_uses_exist() -> None:
     for option in (
         "blog_dir",
         "post_url_format",
+        "categories_allowed",
         "categories_slugify",
         "post_readtime_words_per_minute",
         "authors_file",

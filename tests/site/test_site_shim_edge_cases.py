@@ -1,5 +1,5 @@
 """blog-i18n on small sites built for one case each: untranslated posts and
-translations that would not share a URL."""
+translations that would not share a URL, categories."""
 
 from __future__ import annotations
 
@@ -116,3 +116,49 @@ def test_translations_with_different_dates_fail_the_build_naming_both_files_and_
     ) in result.stderr
     assert "datetime" not in result.stderr
     assert "must share date and slug" in result.stderr
+
+
+CATEGORIES = """\
+      categories:
+        linux: {ko: 리눅스, en: Linux}
+"""
+
+
+def categorised_post(slug: str, category: str) -> str:
+    return post("2024-01-02", slug, slug).replace("---\n\n", f"categories: [{category}]\n---\n\n", 1)
+
+
+def test_blog_i18n_categories_are_the_only_ones_allowed_each_at_one_slug(tmp_path: Path) -> None:
+    files = {
+        **PAGES,
+        "docs/ko/blog/posts/x.md": categorised_post("x", "리눅스"),
+        "docs/en/blog/posts/x.md": categorised_post("x", "Linux"),
+    }
+    write(tmp_path, files)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(MKDOCS_YML.replace("  - blog-i18n\n", f"  - blog-i18n:\n{CATEGORIES}"))
+    result = build(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out/blog/category/linux/index.html").is_file()
+    assert (tmp_path / "out/en/blog/category/linux/index.html").is_file()
+
+    (tmp_path / "docs/ko/blog/posts/x.md").write_text(categorised_post("x", "요리"), "utf-8")
+    result = build(tmp_path)
+    assert result.returncode != 0
+    assert "category '요리' not in allow list" in result.stderr
+
+
+def test_a_second_list_of_categories_in_the_blogs_own_options_is_refused(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, {**PAGES, "docs/ko/blog/posts/x.md": categorised_post("x", "리눅스")})
+    (tmp_path / "docs/en/blog/posts").mkdir()
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        MKDOCS_YML.replace("  - blog\n", "  - blog:\n      categories_allowed: [리눅스]\n").replace(
+            "  - blog-i18n\n", f"  - blog-i18n:\n{CATEGORIES}"
+        )
+    )
+    result = build(tmp_path)
+    assert result.returncode != 0
+    assert "list each category there once and remove categories_allowed" in result.stderr

@@ -9,10 +9,11 @@ from mkdocs.config.base import Config
 class BlogI18nConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves it untyped
     enabled = c.Type(bool, default=True)
 
-    # Settings for the blog: ASCII slugs for category names, so that both
-    # translations of a category share one readable URL (/blog/category/linux/).
-    # Names not listed keep Material's slug.
-    category_slugs = c.Type(dict, default={})
+    # Settings for the blog's categories: each under the ASCII slug of its address,
+    # with its name in every language (`linux: {ko: 리눅스, en: Linux}`). These names
+    # are the blog's categories_allowed, and both translations of a category share one
+    # readable URL (/blog/category/linux/). Empty: the blog's own settings apply.
+    categories = c.DictOfItems(c.DictOfItems(c.Type(str)), default={})
 
     # Settings for reading time: words (runs of text between spaces, so that a
     # Korean word keeps its particles) per minute, per language. Languages not

@@ -29,7 +29,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from . import alternates, blog_files, drafts, search_index, sitemap
-from .categories import CategorySlugs
+from .categories import CategorySlugs, allowed_names
 from .config import BlogI18nConfig
 from .feed import Feed, FeedItem, write_feed
 from .languages import Languages
@@ -74,10 +74,7 @@ class BlogI18nPlugin(BasePlugin[BlogI18nConfig]):  # type: ignore[no-untyped-cal
         if not _inside_another_build(self.i18n):
             self.drafts = []
         self.blog.config.blog_dir = self.languages.blog_dir()
-        if not isinstance(self.blog.config.categories_slugify, CategorySlugs):
-            self.blog.config.categories_slugify = CategorySlugs(
-                self.config.category_slugs, self.blog.config.categories_slugify
-            )
+        self._use_categories()
         self._take_over_blog_on_files(config)
         self._use_language_glossary(config)
         return config
@@ -208,6 +205,23 @@ class BlogI18nPlugin(BasePlugin[BlogI18nConfig]):  # type: ignore[no-untyped-cal
                 self.blog_on_files = handler
         if self.blog_on_files is None:
             raise PluginError("blog-i18n: the blog plugin has no on_files handler to take over")
+
+    def _use_categories(self) -> None:
+        """The blog allows the names of blog-i18n's categories and gives each its slug."""
+        if not self.config.categories:
+            return
+        names = allowed_names(self.config.categories)
+        # Set by the first language's build; any other list would be a second home.
+        if self.blog.config.categories_allowed not in ([], names):
+            raise PluginError(
+                "blog-i18n sets the blog's categories_allowed from its own `categories`: "
+                "list each category there once and remove categories_allowed from the blog"
+            )
+        self.blog.config.categories_allowed = names
+        if not isinstance(self.blog.config.categories_slugify, CategorySlugs):
+            self.blog.config.categories_slugify = CategorySlugs(
+                self.config.categories, self.blog.config.categories_slugify
+            )
 
     def _use_language_glossary(self, config: MkDocsConfig) -> None:
         snippets = config.mdx_configs.get("pymdownx.snippets")

@@ -9,14 +9,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from .authors import KnownAuthors
-from .conventions import (
-    EXCERPT_SEPARATOR,
-    LANGUAGE_NAMES,
-    POSTS_DIR,
-    SLUG_RULE,
-    category_in,
-    is_valid_slug,
-)
+from .conventions import EXCERPT_SEPARATOR, LANGUAGE_NAMES, POSTS_DIR, SLUG_RULE, is_valid_slug
 from .findings import Finding, error, warning
 from .front_matter import FrontMatter
 from .markdown_source import Page
@@ -128,21 +121,20 @@ def _check_authors(page: Page, front: FrontMatter, authors: KnownAuthors) -> Ite
 
 def _check_categories(page: Page, front: FrontMatter, site: Site) -> Iterator[Finding]:
     language = page.language or site.default_language
-    allowed = site.allowed_categories(language)
+    allowed = site.allowed_categories()
     names = _string_list(front.values.get("categories"))
     if "categories" not in front.values:
         yield _missing(page, front, "categories", f"categories: [{allowed[0] if allowed else ''}]")
         return
     if not names:
+        choices = f"; choose from: {', '.join(allowed)}" if allowed else ""
         yield error(
-            page.shown,
-            front.line_of("categories"),
-            f"categories must be a non-empty list; choose from: {', '.join(allowed)}",
+            page.shown, front.line_of("categories"), f"categories must be a non-empty list{choices}"
         )
         return
     for index, name in enumerate(names):
         line = front.line_of_item("categories", index)
-        translated = category_in(name, language)
+        translated = site.category_in(name, language)
         if translated is not None and translated != name:
             yield error(
                 page.shown,
@@ -150,7 +142,7 @@ def _check_categories(page: Page, front: FrontMatter, site: Site) -> Iterator[Fi
                 f"category {name!r} is another language's name; in a "
                 f"{LANGUAGE_NAMES.get(language, language)} post write {translated!r}",
             )
-        elif name not in allowed:
+        elif allowed and name not in allowed:
             yield error(
                 page.shown,
                 line,

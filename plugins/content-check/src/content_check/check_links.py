@@ -1,14 +1,15 @@
-"""Internal links and anchors resolve; images have alt text and come from the site itself."""
+"""Internal links resolve; images have alt text and come from the site itself.
+
+A link's `#anchor` is the build's to check (see the package's docstring)."""
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
-from .anchors import Anchors
 from .findings import Finding, error, warning
 from .markdown_source import Page
 from .references import Reference, find_references
@@ -16,14 +17,11 @@ from .site_config import Site
 
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
-# The anchors of the page at a path, None when no page is there.
-AnchorsOf = Callable[[Path], Anchors | None]
 
-
-def check_page_links(page: Page, site: Site, anchors_of: AnchorsOf) -> Iterator[Finding]:
+def check_page_links(page: Page, site: Site) -> Iterator[Finding]:
     found = find_references(page)
     for target in found.targets:
-        yield from _check_target(page, target, site, anchors_of)
+        yield from _check_target(page, target, site)
     for image in found.images:
         if image.alt is None or not image.alt.strip():
             fix = (
@@ -51,9 +49,7 @@ def check_page_links(page: Page, site: Site, anchors_of: AnchorsOf) -> Iterator[
         )
 
 
-def _check_target(
-    page: Page, reference: Reference, site: Site, anchors_of: AnchorsOf
-) -> Iterator[Finding]:
+def _check_target(page: Page, reference: Reference, site: Site) -> Iterator[Finding]:
     target = reference.target
     if not target:
         yield error(page.shown, reference.line, f"{reference.kind} has an empty target; fill it in")
@@ -68,11 +64,8 @@ def _check_target(
             "the .md file relatively instead",
         )
         return
-    path_part, _, fragment = target.partition("#")
-    path_part = unquote(path_part.partition("?")[0])
-    fragment = unquote(fragment)
-    if not path_part:
-        yield from _check_anchor(page, reference, fragment, page.path, site, anchors_of)
+    path_part = unquote(target.partition("#")[0].partition("?")[0])
+    if not path_part:  # `#anchor` within the page
         return
     written = Path(os.path.normpath(page.path.parent / path_part))
     # A translation may use the default language's file, as static-i18n falls back to it.
@@ -106,8 +99,6 @@ def _check_target(
             f"{target!r} does not exist (no {site.shown(written)}); fix the path, relative "
             f"to {site.shown(page.path.parent)}",
         )
-    elif fragment and resolved.suffix == ".md":
-        yield from _check_anchor(page, reference, fragment, resolved, site, anchors_of)
 
 
 def _other_language_folder(page: Page, target: Path, site: Site) -> Path | None:
@@ -119,17 +110,3 @@ def _other_language_folder(page: Page, target: Path, site: Site) -> Path | None:
         if language != page.language and target.is_relative_to(folder):
             return folder
     return None
-
-
-def _check_anchor(
-    page: Page, reference: Reference, fragment: str, target: Path, site: Site, anchors_of: AnchorsOf
-) -> Iterator[Finding]:
-    anchors = anchors_of(target)
-    if anchors is None or fragment in anchors.ids:
-        return
-    yield error(
-        page.shown,
-        reference.line,
-        f"anchor #{fragment} is not in {site.shown(target)}; {anchors.suggest(fragment)} "
-        "(a heading's id is its text lowercased with '-' for spaces, or its explicit `{#id}`)",
-    )

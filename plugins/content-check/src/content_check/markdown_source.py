@@ -75,13 +75,6 @@ class Page:
             if number >= self.body_line and number not in self.code_line_numbers:
                 yield number, CODE_SPAN.sub(lambda span: " " * len(span.group()), line)
 
-    def text_without_code(self) -> str:
-        """The body with front matter and fenced code emptied, line numbers kept."""
-        return "\n".join(
-            "" if number < self.body_line or number in self.code_line_numbers else line
-            for number, line in enumerate(self.lines, start=1)
-        )
-
 
 class UnreadablePage(Exception):
     """A page that is not UTF-8 text; MkDocs cannot build it either."""

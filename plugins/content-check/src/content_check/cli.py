@@ -1,4 +1,4 @@
-"""`check_content.py`: prints what is wrong with the site's pages, file:line first."""
+"""`scripts/check_content.py`: prints what is wrong with the site's pages, file:line first."""
 
 from __future__ import annotations
 
@@ -10,15 +10,13 @@ from .checker import check_site, site_pages
 from .markdown_source import UnreadablePage
 from .site_config import SiteConfigError, load_site
 
-# scripts/content_check/cli.py -> the project root
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
 
 @click.command(help="Check the site's Markdown: front matter, translations, links, images.")
 @click.option(
     "--root",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=PROJECT_ROOT,
+    # scripts/check_content.py, the command, sets the default to its repository.
+    default=".",
     show_default="this repository",
     help="MkDocs project to check (the folder holding mkdocs.yml).",
 )

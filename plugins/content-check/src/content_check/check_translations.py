@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .check_posts import is_post, post_date
-from .conventions import LANGUAGE_NAMES, category_in
+from .conventions import LANGUAGE_NAMES
 from .findings import Finding, error, warning
 from .front_matter import FrontMatter
 from .markdown_source import Page
@@ -62,17 +62,17 @@ def shared_post_fields(pages: Mapping[Path, Page], site: Site) -> Iterator[Findi
                 f"slug {our_slug!r} differs from {where} ({their_slug!r}); translations share "
                 f"the slug and the file name: set `slug: {their_slug}`",
             )
-        yield from _matching_categories(page, ours, original, theirs)
+        yield from _matching_categories(page, ours, original, theirs, site)
 
 
 def _matching_categories(
-    page: Page, ours: FrontMatter, original: Page, theirs: FrontMatter
+    page: Page, ours: FrontMatter, original: Page, theirs: FrontMatter, site: Site
 ) -> Iterator[Finding]:
     our_names = ours.values.get("categories")
     their_names = theirs.values.get("categories")
     if not (isinstance(our_names, list) and isinstance(their_names, list) and page.language):
         return
-    expected = [category_in(str(name), page.language) for name in their_names]
+    expected = [site.category_in(str(name), page.language) for name in their_names]
     if None in expected or sorted(map(str, our_names)) == sorted(map(str, expected)):
         return
     yield warning(

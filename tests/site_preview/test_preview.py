@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.authors.preview_site import PUBLISHED, write_site
 from tests.scripts import load_script
+from tests.site_preview.preview_site import PUBLISHED, write_site
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 WAIT = 180.0  # a busy machine; the first build runs the blocks
 
 
@@ -72,9 +71,9 @@ def server(tmp_path: Path) -> Iterator[Server]:
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "scripts.preview", "--port", str(port)],
+            [sys.executable, "-m", "site_preview", "--port", str(port)],
             cwd=tmp_path,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO_ROOT)},
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -1,4 +1,4 @@
-"""What mkdocs.yml says about the content: docs folder, languages, allowed categories."""
+"""What mkdocs.yml says about the content: docs folder, languages, the blog's categories."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from blog_i18n.categories import Categories, allowed_names
 
-from .conventions import DEFAULT_LANGUAGES, categories_of
+from .conventions import DEFAULT_LANGUAGES
 
 CONFIG_FILE = "mkdocs.yml"
-BLOG_PLUGIN_NAMES = ("blog", "material/blog")
+BLOG_I18N_PLUGIN_NAME = "blog-i18n"
 I18N_PLUGIN_NAME = "i18n"
 
 
@@ -42,7 +43,8 @@ class Site:
     root: Path
     docs_dir: Path
     languages: tuple[str, ...]  # the default language first
-    categories_allowed: tuple[str, ...]  # mkdocs.yml's list; empty when it sets none
+    # blog-i18n's `categories` (slug -> name by language); empty when it lists none
+    categories: Categories
     # static-i18n serves the default language's file where a translation lacks one.
     fallback_to_default: bool = True
 
@@ -50,8 +52,16 @@ class Site:
     def default_language(self) -> str:
         return self.languages[0]
 
-    def allowed_categories(self, language: str) -> tuple[str, ...]:
-        return self.categories_allowed or categories_of(language)
+    def allowed_categories(self) -> list[str]:
+        """The names posts may use, as the build allows them; empty: any name."""
+        return allowed_names(self.categories)
+
+    def category_in(self, name: str, language: str) -> str | None:
+        """Category `name` (given in any language) as it is called in `language`."""
+        for names in self.categories.values():
+            if name in names.values():
+                return names.get(language)
+        return None
 
     def language_dir(self, language: str) -> Path:
         return self.docs_dir / language
@@ -95,7 +105,7 @@ def load_site(root: Path) -> Site:
         root=root,
         docs_dir=docs_dir,
         languages=_languages(i18n) or DEFAULT_LANGUAGES,
-        categories_allowed=_categories_allowed(config),
+        categories=_categories(_plugin_options(config, BLOG_I18N_PLUGIN_NAME)),
         fallback_to_default=i18n.get("fallback_to_default", True) is not False,
     )
 
@@ -127,6 +137,14 @@ def _languages(i18n: dict[str, Any]) -> tuple[str, ...]:
     return tuple(locales)
 
 
-def _categories_allowed(config: dict[str, Any]) -> tuple[str, ...]:
-    blog = _plugin_options(config, *BLOG_PLUGIN_NAMES)
-    return tuple(str(category) for category in blog.get("categories_allowed") or [])
+def _categories(blog_i18n: dict[str, Any]) -> Categories:
+    """`categories: {linux: {ko: 리눅스, en: Linux}}`; entries of another shape are left to
+    MkDocs, which refuses them when it builds."""
+    categories = blog_i18n.get("categories")
+    if not isinstance(categories, dict):
+        return {}
+    return {
+        str(slug): {str(language): str(name) for language, name in names.items()}
+        for slug, names in categories.items()
+        if isinstance(names, dict)
+    }

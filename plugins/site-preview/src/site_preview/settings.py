@@ -10,10 +10,11 @@ from __future__ import annotations
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError
 
-# Plugins whose work only the published site needs: Open Graph images, and the inner
-# words ko-search adds to the Korean search index (the preview's search still finds
-# whole words and their beginnings). Their absence changes no page an author previews.
-PUBLISH_ONLY_PLUGINS = ("material/social", "social", "social-cards", "ko-search")
+# Plugins of mkdocs.yml whose work only the published site needs: the link preview cards
+# (social-cards), and the inner words ko-search adds to the Korean search index (the
+# preview's search still finds whole words and their beginnings). Their absence changes
+# no page an author previews.
+PUBLISH_ONLY_PLUGINS = ("social-cards", "ko-search")
 
 
 def languages_of(config: MkDocsConfig) -> list[str]:

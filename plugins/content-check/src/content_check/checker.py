@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
-from .anchors import Anchors, page_anchors
 from .authors import KnownAuthors, known_authors
 from .check_links import check_page_links
 from .check_posts import check_post, is_post, tag_spellings
@@ -25,39 +23,22 @@ def site_pages(site: Site) -> list[Page]:
     return [read_page(path, site.shown(path), site.docs_dir, site.languages) for path in paths]
 
 
-class _Anchors:
-    """Anchors of pages by path, each computed once, when a link first asks for them."""
-
-    def __init__(self, pages: dict[Path, Page]) -> None:
-        self._pages = pages
-        self._anchors: dict[Path, Anchors | None] = {}
-
-    def __call__(self, path: Path) -> Anchors | None:
-        if path not in self._anchors:
-            page = self._pages.get(path)
-            self._anchors[path] = page_anchors(page.text_without_code()) if page else None
-        return self._anchors[path]
-
-
 def check_site(site: Site, pages: list[Page]) -> list[Finding]:
     by_path = {page.path: page for page in pages}
     authors = {language: known_authors(site, language) for language in site.languages}
     findings = [found.problem for found in authors.values() if found.problem]
-    anchors = _Anchors(by_path)
     for page in pages:
-        findings.extend(_check_page(page, site, authors, anchors))
+        findings.extend(_check_page(page, site, authors))
     findings.extend(shared_post_fields(by_path, site))
     findings.extend(tag_spellings(pages))
     findings.extend(missing_translations(pages, site))
     return sorted(findings)
 
 
-def _check_page(
-    page: Page, site: Site, authors: dict[str, KnownAuthors], anchors: _Anchors
-) -> Iterator[Finding]:
+def _check_page(page: Page, site: Site, authors: dict[str, KnownAuthors]) -> Iterator[Finding]:
     problem = page.front_matter_error
     if problem is not None:
         yield error(page.shown, problem.line, problem.message)
     if is_post(page) and page.language is not None:
         yield from check_post(page, site, authors[page.language])
-    yield from check_page_links(page, site, anchors)
+    yield from check_page_links(page, site)
