@@ -64,7 +64,7 @@ def build_site(
     else:
         env["FENCERUN_EXECUTE"] = "0"
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(out)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
         cwd=project,
         env=env,
         capture_output=True,
