@@ -105,6 +105,18 @@ MISTAKES = {
         KO_POST, "[홈으로](../../index.md)", "[블로그](../)", f"{KO_POST}:18",
         ("folder", "../index.md"),
     ),
+    "a wikilink that names no page, with the way targets are written": (
+        KO_POST, "본문.", "본문 [[없는 글]]을 보세요.", f"{KO_POST}:18",
+        ("[[없는 글]] names no page of this language", "a target is"),
+    ),
+    "a wikilink to the other language's page": (
+        KO_POST, "본문.", "본문 [[The XOR swap experiment]].", f"{KO_POST}:18",
+        ("a page of 'en'",),
+    ),
+    "a wikilink to a heading the page does not have": (
+        KO_POST, "본문.", "본문 [[xor-swap#없는 제목]].", f"{KO_POST}:18",
+        ("has no heading '없는 제목'",),
+    ),
     "an undefined reference label": (
         KO_POST, "본문.", "본문 [참고][없는-라벨], [정의된 것][ok].\n\n[ok]: ../../index.md\n",
         f"{KO_POST}:18", ("[없는-라벨]",),

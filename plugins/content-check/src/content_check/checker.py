@@ -8,6 +8,7 @@ from .authors import KnownAuthors, known_authors
 from .check_links import check_page_links
 from .check_posts import check_post, is_post, tag_spellings
 from .check_translations import missing_translations, shared_post_fields
+from .check_wikilinks import check_wikilinks
 from .findings import Finding, error
 from .markdown_source import Page, read_page
 from .site_config import Site
@@ -32,6 +33,7 @@ def check_site(site: Site, pages: list[Page]) -> list[Finding]:
     findings.extend(shared_post_fields(by_path, site))
     findings.extend(tag_spellings(pages))
     findings.extend(missing_translations(pages, site))
+    findings.extend(check_wikilinks(site))
     return sorted(findings)
 
 

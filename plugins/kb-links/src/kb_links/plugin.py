@@ -18,12 +18,12 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils.meta import get_data
 from mkdocs.utils.templates import TemplateContext
 
-from kb_links.graph import LanguageLinks, PageSource, link_languages
+from kb_links.graph import LanguageLinks, link_languages
 from kb_links.links import LinkProblem, markdown_link, page_links
 from kb_links.notes import Slugify
+from kb_links.sources import read_languages
 
 log = logging.getLogger("mkdocs.plugins.kb_links")
 
@@ -95,35 +95,14 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         return str(self.i18n.current_language or self.i18n.default_language)
 
     def _read_all(self, config: MkDocsConfig) -> dict[str, LanguageLinks]:
-        pages: dict[str, list[PageSource]] = {}
-        for language in self.i18n.build_languages:
-            folder = os.path.join(config.docs_dir, language)
-            pages[str(language)] = [
-                _read(config.docs_dir, path) for path in _markdown_files(folder)
-            ]
+        languages = [str(language) for language in self.i18n.build_languages]
+        pages = read_languages(config.docs_dir, languages)
         linked, problems = link_languages(pages, _slugify(config))
         if problems:
             for problem in problems:
                 log.error(_describe(problem, config))
             raise PluginError(f"{len(problems)} wikilink(s) could not be resolved (listed above)")
         return linked
-
-
-def _markdown_files(folder: str) -> list[str]:
-    found = []
-    for root, folders, names in os.walk(folder):
-        folders.sort()
-        found += [os.path.join(root, name) for name in sorted(names) if name.endswith(".md")]
-    return found
-
-
-def _read(docs_dir: str, path: str) -> PageSource:
-    with open(path, encoding="utf-8-sig") as file:
-        text = file.read()
-    body, meta = get_data(text)
-    body_line = text[: len(text) - len(body)].count("\n") + 1
-    src_uri = os.path.relpath(path, docs_dir).replace(os.sep, "/")
-    return PageSource(src_uri, body, dict(meta), body_line)
 
 
 def _slugify(config: MkDocsConfig) -> Slugify:
