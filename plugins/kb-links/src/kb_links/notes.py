@@ -36,6 +36,14 @@ class Note:
     aliases: tuple[str, ...] = ()
     headings: tuple[Heading, ...] = ()
     body_line: int = 1  # the line of the file where the Markdown after front matter starts
+    description: str = ""
+    order: float | None = None  # front matter `order:`: before every note without one
+
+    @property
+    def sort_key(self) -> tuple[bool, float, str]:
+        """Notes by `order`, then by title: 가나다 for Hangul (its syllables are in that order
+        in Unicode), alphabetical for Latin letters, case aside."""
+        return (self.order is None, self.order or 0.0, self.title.casefold())
 
     @property
     def path(self) -> str:
@@ -87,6 +95,7 @@ def read_note(
     aliases = meta.get("aliases") or ()
     if isinstance(aliases, str):
         aliases = (aliases,)
+    order = meta.get("order")
     return Note(
         src_uri=src_uri,
         language=language,
@@ -94,6 +103,10 @@ def read_note(
         aliases=tuple(str(alias) for alias in aliases),
         headings=tuple(headings),
         body_line=body_line,
+        description=str(meta.get("description") or ""),
+        order=float(order)
+        if isinstance(order, int | float) and not isinstance(order, bool)
+        else None,
     )
 
 

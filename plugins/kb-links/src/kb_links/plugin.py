@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
+import re
+from collections.abc import Iterator
 from typing import Any, cast
 
 from markdown.extensions.toc import slugify as markdown_slugify
@@ -16,16 +19,20 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from kb_links.graph import LanguageLinks, link_languages
+from kb_links.index_page import NOTES_MARKER, notes_list
 from kb_links.links import LinkProblem, markdown_link, page_links
-from kb_links.notes import Slugify
+from kb_links.notes import Note, Slugify
 from kb_links.sources import read_languages
+from kb_links.tree import INDEX, Folder, folder_tree
 
 log = logging.getLogger("mkdocs.plugins.kb_links")
+# The knowledge base's folder in each language's folder; its index page heads its section.
+KB_FOLDER = "kb"
 
 
 class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
@@ -40,6 +47,9 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.i18n = config.plugins.get("i18n")
         if self.i18n is None:
             raise PluginError("kb-links needs the 'i18n' plugin (mkdocs-static-i18n) in mkdocs.yml")
+        nav_log = logging.getLogger("mkdocs.structure.nav")
+        if not any(isinstance(found, NotesOutOfNav) for found in nav_log.filters):
+            nav_log.addFilter(NotesOutOfNav(KB_FOLDER))
         return config
 
     # Read every page and resolve every link (run late) - after static-i18n's on_files
@@ -51,6 +61,23 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             self.languages = self._read_all(config)
         return files
 
+    # Fill the knowledge base's section of the nav (run late) - after static-i18n (-100)
+    # has set this language's nav and blog-i18n (-110) the blog's: every note of kb/ in
+    # order, each subfolder a section, with no list of them to keep in mkdocs.yml.
+    @event_priority(-130)
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        linked = self.languages.get(self._language())
+        if linked is None:
+            return nav
+        root = f"{self._language()}/{KB_FOLDER}"
+        section = _section_holding(nav.items, f"{root}/{INDEX}")
+        if section is None:
+            return nav
+        tree = folder_tree(root, linked.index.notes.values())
+        section.children = _nav_items(tree, files)
+        _splice_pages(nav, section)
+        return nav
+
     # Turn wikilinks into Markdown links (run early) - before fencerun (0) runs blocks,
     # whose outputs are not the author's links.
     @event_priority(10)
@@ -61,6 +88,9 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         note = None if linked is None else linked.index.notes.get(page.file.src_uri)
         if linked is None or note is None:
             return markdown
+        if page.file.src_uri == f"{self._language()}/{KB_FOLDER}/{INDEX}":
+            tree = folder_tree(posixpath.dirname(note.src_uri), linked.index.notes.values())
+            markdown = markdown.replace(NOTES_MARKER, notes_list(note, markdown, tree, linked))
         links, _ = page_links(note, markdown, linked.index, {})
         # From the end, so that each replacement leaves the offsets before it as they were.
         for link in reversed([link for link in links if link.wikilink is not None]):
@@ -103,6 +133,82 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 log.error(_describe(problem, config))
             raise PluginError(f"{len(problems)} wikilink(s) could not be resolved (listed above)")
         return linked
+
+
+class NotesOutOfNav(logging.Filter):
+    """Leaves the knowledge base's notes out of MkDocs' list of pages missing from the nav
+    config: this plugin puts them in the nav, and at thousands of notes the list would bury
+    every other message of the build."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__()
+        self.line = re.compile(rf"\n  - [^/\n]+/{re.escape(folder)}/[^\n]*")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if 'are not included in the "nav" configuration' not in message:
+            return True
+        kept = self.line.sub("", message)
+        if "\n  - " not in kept:
+            return False
+        record.msg, record.args = kept, ()
+        return True
+
+
+def _section_holding(items: list[Any], src_uri: str) -> Section | None:
+    """The nav section whose own pages include the page `src_uri`."""
+    for item in items:
+        if isinstance(item, Section):
+            if any(
+                isinstance(child, Page) and child.file.src_uri == src_uri for child in item.children
+            ):
+                return item
+            found = _section_holding(item.children, src_uri)
+            if found is not None:
+                return found
+    return None
+
+
+def _nav_items(folder: Folder, files: Files) -> list[Any]:
+    items: list[Any] = []
+    if folder.index is not None:
+        items.append(_page(folder.index, files))
+    items += [_page(note, files) for note in folder.notes]
+    for child in folder.folders:
+        items.append(Section(child.title, _nav_items(child, files)))
+    return [item for item in items if item is not None]
+
+
+def _page(note: Note, files: Files) -> Page | None:
+    file = files.get_file_from_path(note.src_uri)
+    return None if file is None else file.page
+
+
+def _splice_pages(nav: Navigation, section: Section) -> None:
+    """Put the section's pages where its index page stood in the nav's page list, with their
+    parents and previous/next links. The pages around keep theirs (the blog sets its own),
+    but for the two that now border the section."""
+
+    def walk(items: list[Any], parent: Section) -> Iterator[Page]:
+        for item in items:
+            item.parent = parent
+            if isinstance(item, Section):
+                yield from walk(item.children, item)
+            elif isinstance(item, Page):
+                yield item
+
+    pages = list(walk(section.children, section))
+    if not pages:
+        return
+    index = pages[0]
+    at = nav.pages.index(index) if index in nav.pages else len(nav.pages)
+    before, after = index.previous_page, index.next_page
+    nav.pages[at : at + 1] = pages
+    chain = [before, *pages, after]
+    for previous, page, following in zip(chain, pages, chain[2:], strict=False):
+        page.previous_page, page.next_page = previous, following
+    if after is not None:
+        after.previous_page = pages[-1]
 
 
 def _slugify(config: MkDocsConfig) -> Slugify:
