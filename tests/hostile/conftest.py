@@ -4,6 +4,7 @@ every POSIX system offers, what a build on a Mac gets."""
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +33,17 @@ def hostile_policy(variant: str) -> IsolationPolicy:
 
 # Far above what these tests start (workers, fork servers, blocks capped at 64 each).
 CEILING = 600
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Lists the tests of this folder the run selected, where scripts/test asks for them in
+    HOSTILE_SELECTION: as root, it runs them again as an ordinary user."""
+    listing = os.environ.get("HOSTILE_SELECTION")
+    if not listing or session.config.option.collectonly:
+        return
+    here = Path(__file__).parent
+    selected = [item.nodeid for item in session.items if item.path.is_relative_to(here)]
+    Path(listing).write_text("".join(f"{node_id}\n" for node_id in selected), encoding="utf-8")
 
 
 @pytest.fixture(scope="session", autouse=True)
