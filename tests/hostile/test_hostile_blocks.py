@@ -74,7 +74,9 @@ def test_background_child_holding_the_output_open_is_killed(
     code = mark_shell(marker, "sleep 60 &\necho started")
     result = run_one(executor, "bash", code, timeout=5)
     assert (result.output, result.returncode, result.timed_out) == ("started\n", 0, False)
-    assert result.provenance is not None and result.provenance.duration_s < 2
+    # Killed after a short grace (about 2 s where only the process group tells), never
+    # waited for until the block's timeout.
+    assert result.provenance is not None and result.provenance.duration_s < 4
     _assert_nothing_left(marker)
 
 
