@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Starts a new blog post: the Korean file and its English twin, same date and slug.
+"""Starts a new blog post (the Korean file and its English twin, same date and slug), or
+with --note a knowledge base note in both languages.
 
 Asks for what is missing when run in a terminal; otherwise takes flags only.
 See `new_post.py --help` and the site's kb/writing-posts.md.
@@ -55,6 +56,26 @@ BODY = {
 }
 
 
+# A note starts in these words; its place in the nav and on the knowledge base's index
+# follows from its title (kb-links), so nothing else needs an edit.
+NOTE_BODY = {
+    KOREAN: (
+        "# {title}\n\n"
+        "이 노트가 무엇을 다루는지 두세 문장으로 적는다. 이 문단은 링크 미리보기에도 나온다.\n\n"
+        "## 첫 번째 소제목\n\n"
+        "관련된 노트는 `[[노트 제목]]`처럼 위키링크로 잇는다.\n"
+    ),
+    ENGLISH: (
+        "# {title}\n\n"
+        "Say in two or three sentences what this note covers; link previews show this "
+        "paragraph.\n\n"
+        "## First section\n\n"
+        "Link related notes with a wikilink such as `[[Note title]]`.\n"
+    ),
+}
+KB_DIR = "kb"
+
+
 class PostError(click.UsageError):
     """Bad input; the message says what to do. In a terminal the question is asked again."""
 
@@ -89,6 +110,27 @@ class NewPost:
             width=10_000,
         )
         return f"---\n{front}---\n\n" + BODY[language].format(title=self.titles[language])
+
+
+@dataclass(frozen=True)
+class NewNote:
+    titles: dict[str, str]
+    descriptions: dict[str, str]
+    tags: dict[str, list[str]]
+    name: str  # the file's name without .md, the same in both languages
+    folder: str  # under kb/, "" for kb/ itself
+
+    def text(self, language: str) -> str:
+        front: dict[str, Any] = {"description": self.descriptions[language]}
+        if self.tags[language]:
+            front["tags"] = self.tags[language]
+        matter = yaml.safe_dump(
+            front, allow_unicode=True, sort_keys=False, default_flow_style=None, width=10_000
+        )
+        return f"---\n{matter}---\n\n" + NOTE_BODY[language].format(title=self.titles[language])
+
+    def path(self, site: Site, language: str) -> Path:
+        return site.language_dir(language) / KB_DIR / self.folder / f"{self.name}.md"
 
 
 def slug_from_title(title: str) -> str:
@@ -162,6 +204,25 @@ def check_slug(slug: str, site: Site) -> str:
     return slug
 
 
+def check_note_name(name: str, folder: str, site: Site) -> str:
+    if not is_valid_slug(name):
+        suggestion = slug_from_title(name)
+        hint = f"; try {suggestion!r}" if suggestion else ""
+        raise PostError(f"file name {name!r} is not valid: use {SLUG_RULE}{hint}")
+    for language in (KOREAN, ENGLISH):
+        path = site.language_dir(language) / KB_DIR / folder / f"{name}.md"
+        if path.exists():
+            raise PostError(f"{site.shown(path)} exists already; choose another --slug")
+    return name
+
+
+def check_folder(folder: str) -> str:
+    parts = [part for part in folder.strip("/").split("/") if part]
+    if any(not is_valid_slug(part) for part in parts):
+        raise PostError(f"folder {folder!r} is not valid: each part must be {SLUG_RULE}")
+    return "/".join(parts)
+
+
 def _slug_of(path: Path) -> object:
     try:
         front = parse_front_matter(path.read_text(encoding="utf-8", errors="replace"))
@@ -202,7 +263,12 @@ class Asker:
             raise PostError(f"{flag}: {problem.message}") from None
 
 
-@click.command(help="Start a blog post: writes the Korean file and its English twin.")
+@click.command(
+    help="Start a blog post: writes the Korean file and its English twin. With --note, start "
+    "a knowledge base note in both languages instead."
+)
+@click.option("--note", is_flag=True, help="A knowledge base note under docs/<lang>/kb/.")
+@click.option("--folder", default="", help="With --note: a folder under kb/ (a nav section).")
 @click.option("--title", help="Korean title.")
 @click.option("--title-en", help="English title.")
 @click.option("--slug", help="ASCII URL slug shared by both languages [default: from --title-en].")
@@ -223,6 +289,8 @@ class Asker:
     help="MkDocs project to write into (the folder holding mkdocs.yml).",
 )
 def main(
+    note: bool,
+    folder: str,
     title: str | None,
     title_en: str | None,
     slug: str | None,
@@ -240,6 +308,20 @@ def main(
     except SiteConfigError as problem:
         raise click.ClickException(str(problem)) from problem
     interactive = sys.stdin.isatty()
+    if note:
+        start_note(
+            site,
+            interactive,
+            folder,
+            title,
+            title_en,
+            slug,
+            tags,
+            tags_en,
+            description,
+            description_en,
+        )
+        return
     if not interactive:
         required = {
             "--title": title,
@@ -306,6 +388,71 @@ def main(
     click.echo(
         f"Next: write the lead above {EXCERPT_SEPARATOR} and the body in both, delete "
         "`draft: true` to publish, and run scripts/check_content.py."
+    )
+
+
+def start_note(
+    site: Site,
+    interactive: bool,
+    folder: str,
+    title: str | None,
+    title_en: str | None,
+    slug: str | None,
+    tags: str | None,
+    tags_en: str | None,
+    description: str | None,
+    description_en: str | None,
+) -> None:
+    required = {
+        "--title": title,
+        "--title-en": title_en,
+        "--description": description,
+        "--description-en": description_en,
+    }
+    missing = [flag for flag, value in required.items() if value is None]
+    if missing and not interactive:
+        raise click.UsageError(
+            f"missing {', '.join(missing)}: pass them as flags, or run in a terminal to be asked"
+        )
+    ask = Asker(interactive)
+    where = ask(folder, "--folder", "Folder under kb/", check_folder)
+    korean_title = ask(title, "--title", "Title (Korean)", one_line)
+    english_title = ask(title_en, "--title-en", "Title (English)", one_line)
+    name = ask(
+        slug,
+        "--slug",
+        "File name (ASCII, shared by both languages)",
+        lambda value: check_note_name(value, where, site),
+        default=slug_from_title(english_title) or None,
+    )
+    korean_tags = ask(tags, "--tags", "Tags (Korean note)", parse_list, default="")
+    english_tags = ask(
+        tags_en, "--tags-en", "Tags (English note)", parse_list, default=", ".join(korean_tags)
+    )
+    new = NewNote(
+        titles={KOREAN: korean_title, ENGLISH: english_title},
+        descriptions={
+            KOREAN: ask(description, "--description", "One-line description (Korean)", one_line),
+            ENGLISH: ask(
+                description_en, "--description-en", "One-line description (English)", one_line
+            ),
+        },
+        tags={KOREAN: korean_tags, ENGLISH: english_tags},
+        name=name,
+        folder=where,
+    )
+    written = []
+    for language in (KOREAN, ENGLISH):
+        path = new.path(site, language)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as file:
+            file.write(new.text(language))
+        written.append(site.shown(path))
+    click.echo(f"Wrote {written[0]} and {written[1]}.")
+    click.echo(
+        "Next: write both, link them from other notes with [[wikilinks]], and run "
+        "scripts/check_content.py. The nav and the knowledge base's index list them by "
+        "themselves (front matter `order:` to place one first)."
     )
 
 

@@ -234,3 +234,41 @@ def test_in_a_terminal_it_asks_for_each_value_and_asks_again_after_a_bad_answer(
     assert english["categories"] == ["Linux"]
     assert english["tags"] == ["리눅스"]
     assert english["date"] == dt.date(2024, 6, 1)
+
+
+NOTE_FLAGS = (
+    "--note",
+    "--title",
+    "스레드와 프로세스",
+    "--title-en",
+    "Threads and processes",
+    "--tags",
+    "리눅스",
+    "--description",
+    "스레드를 다룬다.",
+    "--description-en",
+    "About threads.",
+)
+
+
+def test_note_writes_a_knowledge_base_note_in_both_languages_that_passes_the_check(
+    site: SiteTree, new_post: NewPost, check_content: Check
+) -> None:
+    run = new_post(site.root, *NOTE_FLAGS, "--folder", "linux")
+    assert run.returncode == 0, run.output
+    korean = site.root / "docs/ko/kb/linux/threads-and-processes.md"
+    english = site.root / "docs/en/kb/linux/threads-and-processes.md"
+    assert front_matter(korean) == {"description": "스레드를 다룬다.", "tags": ["리눅스"]}
+    assert front_matter(english) == {"description": "About threads.", "tags": ["리눅스"]}
+    assert "# 스레드와 프로세스\n" in korean.read_text(encoding="utf-8")
+    assert "# Threads and processes\n" in english.read_text(encoding="utf-8")
+    assert "docs/ko/kb/linux/threads-and-processes.md" in run.output
+    check = check_content(site.root)
+    assert check.returncode == 0, check.output
+
+
+def test_note_refuses_a_name_that_is_taken(site: SiteTree, new_post: NewPost) -> None:
+    assert new_post(site.root, *NOTE_FLAGS).returncode == 0
+    again = new_post(site.root, *NOTE_FLAGS)
+    assert again.returncode == 2
+    assert "docs/ko/kb/threads-and-processes.md exists already" in again.output
