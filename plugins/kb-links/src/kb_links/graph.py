@@ -66,18 +66,13 @@ def link_languages(
             links, found_problems = page_links(note, page.body, index, others)
             problems += found_problems
             linked.links[page.src_uri] = links
-            for link in links:
-                _add_backlink(linked.backlinks, link, page.body)
+            # One entry a page that links: the sentence of its first link.
+            first_links = {link.target.src_uri: link for link in reversed(links)}
+            for target, link in first_links.items():
+                if link.target is not note:
+                    backlink = Backlink(note, sentence_of(link, page.body))
+                    linked.backlinks.setdefault(target, []).append(backlink)
         for backlinks in linked.backlinks.values():
             backlinks.sort(key=lambda backlink: backlink.source.title)
         result[language] = linked
     return result, problems
-
-
-def _add_backlink(backlinks: dict[str, list[Backlink]], link: Link, body: str) -> None:
-    if link.target is link.source:
-        return
-    listed = backlinks.setdefault(link.target.src_uri, [])
-    if any(backlink.source is link.source for backlink in listed):
-        return  # one entry a page: its first link
-    listed.append(Backlink(link.source, sentence_of(link, body)))

@@ -21,6 +21,13 @@ def sentence_of(link: Link, body: str) -> str:
     """The sentence of `body` (the source page's Markdown) that holds `link`, as plain text,
     cut at `MAX_CHARACTERS` around the link."""
     start, end = _block_around(body, link.start, link.end)
+    # Cut to the sentence on the Markdown first: only that much is made plain.
+    ends_before = list(_SENTENCE_END.finditer(body, start, link.start))
+    if ends_before:
+        start = ends_before[-1].end()
+    end_after = _SENTENCE_END.search(body, link.end, end)
+    if end_after is not None:
+        end = end_after.start()
     before = _plain(body[start : link.start])
     after = _plain(body[link.end : end])
     shown = _plain(link.text)
@@ -54,8 +61,11 @@ def _block_around(body: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _plain(markdown: str) -> str:
+    # Each pattern only where its characters are: most pieces of prose have none of them.
     text = _BLOCK_MARKS.sub("", markdown)
-    text = _MARKDOWN_LINK.sub(r"\1", text)
-    text = _WIKILINK.sub(lambda match: match.group(3) or match.group(1) or match.group(2), text)
-    text = _MARKS.sub("", text)
+    if "[" in text:
+        text = _MARKDOWN_LINK.sub(r"\1", text)
+        text = _WIKILINK.sub(lambda match: match.group(3) or match.group(1) or match.group(2), text)
+    if "`" in text or "*" in text or "_" in text:
+        text = _MARKS.sub("", text)
     return _SPACE.sub(" ", text)
