@@ -6,13 +6,11 @@ Process tree for one job (one block, or the blocks of one session):
                                 └── whatever the block starts
 
 The worker's fork server (run/spawner.py) gives the fork its own PID namespace
-where the kernel allows it; the first process then starts its own session and
-process group, becomes a child subreaper, unshares its mount namespace (and, in a
-user namespace, its network namespace), mounts its read-only view, sets its limits
-and drops its capabilities; the worker moves it into the block's pids cgroup; only
-then does any code of the block run. When the first process ends, the kernel kills
-what is left in its PID namespace; without one, what is left is re-parented to the
-fork server (a subreaper too), which kills it.
+where the kernel allows it; the first process then builds its sandbox
+(run/first_process.py, the other side of the fork); the worker moves it into the
+block's pids cgroup; only then does any code of the block run. When the first process
+ends, the kernel kills what is left in its PID namespace; without one, what is left is
+re-parented to the fork server (a subreaper too), which kills it.
 
 Whatever is the same for every container the fork server does once, before its first
 fork (`prepare_fork_server`, `prepare_in_fork_server`) or when it changes
@@ -31,36 +29,21 @@ idmapped writable folders come from the worker, with the pipes.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import re
-import resource
 import select
 import signal
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import NoReturn
 
-from fencerun.isolation import libc
-from fencerun.isolation.limits import PidsCgroup, apply_rlimits, become_block_uid, processes_of
-from fencerun.isolation.policy import IsolationPolicy
+from fencerun.isolation.limits import PidsCgroup, processes_of
 from fencerun.isolation.reaper import children_of, tasks_in_tree
-from fencerun.isolation.sandbox import (
-    FilesystemPlan,
-    Namespaces,
-    bring_up_loopback,
-    build_filesystem,
-    drop_privileges,
-    enter_namespaces,
-)
-from fencerun.run.python_runtime import PythonStep, serve
-from fencerun.run.shell_runtime import COMMAND_FD, CONTROL_FD, ShellStep, exec_shell
+from fencerun.run.container_spec import ContainerSpec, ProcessLimit
 from fencerun.run.spawner import Spawner, SpawnError
 
 _READ_SIZE = 65536
-_SETUP_FAILED = 70
 # How long processes a block left behind may go on once its last step has ended, before
 # they are killed: long enough for a fork bomb that backgrounds itself (`:(){ :|:& };:`)
 # to reach the process cap and be reported, where killing it at once would hide it.
@@ -77,52 +60,6 @@ _SHELL_FORK_REFUSED = re.compile(rb"fork: (retry: )?Resource temporarily unavail
 # How far below its RLIMIT_NPROC a block's count may sit and still be taken as the cap
 # reached (`Container.note_cap`).
 _NEAR_CAP = 3
-
-
-@dataclass(frozen=True)
-class SandboxPlan:
-    """What every container of one worker shares, bound into its fork server once."""
-
-    linux: bool  # False: only what every POSIX system has (no prctl, namespaces, caps)
-    subreaper: bool  # the first process adopts its block's orphans (where the host allows)
-    death_signal: bool  # the first process dies with its fork server (where the host allows)
-    namespaces: Namespaces
-    policy: IsolationPolicy
-    mounts_prepared: bool  # the mounts copied from the server are private and read-only
-    worker_mount_namespace: str
-    last_capability: int
-    # The build's uid and gid, mapped to root in a block's user namespace: a block born in
-    # one (`Namespaces.clone_flags`) no longer sees them as its own.
-    outside_ids: tuple[int, int]
-
-
-@dataclass(frozen=True)
-class ProcessLimit:
-    """RLIMIT_NPROC for a container that no pids cgroup caps, and what the kernel counts."""
-
-    value: int
-    processes_before: int  # processes of the counted uid as the container started
-    # Counted in the block's own user namespace (its processes alone), not over its uid.
-    own_namespace: bool = False
-
-
-@dataclass(frozen=True)
-class ContainerSpec:
-    """What one container's first process needs, decided by the worker for each."""
-
-    python_steps: tuple[PythonStep, ...]
-    shell_steps: tuple[ShellStep, ...]
-    shell: str  # path of bash or sh, for shell steps
-    shell_name: str
-    workdir: str
-    # None: the same as the previous container's. The fork server takes it on itself
-    # (`adopt_environment`), so that a container inherits it instead of setting it.
-    env: dict[str, str] | None
-    filesystem: FilesystemPlan | None  # None without a mount namespace
-    cpu_seconds: int
-    process_limit: ProcessLimit | None  # where no pids cgroup does the job
-    uid: int | None  # the uid a root build's block runs as (`become_block_uid`)
-    uid_in_full: bool = False  # False: as its real uid alone, staying root without capabilities
 
 
 @dataclass
@@ -425,128 +362,3 @@ def _step_report(record: object) -> StepOutcome | None:
     if not isinstance(figures, list):
         return None
     return StepOutcome(returncode=record["rc"], figures=[str(svg) for svg in figures])
-
-
-def _write_record(record: dict[str, object], fd: int = CONTROL_FD) -> None:
-    data = json.dumps(record).encode() + b"\n"
-    while data:
-        data = data[os.write(fd, data) :]
-
-
-def _arrange_fds(output: int, commands: int, control: int, kept: Sequence[int]) -> list[int]:
-    """0 = /dev/null, 1 and 2 = the output pipe, the command and control pipes at
-    fixed numbers, then `kept` (returned where they now are, closed on exec); everything
-    else the worker had open is closed."""
-    # Lift the pipes above the target numbers first: a pipe may already sit on one.
-    output, commands, control, *kept = (
-        fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 100) for fd in (output, commands, control, *kept)
-    )
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.dup2(output, 1)
-    os.dup2(output, 2)
-    os.dup2(commands, COMMAND_FD, inheritable=False)
-    os.dup2(control, CONTROL_FD, inheritable=False)
-    placed = [os.dup2(fd, CONTROL_FD + 1 + n, inheritable=False) for n, fd in enumerate(kept)]
-    os.closerange(3, COMMAND_FD)
-    # Where closerange closes one number at a time (off Linux), only up to the fd limit.
-    highest = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-    if highest == resource.RLIM_INFINITY or highest > 1 << 20:
-        highest = 1 << 20
-    os.closerange(CONTROL_FD + 1 + len(placed), highest)
-    return placed
-
-
-def adopt_environment(spec: ContainerSpec) -> None:
-    """In the fork server, before it forks the container: make os.environ the block's."""
-    if spec.env is None:
-        return
-    for name in [name for name in os.environ if name not in spec.env]:
-        del os.environ[name]
-    for name, value in spec.env.items():
-        if os.environ.get(name) != value:
-            os.environ[name] = value
-
-
-def first_process(
-    plan: SandboxPlan,
-    spec: ContainerSpec,
-    server_pid: int,
-    output: int,
-    commands: int,
-    control: int,
-    *idmaps: int,
-) -> NoReturn:
-    """The block's first process, in a fork of the fork server: build the sandbox, then
-    become the block. Never returns into the server's code, whatever fails."""
-    try:
-        _become_block(plan, spec, server_pid, (output, commands, control), idmaps)
-    finally:
-        os._exit(_SETUP_FAILED)
-
-
-def _become_block(
-    plan: SandboxPlan,
-    spec: ContainerSpec,
-    server_pid: int,
-    pipes: tuple[int, int, int],
-    idmaps: Sequence[int],
-) -> None:
-    # What the fork server did once is not repeated here: SIGTERM's default action, the
-    # offline network namespace (prepare_fork_server), the environment (adopt_environment),
-    # Python's std streams (prepare_in_fork_server). drop_privileges sets no_new_privs again
-    # and finds the bounding set already empty: one system call each.
-    control_fd = pipes[2]
-    try:
-        if plan.death_signal:
-            # Dies with the fork server, which dies with the worker; without a PID
-            # namespace, a server already gone cannot be noticed by the signal,
-            # hence the check.
-            libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
-        if signal.getsignal(signal.SIGCHLD) is not signal.SIG_DFL:
-            # The server's way of noticing ended children (no pidfds) is not the block's.
-            signal.set_wakeup_fd(-1)
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        if os.getpid() != 1 and os.getppid() != server_pid:
-            os._exit(_SETUP_FAILED)
-        os.setsid()
-        if plan.subreaper:
-            libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
-        idmaps = _arrange_fds(*pipes, idmaps)
-        control_fd = CONTROL_FD
-        if plan.namespaces.own_flags or plan.namespaces.clone_flags:
-            enter_namespaces(plan.namespaces, plan.outside_ids)
-        if spec.filesystem is not None:
-            build_filesystem(
-                spec.filesystem,
-                worker_mount_namespace=plan.worker_mount_namespace,
-                base_prepared=plan.mounts_prepared,
-                idmaps=idmaps,
-            )
-        for fd in idmaps:
-            os.close(fd)
-        if plan.namespaces.own_flags & libc.CLONE_NEWNET:
-            bring_up_loopback()
-        os.chdir(spec.workdir)
-        limit = spec.process_limit
-        processes = None if limit is None else limit.value
-        apply_rlimits(plan.policy, cpu_seconds=spec.cpu_seconds, processes=processes)
-        if spec.uid is not None:
-            become_block_uid(spec.uid, real_only=not spec.uid_in_full)
-        if plan.linux:
-            drop_privileges(plan.last_capability)
-        if spec.shell_steps:
-            # A shell resets an effective uid that differs from the real one, unless -p.
-            keep_euid = spec.uid is not None and not spec.uid_in_full
-            exec_shell(spec.shell, spec.shell_name, spec.shell_steps, privileged=keep_euid)
-    except BaseException as error:
-        with contextlib.suppress(BaseException):
-            message = f"could not start the block's sandbox: {error!r}"
-            _write_record({"failed": message}, control_fd)
-        os._exit(_SETUP_FAILED)
-    command_pipe = os.fdopen(COMMAND_FD, "rb", buffering=0)
-    serve(
-        spec.python_steps,
-        wait_for_go=lambda: bool(command_pipe.readline()),
-        report=_write_record,
-    )

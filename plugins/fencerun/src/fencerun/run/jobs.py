@@ -31,7 +31,8 @@ from fencerun.isolation.sandbox import (
 from fencerun.isolation.scrub import PathScrubber
 from fencerun.model import Block, Figure, Result
 from fencerun.run.capture import OutputBuffer
-from fencerun.run.container import Container, ContainerSpec, ProcessLimit, SandboxPlan
+from fencerun.run.container import Container
+from fencerun.run.container_spec import ContainerSpec, ProcessLimit, SandboxPlan
 from fencerun.run.protocol import WorkerSettings
 from fencerun.run.provenance import now_iso, provenance
 from fencerun.run.python_runtime import PythonStep

@@ -36,8 +36,9 @@ from fencerun.isolation.sandbox import (
     prepare_fork_server,
 )
 from fencerun.isolation.scrub import PathScrubber
-from fencerun.run.container import SandboxPlan, adopt_environment, first_process
+from fencerun.run.container_spec import SandboxPlan
 from fencerun.run.figures import pin_fonts
+from fencerun.run.first_process import adopt_environment, first_process
 from fencerun.run.jobs import WorkerContext, run_job
 from fencerun.run.protocol import (
     BlockReply,
