@@ -15,7 +15,6 @@ import contextlib
 import os
 import resource
 import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -40,34 +39,6 @@ def apply_rlimits(policy: IsolationPolicy, *, cpu_seconds: int, processes: int |
     _lower(resource.RLIMIT_CORE, 0)
     if processes is not None:
         _lower(resource.RLIMIT_NPROC, processes)
-
-
-def processes_of(uid: int) -> int:
-    """How many tasks the user runs now, as RLIMIT_NPROC counts them: by real uid, threads
-    and zombies included. From each /proc/PID/status where there is /proc: the owner of
-    /proc/PID is the effective uid, and root for a zombie or a process that changed uid."""
-    if os.path.isdir("/proc/self"):
-        return sum(_tasks_of(entry.name, uid) for entry in os.scandir("/proc"))
-    listing = subprocess.run(["ps", "-A", "-o", "ruid="], capture_output=True, text=True)
-    return sum(1 for line in listing.stdout.split() if line == str(uid))
-
-
-def _tasks_of(pid: str, uid: int) -> int:
-    """The tasks of process `pid` if its real uid is `uid`, else 0."""
-    if not pid.isdigit():
-        return 0
-    try:
-        handle = os.open(f"/proc/{pid}/status", os.O_RDONLY | os.O_CLOEXEC)
-        try:
-            status = os.read(handle, 8192)
-        finally:
-            os.close(handle)
-        if int(status.partition(b"\nUid:")[2].split(None, 1)[0]) != uid:
-            return 0
-        threads = status.partition(b"\nThreads:")[2].split(None, 1)
-        return int(threads[0]) if threads else 1
-    except (OSError, ValueError, IndexError):
-        return 0  # ended meanwhile
 
 
 # Far above the uids a system or a container runtime hands out, so that RLIMIT_NPROC

@@ -38,8 +38,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from fencerun.isolation.limits import PidsCgroup, processes_of
-from fencerun.isolation.reaper import children_of, tasks_in_tree
+from fencerun.isolation.limits import PidsCgroup
+from fencerun.isolation.processes import children_of, processes_of, tasks_in_tree
 from fencerun.run.container_spec import ContainerSpec, ProcessLimit
 from fencerun.run.spawner import Spawner, SpawnError
 

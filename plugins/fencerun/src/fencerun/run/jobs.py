@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fencerun.isolation.environment import block_environment
-from fencerun.isolation.limits import PidsCgroup, processes_of
+from fencerun.isolation.limits import PidsCgroup
 from fencerun.isolation.probe import Protections
+from fencerun.isolation.processes import processes_of
 from fencerun.isolation.sandbox import (
     PRIVATE_HOME,
     PRIVATE_TMP,
