@@ -137,7 +137,7 @@ quiet_pip() {
     rm -f "$log"
 }
 
-# ensure_wheelhouse: the wheels the package test (tests/fencerun_package) installs fencerun
+# ensure_wheelhouse: the wheels the package test (tests/fencerun/package) installs fencerun
 # with into fresh venvs, downloaded here so that the test needs no network.
 ensure_wheelhouse() {
     hold_setup_lock "$venv/bin/python"
@@ -149,7 +149,7 @@ fetch_wheels() {
     local wheelhouse="$repo_root/.cache/wheelhouse"
     local stamp="$wheelhouse/.downloaded"
     local wanted
-    wanted=$(fingerprint "$repo_root/requirements.lock" "$repo_root/tests/fencerun_package/floors.lock" \
+    wanted=$(fingerprint "$repo_root/requirements.lock" "$repo_root/tests/fencerun/package/floors.lock" \
         "$repo_root/plugins/fencerun/pyproject.toml" "$repo_root/scripts/fencerun_wheels.py")
     if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
         echo "Downloading the wheels of fencerun's package test into $wheelhouse ..." >&2

@@ -1,9 +1,9 @@
-"""Downloads the wheels tests/fencerun_package installs fencerun's package with, so that the
+"""Downloads the wheels tests/fencerun/package installs fencerun's package with, so that the
 tests themselves need no network: each set goes into a fresh venv beside the built wheel.
 
 - pinned: MkDocs and Material at this site's pins (requirements.lock), with what they need;
 - floors: the lowest version of each dependency plugins/fencerun/pyproject.toml allows, with
-  what they need, as tests/fencerun_package/floors.lock pins them.
+  what they need, as tests/fencerun/package/floors.lock pins them.
 
 Every file must match a hash in its lock. Run by scripts/test when a lock or the plugin's
 manifest changes:
@@ -21,7 +21,7 @@ from packaging.requirements import Requirement
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PLUGIN = REPO_ROOT / "plugins" / "fencerun"
-FLOORS_LOCK = REPO_ROOT / "tests" / "fencerun_package" / "floors.lock"
+FLOORS_LOCK = REPO_ROOT / "tests" / "fencerun" / "package" / "floors.lock"
 SITE_PACKAGES = ("mkdocs", "mkdocs-material")  # what a stranger installs beside fencerun
 
 

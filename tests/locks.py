@@ -15,7 +15,7 @@ LOCKS = (
     REPO / "requirements-build.lock",
     REPO / "requirements.lock",
     REPO / "requirements-dev.lock",
-    REPO / "tests" / "fencerun_package" / "floors.lock",
+    REPO / "tests" / "fencerun" / "package" / "floors.lock",
 )
 HASH = re.compile(r"--hash=sha256:([0-9a-f]{64})")
 

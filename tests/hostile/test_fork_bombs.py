@@ -27,7 +27,7 @@ import pytest
 from fencerun.errors import failure_of
 from fencerun.run import Executor
 
-from tests.fencerun_run.helpers import block, processes_marked, run, run_one
+from tests.fencerun.run.helpers import block, processes_marked, run, run_one
 from tests.hostile.ceiling import pids_mount
 from tests.hostile.conftest import (
     CAP,

@@ -14,7 +14,7 @@ import pytest
 from fencerun.model import Result
 from fencerun.run import Executor
 
-from tests.fencerun_run.helpers import processes_marked, run_one
+from tests.fencerun.run.helpers import processes_marked, run_one
 from tests.hostile.conftest import (
     CAP,
     OUTPUT_CAP,

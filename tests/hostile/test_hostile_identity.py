@@ -7,7 +7,7 @@ import socket
 from fencerun.isolation.sandbox import BLOCK_HOSTNAME
 from fencerun.run import Executor
 
-from tests.fencerun_run.helpers import run_one
+from tests.fencerun.run.helpers import run_one
 from tests.hostile.conftest import active_protections
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from fencerun.run import Executor
 
-from tests.fencerun_run.helpers import run_one
+from tests.fencerun.run.helpers import run_one
 from tests.hostile.conftest import skip_without
 
 

@@ -13,7 +13,7 @@ import pytest
 from fencerun.isolation.probe import CAN_READ_USER_FILES
 from fencerun.run import Executor
 
-from tests.fencerun_run.helpers import run_one
+from tests.fencerun.run.helpers import run_one
 from tests.hostile.conftest import has_mount_namespace, hostile_policy
 
 TOKEN = "ghs_" + secrets.token_hex(16)

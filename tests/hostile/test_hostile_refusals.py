@@ -17,7 +17,7 @@ from fencerun.model import Block, BlockOptions, SourceLocation
 from fencerun.run import Executor, WorkerFailure
 from fencerun.run import executor as executor_module
 
-from tests.fencerun_front.conftest import build_env, write_project
+from tests.fencerun.conftest import build_env, write_project
 
 REFUSALS = Path(__file__).with_name("refusals.py")
 PAGE = """

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fencerun.run import Executor
 
-from tests.fencerun_run.helpers import run_one
+from tests.fencerun.run.helpers import run_one
 from tests.hostile.conftest import hostile_policy
 
 SECRETS = {

@@ -12,7 +12,7 @@ from fencerun.isolation.project_view import project_view
 from fencerun.render.snippets import SnippetView, confine
 from markdown import Markdown
 
-from tests.fencerun_front.conftest import PLAIN_MKDOCS_YML, Build, build, section, write_project
+from tests.fencerun.conftest import PLAIN_MKDOCS_YML, Build, build, section, write_project
 
 TOKEN = "ghp_fencerunSnippetToken0123456789"
 OUTSIDE_TOKEN = "fencerun-outside-the-project-0123"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from fencerun.run import Executor
 
-from tests.fencerun_front.conftest import build_env, write_project
-from tests.fencerun_run.helpers import block, run, run_one
+from tests.fencerun.conftest import build_env, write_project
+from tests.fencerun.run.helpers import block, run, run_one
 from tests.hostile.conftest import active_protections, skip_without
 from tests.hostile.test_hostile_refusals import REFUSALS
 

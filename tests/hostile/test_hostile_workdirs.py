@@ -14,8 +14,8 @@ from fencerun.model import Block
 from fencerun.run import Executor
 from fencerun.run.steps import check_runnable
 
-from tests.fencerun_front.conftest import build, write_project
-from tests.fencerun_run.helpers import PAGE, block
+from tests.fencerun.conftest import build, write_project
+from tests.fencerun.run.helpers import PAGE, block
 
 
 @pytest.fixture
