@@ -30,7 +30,8 @@ def test_a_note_lists_the_pages_that_link_to_it_with_their_sentences(
         assert real_site.file(target).is_file(), target
         assert item.p is not None and item.p.get_text(strip=True)
     # Of the page's own text: not in its table of contents.
-    assert not page.select('nav.md-nav--secondary a[href="#kb-backlinks"]')
+    assert section.h2["id"] == HEADING[language].lower().replace(" ", "-")
+    assert not page.select(f'nav.md-nav--secondary a[href="#{section.h2["id"]}"]')
 
 
 @pytest.mark.parametrize("language", ROOTS)
