@@ -108,7 +108,9 @@ make_venv() {
         echo "Making $venv with $("$python" --version 2>&1) ..." >&2
         "$python" -m venv --clear "$venv"
     fi
-    wanted=$(fingerprint "$lockfile" "$repo_root"/requirements*.lock "$repo_root"/plugins/*/pyproject.toml)
+    # The checkout is part of it: the plugins are installed editable, pointing into it, so a
+    # venv another checkout set up last (a copy that links this .venv) is set up again.
+    wanted="$(fingerprint "$lockfile" "$repo_root"/requirements*.lock "$repo_root"/plugins/*/pyproject.toml) $repo_root"
     if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
         echo "Setting up $venv from $(basename "$lockfile") ..." >&2
         # pip moves to its pinned version first, alone with the plugins' build backend;

@@ -119,7 +119,15 @@ def main(rounds: int, variants: str) -> None:
             "preview": Variant(
                 "preview",
                 "scripts/site serve",
-                lambda root, port: [str(root / "scripts/site"), "serve", "--port", str(port)],
+                # What `scripts/site serve` runs once set up: its set-up would reinstall the
+                # shared venv's editable plugins from this temporary copy.
+                lambda root, port: [
+                    str(venv / "bin/python"),
+                    "-m",
+                    "site_preview",
+                    "--port",
+                    str(port),
+                ],
                 True,
             ),
             "mkdocs": Variant(
@@ -303,7 +311,8 @@ def free_port() -> int:
 def fill_store(copy: Path) -> None:
     """Runs every block once. A block that fails (some race the machine's load) is only
     reported: the servers show it as an error box, which changes no timing here."""
-    command = [str(copy / "scripts" / "site"), "build", "-q"]
+    # The venv's mkdocs, as `scripts/site build` runs it, without its set-up (see main).
+    command = [str(copy / ".venv" / "bin" / "mkdocs"), "build", "--strict", "-q"]
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     done = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:

@@ -99,11 +99,12 @@ class Machine:
         )
         executable(bin_dir / "mkdocs", '#!/bin/sh\necho "mkdocs $*" >>"$(dirname "$0")/../ran"\n')
         # Set up already: the stamp holds the digest ensure_venv takes over the lock, every
-        # lock and every plugin manifest, in that order (globs sort bytewise under LC_ALL=C).
+        # lock and every plugin manifest, in that order (globs sort bytewise under LC_ALL=C),
+        # then the checkout the plugins were installed from.
         files = [self.repo / "requirements.lock", *sorted(self.repo.glob("requirements*.lock"))]
         files += sorted(self.repo.glob("plugins/*/pyproject.toml"))
         digest = hashlib.sha256(b"".join(path.read_bytes() for path in files)).hexdigest()
-        (self.repo / ".venv/.installed-requirements.lock").write_text(f"{digest}\n")
+        (self.repo / ".venv/.installed-requirements.lock").write_text(f"{digest} {self.repo}\n")
 
     def has(self, *commands: str) -> None:
         link_commands(self.bin, commands)
@@ -194,6 +195,18 @@ def test_build_with_every_command_present_installs_nothing(machine: Machine) -> 
     assert machine.apt_calls == []
     assert machine.mkdocs_ran == ["mkdocs build --strict --site-dir out"]
     assert result.stderr == ""
+
+
+def test_a_venv_another_checkout_set_up_last_is_set_up_again(machine: Machine) -> None:
+    """A copy of the project that links this .venv (a benchmark's) installs the plugins
+    editable from itself: the stamp names the checkout, so this one reinstalls them."""
+    stamp = machine.repo / ".venv/.installed-requirements.lock"
+    digest = stamp.read_text().split()[0]
+    stamp.write_text(f"{digest} /elsewhere/a-copy\n")
+    machine.has(*(c for c in SITE_COMMANDS if not in_sbin(c)))
+    result = machine.run("site", "build")
+    assert "pip ran" in result.stderr  # set up again, with this checkout's plugins
+    assert machine.mkdocs_ran == []
 
 
 def test_serve_and_a_build_that_runs_no_block_do_not_need_the_commands(machine: Machine) -> None:

@@ -29,6 +29,7 @@ plugins:
         - locale: en
           name: English
   - blog-i18n
+  - kb-links
   - fencerun:
       cache_dir: .cache/fencerun
 """

@@ -113,3 +113,13 @@ def test_a_draft_is_shown_with_its_mark_and_its_block_run(server: Server) -> Non
     assert '<span class="md-draft">' in page
     listing = server.wait_for("blog/", lambda page: "쓰는 중인 글" in page)
     assert '<span class="md-draft">' in listing
+
+
+def test_a_new_link_shows_on_the_linked_page_after_the_save(server: Server) -> None:
+    page = server.wait_for("blog/published/", lambda page: "out-41" in page)
+    assert "이 문서를 가리키는 글" not in page
+    server.edit("docs/ko/about.md", "소개하는 글.", "[[공개한 글]]을 소개하는 글.")
+    page = server.wait_for("blog/published/", lambda page: "이 문서를 가리키는 글" in page)
+    assert "을 소개하는 글." in page  # the sentence that holds the link
+    about = server.wait_for("about/", lambda page: "을 소개하는 글." in page)
+    assert 'href="../blog/published/"' in about
