@@ -95,6 +95,12 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         self.serving = command == "serve"
         _route_engine_log()
 
+    @property
+    def lenient(self) -> bool:
+        """Whether a failing or malformed block is a warning (the page shows it) rather
+        than the end of the build: always while serving, elsewhere if the site says so."""
+        return self.serving or self.config.on_error == "warn"
+
     # Last, after static-i18n (-100) has set this language's settings.
     @event_priority(-200)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -182,9 +188,10 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
             except BlockError as error:
                 problems.append(error.describe(docs_label(config)))
         # Every malformed block of the site in one message, before anything renders.
-        if problems and not self.serving:
+        if problems and not self.lenient:
             raise PluginError("\n".join(problems))
         for problem in problems:
+            self.warned.add(problem)
             log.warning(problem)
         return nav
 
@@ -270,13 +277,15 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
 
     def _report_block_error(self, error: BlockError, config: MkDocsConfig) -> None:
         message = error.describe(docs_label(config))
-        if not self.serving:
+        if not self.lenient:
             raise PluginError(message)
-        log.warning(message)
+        if message not in self.warned:
+            self.warned.add(message)
+            log.warning(message)
 
     def _report_failure(self, failure: BlockFailure, config: MkDocsConfig) -> None:
         label = docs_label(config)
-        if self.serving:
+        if self.lenient:
             # Once a build: the blog renders a post again for its index and archive pages.
             message = failure.describe(label)
             if message not in self.warned:
