@@ -61,6 +61,8 @@ class _EngineLogToMkdocs(logging.Handler):
 
 def _route_engine_log() -> None:
     engine_log = logging.getLogger("fencerun")
+    if engine_log.level == logging.NOTSET:
+        engine_log.setLevel(logging.INFO)  # its notes belong in the build's log, as MkDocs' own
     if not any(isinstance(handler, _EngineLogToMkdocs) for handler in engine_log.handlers):
         engine_log.addHandler(_EngineLogToMkdocs())
 
