@@ -43,9 +43,9 @@ KOREAN_FONT_PACKAGE = "koreanize_matplotlib"
 KOREAN_FONT_FILE = "fonts/NanumGothic.ttf"
 KOREAN_FONT = "NanumGothic"
 # matplotlib's own font first (Latin looks as it always has), then the Korean one for the
-# glyphs it lacks: matplotlib falls back along font.family, not along a generic family.
+# glyphs it lacks (matplotlib falls back along font.family, not along a generic family)
+# where the site installs it: named without its file, every text would log a findfont line.
 _FONTS = {
-    "font.family": ["sans-serif", KOREAN_FONT],
     "font.sans-serif": ["DejaVu Sans"],
     "font.serif": ["DejaVu Serif"],
     "font.monospace": ["DejaVu Sans Mono"],
@@ -54,7 +54,8 @@ _pinned: object = None  # the font manager pin_fonts set up, inherited by forks
 
 
 def pin_fonts() -> None:
-    """Figures draw with matplotlib's own fonts and the pinned Korean font, nothing else.
+    """Figures draw with matplotlib's own fonts and the pinned Korean font where the site
+    installs it (koreanize-matplotlib), nothing else.
 
     The font manager forgets every font of the machine (the list it loaded from its cache
     under HOME: what that cache holds depends on which fonts were installed when it was
@@ -83,6 +84,7 @@ def pin_fonts() -> None:
         manager._findfont_cached.cache_clear()
     for name, families in _FONTS.items():
         matplotlib.rcParams[name] = families
+    matplotlib.rcParams["font.family"] = ["sans-serif", *([KOREAN_FONT] if korean else [])]
 
 
 def korean_font_file() -> str | None:
