@@ -171,3 +171,18 @@ def test_without_the_korean_font_package_nothing_names_its_font_or_logs_findfont
     assert done.returncode == 0, done.stderr
     assert done.stdout == "['sans-serif']\n"
     assert "findfont" not in done.stderr
+
+
+def test_a_figure_the_block_saves_itself_is_not_added_again(executor: Executor) -> None:
+    """markdown-exec's way: savefig into a buffer and print the SVG into an html output."""
+    code = (
+        "import io\n"
+        "import matplotlib.pyplot as plt\n"
+        "plt.figure(); plt.plot([1, 2]); plt.title('shown by the block')\n"
+        "buffer = io.StringIO(); plt.savefig(buffer, format='svg')\n"
+        "print('printed', buffer.getvalue().count('<svg'))\n"
+        "plt.figure(); plt.plot([2, 1]); plt.title('second')\n"
+    )
+    result = run_one(executor, "python", code)
+    assert result.output == "printed 1\n"
+    assert [_title(figure.svg) for figure in result.figures] == ["second"]
