@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from xml.etree import ElementTree
@@ -141,3 +143,46 @@ def test_figures_become_files_in_order_with_nothing_drawn_lost(executor: Executo
         links = {str(tag["xlink:href"])[1:] for tag in svg.select("[xlink\\:href]")}
         clips = {str(tag["clip-path"])[5:-1] for tag in svg.select("[clip-path]")}
         assert links and clips and links | clips <= own
+
+
+WITHOUT_KOREAN_FONT = """
+import io
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from fencerun.run import figures
+
+figures.korean_font_file = lambda: None  # a site that does not install koreanize-matplotlib
+figures.pin_fonts()
+plt.figure(); plt.plot([1, 2]); plt.title("no Hangul here")
+plt.savefig(io.StringIO(), format="svg")
+print(matplotlib.rcParams["font.family"])
+"""
+
+
+def test_without_the_korean_font_package_nothing_names_its_font_or_logs_findfont() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_KOREAN_FONT],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "['sans-serif']\n"
+    assert "findfont" not in done.stderr
+
+
+def test_a_figure_the_block_saves_itself_is_not_added_again(executor: Executor) -> None:
+    """markdown-exec's way: savefig into a buffer and print the SVG into an html output."""
+    code = (
+        "import io\n"
+        "import matplotlib.pyplot as plt\n"
+        "plt.figure(); plt.plot([1, 2]); plt.title('shown by the block')\n"
+        "buffer = io.StringIO(); plt.savefig(buffer, format='svg')\n"
+        "print('printed', buffer.getvalue().count('<svg'))\n"
+        "plt.figure(); plt.plot([2, 1]); plt.title('second')\n"
+    )
+    result = run_one(executor, "python", code)
+    assert result.output == "printed 1\n"
+    assert [_title(figure.svg) for figure in result.figures] == ["second"]

@@ -33,6 +33,9 @@ class FencerunConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves 
     # Blocks see none of the build's environment unless named here (a change reruns them)
     environment = c.DictOfItems(c.Type(str), default={})  # NAME: value, set for every block
     pass_environment = c.ListOfItems(c.Type(str), default=[])  # names copied from the build
+    # fail: a failing or malformed block stops the build; warn: markdown-exec's way, the page
+    # shows the error and the build logs a WARNING (which --strict turns into a failure)
+    on_error = c.Choice(("fail", "warn"), default="fail")
 
     # Showing results
     default_output = c.Choice(("text", "markdown"), default="text")  # markdown: markdown-exec's

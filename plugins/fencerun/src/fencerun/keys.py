@@ -61,8 +61,10 @@ DISPLAY_ONLY_OPTIONS = frozenset(
     }
 )
 
-# Fingerprinting a workdir reads its files; past these limits only names and sizes count
-# (a warning says so), so a block pointed at a big folder cannot slow every build down.
+# Fingerprinting a workdir reads its files; past these limits only names and sizes count, so
+# a block pointed at a big folder cannot slow every build down. The log says so as a note,
+# never a warning: nothing is wrong with the page, and markdown-exec's own `workdir=".."`
+# would otherwise fail `--strict` wherever the project's parent folder is large.
 WORKDIR_MAX_FILES = 2_000
 WORKDIR_MAX_BYTES = 32 * 1024 * 1024
 # Never part of a workdir's fingerprint: tool caches and build output change on their own.
@@ -202,10 +204,10 @@ class WorkdirFingerprints:
         )
         if too_big and folder not in self._warned:
             self._warned.add(folder)
-            log.warning(
+            log.info(
                 "fencerun: workdir %s holds more than %d files or %d MiB; its blocks are keyed "
                 "by file names and sizes only, so an edit that keeps a file's size will not "
-                "rerun them. Point workdir at a smaller folder.",
+                "rerun them (point workdir at a smaller folder to key them by content)",
                 folder,
                 WORKDIR_MAX_FILES,
                 WORKDIR_MAX_BYTES // (1024 * 1024),

@@ -61,6 +61,8 @@ class _EngineLogToMkdocs(logging.Handler):
 
 def _route_engine_log() -> None:
     engine_log = logging.getLogger("fencerun")
+    if engine_log.level == logging.NOTSET:
+        engine_log.setLevel(logging.INFO)  # its notes belong in the build's log, as MkDocs' own
     if not any(isinstance(handler, _EngineLogToMkdocs) for handler in engine_log.handlers):
         engine_log.addHandler(_EngineLogToMkdocs())
 
@@ -94,6 +96,12 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         # Under `mkdocs serve` a failing block must not stop the server: it shows in the page.
         self.serving = command == "serve"
         _route_engine_log()
+
+    @property
+    def lenient(self) -> bool:
+        """Whether a failing or malformed block is a warning (the page shows it) rather
+        than the end of the build: always while serving, elsewhere if the site says so."""
+        return self.serving or self.config.on_error == "warn"
 
     # Last, after static-i18n (-100) has set this language's settings.
     @event_priority(-200)
@@ -182,9 +190,10 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
             except BlockError as error:
                 problems.append(error.describe(docs_label(config)))
         # Every malformed block of the site in one message, before anything renders.
-        if problems and not self.serving:
+        if problems and not self.lenient:
             raise PluginError("\n".join(problems))
         for problem in problems:
+            self.warned.add(problem)
             log.warning(problem)
         return nav
 
@@ -270,13 +279,15 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
 
     def _report_block_error(self, error: BlockError, config: MkDocsConfig) -> None:
         message = error.describe(docs_label(config))
-        if not self.serving:
+        if not self.lenient:
             raise PluginError(message)
-        log.warning(message)
+        if message not in self.warned:
+            self.warned.add(message)
+            log.warning(message)
 
     def _report_failure(self, failure: BlockFailure, config: MkDocsConfig) -> None:
         label = docs_label(config)
-        if self.serving:
+        if self.lenient:
             # Once a build: the blog renders a post again for its index and archive pages.
             message = failure.describe(label)
             if message not in self.warned:

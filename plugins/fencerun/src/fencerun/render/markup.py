@@ -57,10 +57,13 @@ def markdown_fence(markdown: str, *, idprefix: str, toc: bool) -> str:
 
 
 def tabbed(*tabs: tuple[str, str]) -> str:
-    """pymdownx.tabbed tabs, each title with its Markdown content."""
+    """pymdownx.tabbed tabs, each title with its Markdown content, as a tab set of their own:
+    the first opens with `===!`, or the tabs of a block right above (or the page's own)
+    would join them."""
     parts = []
-    for title, content in tabs:
-        parts.append(f'=== "{title}"\n\n{indent(content, "    ")}')
+    for number, (title, content) in enumerate(tabs):
+        marker = "===!" if number == 0 else "==="
+        parts.append(f'{marker} "{title}"\n\n{indent(content, "    ")}')
     return "\n\n".join(parts)
 
 

@@ -1,7 +1,9 @@
-"""matplotlib figures a Python block leaves open, as SVG documents, in order."""
+"""matplotlib figures a Python block leaves open without saving them, as SVG documents, in
+order."""
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import io
 import os
@@ -24,6 +26,8 @@ def collect_figures(salt: str) -> list[str]:
     svgs = []
     for position, number in enumerate(pyplot.get_fignums()):
         figure = pyplot.figure(number)
+        if getattr(figure, _SAVED, False):
+            continue
         buffer = io.StringIO()
         # A fixed salt and no date make the same figure the same SVG on every build. The
         # figure's label (plt.figure(label=...)) becomes the SVG's <title>: what screen
@@ -38,14 +42,37 @@ def collect_figures(salt: str) -> list[str]:
     return svgs
 
 
+# Set on a figure the block saved itself (`savefig`): it shows that figure its own way, as
+# markdown-exec's pages do (the SVG printed into an html="on" output, or a file), so the
+# figure is not added to the page a second time.
+_SAVED = "_fencerun_saved_by_block"
+
+
+def note_saves() -> None:
+    """Marks from now on each figure the block saves itself. Does nothing until matplotlib
+    is imported; wraps `Figure.savefig` once per process."""
+    figure_module = sys.modules.get("matplotlib.figure")
+    if figure_module is None or hasattr(figure_module.Figure.savefig, _SAVED):
+        return
+    original = figure_module.Figure.savefig
+
+    @functools.wraps(original)
+    def savefig(self: object, *args: object, **kwargs: object) -> object:
+        setattr(self, _SAVED, True)
+        return original(self, *args, **kwargs)
+
+    setattr(savefig, _SAVED, True)
+    figure_module.Figure.savefig = savefig
+
+
 # The Korean font: NanumGothic as the pinned koreanize-matplotlib package ships it.
 KOREAN_FONT_PACKAGE = "koreanize_matplotlib"
 KOREAN_FONT_FILE = "fonts/NanumGothic.ttf"
 KOREAN_FONT = "NanumGothic"
 # matplotlib's own font first (Latin looks as it always has), then the Korean one for the
-# glyphs it lacks: matplotlib falls back along font.family, not along a generic family.
+# glyphs it lacks (matplotlib falls back along font.family, not along a generic family)
+# where the site installs it: named without its file, every text would log a findfont line.
 _FONTS = {
-    "font.family": ["sans-serif", KOREAN_FONT],
     "font.sans-serif": ["DejaVu Sans"],
     "font.serif": ["DejaVu Serif"],
     "font.monospace": ["DejaVu Sans Mono"],
@@ -54,7 +81,8 @@ _pinned: object = None  # the font manager pin_fonts set up, inherited by forks
 
 
 def pin_fonts() -> None:
-    """Figures draw with matplotlib's own fonts and the pinned Korean font, nothing else.
+    """Figures draw with matplotlib's own fonts and the pinned Korean font where the site
+    installs it (koreanize-matplotlib), nothing else.
 
     The font manager forgets every font of the machine (the list it loaded from its cache
     under HOME: what that cache holds depends on which fonts were installed when it was
@@ -83,6 +111,7 @@ def pin_fonts() -> None:
         manager._findfont_cached.cache_clear()
     for name, families in _FONTS.items():
         matplotlib.rcParams[name] = families
+    matplotlib.rcParams["font.family"] = ["sans-serif", *([KOREAN_FONT] if korean else [])]
 
 
 def korean_font_file() -> str | None:

@@ -22,7 +22,7 @@ from types import ModuleType
 from typing import NoReturn
 
 from fencerun.isolation import libc
-from fencerun.run.figures import collect_figures, pin_fonts
+from fencerun.run.figures import collect_figures, note_saves, pin_fonts
 
 
 @dataclass(frozen=True)
@@ -167,6 +167,7 @@ def serve(
         if not wait_for_go():
             break
         pin_fonts()  # matplotlib imported by an earlier step of the session
+        note_saves()
         returncode = _run(step, main)
         if os.getpid() != owner:
             # A child the block forked without exiting: like the child of a

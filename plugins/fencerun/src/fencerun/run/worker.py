@@ -37,7 +37,7 @@ from fencerun.isolation.sandbox import (
 )
 from fencerun.isolation.scrub import PathScrubber
 from fencerun.run.container_spec import SandboxPlan
-from fencerun.run.figures import pin_fonts
+from fencerun.run.figures import note_saves, pin_fonts
 from fencerun.run.first_process import adopt_environment, first_process
 from fencerun.run.jobs import WorkerContext, run_job
 from fencerun.run.protocol import (
@@ -198,6 +198,7 @@ def _preload(names: tuple[str, ...]) -> None:
         os.close(saved)
         os.close(devnull)
     pin_fonts()
+    note_saves()
 
 
 def _serve(incoming: IO[bytes], outgoing: IO[bytes], ctx: WorkerContext) -> None:
