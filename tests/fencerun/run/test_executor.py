@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import CancelledError
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from fencerun.isolation import IsolationPolicy
 from fencerun.isolation.environment import block_environment
 from fencerun.run import Executor
+from fencerun.run import executor as executor_module
 
 from tests.fencerun.run.helpers import block, processes_marked, run_one
 
@@ -138,3 +140,33 @@ def test_a_worker_stopped_anywhere_leaves_quietly() -> None:
     _, errors = child.communicate(timeout=20)
     assert "Traceback" not in errors, errors
     assert child.returncode == 0
+
+
+def test_a_pool_closed_while_its_workers_start_leaves_no_worker_running(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`close` waits a grace for each worker; a worker that starts after it gave up (a busy
+    machine) must still be stopped, not left running for the garbage collector to find."""
+    monkeypatch.setattr(executor_module, "_STOP_GRACE_S", 0.0)
+    pool = Executor(project_dir=project, workers=1)
+    slots = [thread for thread in threading.enumerate() if thread.name.startswith("fencerun-")]
+    pool.close()
+    for thread in slots:
+        thread.join(60)
+    assert not [thread for thread in slots if thread.is_alive()]
+    workers = [pid for pid in _children() if b"fencerun" in _cmdline(pid)]
+    assert workers == []
+
+
+def _children() -> list[int]:
+    found = []
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        found += [int(pid) for pid in (task / "children").read_text().split()]
+    return found
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""

@@ -161,6 +161,14 @@ class _WorkerSlot:
                 self._hello.set_exception(error)
             with self._lock:
                 self._process = None
+        try:
+            self._serve_jobs()
+        finally:
+            # A pool closed while this worker was still starting stopped nothing: the
+            # process came after `stop` looked. It must not outlive its slot.
+            self._discard_process()
+
+    def _serve_jobs(self) -> None:
         closing = False
         while not closing or self._sent:
             while not closing and self._has_room():
