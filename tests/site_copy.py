@@ -87,4 +87,5 @@ def built_copy(project: Path, out: Path, *, site_url: str, run_blocks: bool = Tr
         tree(project / "docs"),
         project=project,
         published_unchanged=published_state() == published_before,
+        log=result.stderr,
     )

@@ -46,6 +46,7 @@ class BuiltSite:
     docs_after: frozenset[str]
     project: Path  # the copy of the site that was built
     published_unchanged: bool  # the checkout's store and site/ were left as they were
+    log: str = ""  # what the build printed (stderr): its protections line among it
 
     def file(self, url: str) -> Path:
         """The file served for a site-relative URL ('blog/', 'en/feed.xml')."""
