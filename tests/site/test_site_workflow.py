@@ -126,6 +126,33 @@ def test_pull_requests_build_without_running_code_blocks_and_save_no_store() -> 
             assert "FENCERUN_EXECUTE" not in builds[0].get("env", {}), name
 
 
+def test_every_build_checks_out_the_history_the_page_dates_are_read_from() -> None:
+    # actions/checkout fetches the newest commit only unless told otherwise: every page
+    # would lose the dates plugins/page-dates reads from git. The container's root must
+    # also be let read the checkout, whose folder the runner made as another user.
+    for name, job in jobs().items():
+        steps = job["steps"]
+        builds = [
+            index for index, step in enumerate(steps) if step.get("run") == "scripts/site build"
+        ]
+        if not builds:
+            continue
+        checkouts = [
+            (index, step)
+            for index, step in enumerate(steps)
+            if step.get("uses", "").startswith("actions/checkout@")
+        ]
+        assert len(checkouts) == 1, name
+        index, checkout = checkouts[0]
+        assert checkout["with"].get("fetch-depth") == 0, f"{name}: check out with fetch-depth: 0"
+        trusts = [
+            at
+            for at, step in enumerate(steps)
+            if "git config --global --add safe.directory" in step.get("run", "")
+        ]
+        assert trusts and index < trusts[0] < builds[0], name
+
+
 def test_the_fresh_machine_check_can_run_every_step_of_the_workflow() -> None:
     # scripts/check-fresh-machine --workflow runs every run: step in a fresh Debian root;
     # each expression a step uses needs a stand-in there.
