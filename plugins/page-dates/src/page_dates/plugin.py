@@ -76,8 +76,8 @@ class PageDatesPlugin(BasePlugin[PageDatesConfig]):  # type: ignore[no-untyped-c
             if isinstance(page, Post):
                 _date_post(page, git)
             elif self._is_note(page):
-                language = str(config.theme["language"])
-                page.page_dates = page_dates(page.meta, git, language)  # type: ignore[attr-defined]
+                dates = page_dates(page.meta, git, _language(config))
+                page.page_dates = dates  # type: ignore[attr-defined]
         except NotADate as problem:
             raise PluginError(f"{_where(page, problem.key, config)}: {problem}") from problem
         return context
@@ -86,6 +86,13 @@ class PageDatesPlugin(BasePlugin[PageDatesConfig]):  # type: ignore[no-untyped-c
         # static-i18n's path of the page inside its language folder (kb/x.md for ko/kb/x.md).
         uri = PurePosixPath(getattr(page.file, "norm_src_uri", None) or page.file.src_uri)
         return uri.parts[0] == self.config.notes_dir and uri.name != "index.md"
+
+
+def _language(config: MkDocsConfig) -> str:
+    """The language of this build: Material's `language` (static-i18n sets it for each
+    language), else the `locale` every MkDocs theme has."""
+    theme = config.theme
+    return str(theme.get("language", theme.locale))
 
 
 def _date_post(post: Any, git: FileDates | None) -> None:
