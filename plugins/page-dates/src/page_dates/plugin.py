@@ -42,16 +42,12 @@ class PageDatesConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves
 class PageDatesPlugin(BasePlugin[PageDatesConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         super().__init__()
-        self.i18n: Any = None
         self.history = History()
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        self.i18n = config.plugins.get("i18n")
-        return config
-
-    # Read the history once per build, in the first language's.
+    # Read the history once per build, in the first language's: static-i18n flags the
+    # builds of the others, which it runs inside the first.
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        if getattr(self.i18n, "building", False):
+        if getattr(config.plugins.get("i18n"), "building", False):
             return
         self.history = read_history(Path(config.docs_dir))
         if self.history.missing:
