@@ -96,6 +96,7 @@ class LocalMap:
     nodes: tuple[MapNode, ...]
     more: int  # neighbours not drawn
     dot: int = DOT  # a neighbour's radius
+    font_size: int = FONT_SIZE  # px of the drawing
 
 
 def neighbours(
