@@ -84,6 +84,7 @@ COUNTS = range(1, MOST + 1)
 def test_every_node_and_title_lies_inside_the_drawing(count: int) -> None:
     drawing = drawn(count)
     assert inside(drawing.centre_box, drawing)
+    assert text_width(drawing.centre_label, 13, bold=True) <= drawing.centre_box.width
     for node in drawing.nodes:
         dot = Box(node.x - drawing.dot, node.y - drawing.dot, 2 * drawing.dot, 2 * drawing.dot)
         assert inside(dot, drawing), node.note.title
@@ -152,6 +153,9 @@ def test_a_long_title_is_cut_with_an_ellipsis_and_a_short_one_kept_whole() -> No
     [
         ("메모리", 60, "메모리"),
         ("메모리 명령어", 60, "메모리…"),  # no space left before the ellipsis
+        ("네임스페이스와 cgroup으로 격리", 140, "네임스페이스와…"),  # whole words only
+        ("Memory commands", 110, "Memory…"),
+        ("가나다라마바사아자차카타파하", 60, "가나다…"),  # one word: cut inside it
         ("Memory", 60, "Memory"),
         ("", 60, ""),
     ],

@@ -82,7 +82,7 @@ def test_a_note_or_a_post_draws_its_neighbours_as_links(
         assert target.startswith(ROOTS[language]) and target != url
         title = page_title(real_site, target)
         # The whole title names the link, however much of it the drawing shows.
-        assert str(node["aria-label"]).startswith(f"{title} (")
+        assert one(node, "title").get_text().startswith(f"{title} (")
         shown = one(node, "text").get_text()
         assert shown == title or title.startswith(shown.removesuffix("…"))
         targets.add(target)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from kb_links.graph import LanguageLinks
 from kb_links.notes import Note
-from kb_links.text_width import fit
+from kb_links.text_width import fit, text_width
 
 OUT, IN, BOTH = "out", "in", "both"  # the page links to the neighbour, it to the page, both
 
@@ -29,8 +29,9 @@ FONT_SIZE = 13  # px, the page's label bold
 # dot (SVG's dominant-baseline would do it, but Chromium then draws the underline above).
 BASELINE = 0.35 * FONT_SIZE
 MOST = 12  # neighbours drawn; the others are counted in words
-# The page's label: a rounded box in the middle.
-CENTRE_WIDTH = 176
+# The page's label: a rounded box in the middle, as wide as its title needs. It clears the
+# rows above and below it, so it can take most of the width.
+CENTRE_WIDTHS = (120, 300)  # the least and the most
 CENTRE_HEIGHT = 28
 CENTRE_PADDING = 12
 # Rows of neighbours above and below the middle, in the order they fill: far enough from
@@ -127,20 +128,16 @@ def local_map(note: Note, around: list[Neighbour], most: int = MOST) -> LocalMap
     if not around:
         return None
     shown = around[:most]
-    rows_used = max(_row(index) for index in range(len(shown))) + 1
-    half_height = ROWS[rows_used - 1] + AREA_HEIGHT / 2 + MARGIN
-    height = math.ceil(2 * half_height)
-    centre_x, centre_y = WIDTH / 2, height / 2
-    label = fit(note.title, CENTRE_WIDTH - 2 * CENTRE_PADDING, FONT_SIZE, bold=True)
-    centre_box = Box(
-        centre_x - CENTRE_WIDTH / 2,
-        centre_y - CENTRE_HEIGHT / 2,
-        CENTRE_WIDTH,
-        CENTRE_HEIGHT,
-    )
-    nodes = tuple(
-        _node(neighbour, index, centre_x, centre_y) for index, neighbour in enumerate(shown)
-    )
+    offsets = [_offset(index) for index in range(len(shown))]
+    above = max(-min(offsets), 0) + AREA_HEIGHT / 2 + MARGIN
+    below = max(max(offsets), 0) + AREA_HEIGHT / 2 + MARGIN
+    height = math.ceil(above + below)
+    centre_x, centre_y = WIDTH / 2, above
+    least, most_wide = CENTRE_WIDTHS
+    label = fit(note.title, most_wide - 2 * CENTRE_PADDING, FONT_SIZE, bold=True)
+    width = max(least, text_width(label, FONT_SIZE, bold=True) + 2 * CENTRE_PADDING)
+    centre_box = _box(centre_x - width / 2, centre_y - CENTRE_HEIGHT / 2, width, CENTRE_HEIGHT)
+    nodes = tuple(_node(neighbour, index, centre_box) for index, neighbour in enumerate(shown))
     return LocalMap(
         width=WIDTH,
         height=height,
@@ -170,7 +167,8 @@ def _offset(index: int) -> float:
     return -distance if above else distance
 
 
-def _node(neighbour: Neighbour, index: int, centre_x: float, centre_y: float) -> MapNode:
+def _node(neighbour: Neighbour, index: int, centre: Box) -> MapNode:
+    centre_x, centre_y = centre.x + centre.width / 2, centre.y + centre.height / 2
     right = index % 2 == 0
     side = 1 if right else -1
     dy = _offset(index)
@@ -184,7 +182,7 @@ def _node(neighbour: Neighbour, index: int, centre_x: float, centre_y: float) ->
     area_from = x - side * (DOT + 3)
     area_to = WIDTH - MARGIN if right else MARGIN
     area = _box(min(area_from, area_to), y - AREA_HEIGHT / 2, abs(area_to - area_from), AREA_HEIGHT)
-    start, end = _spoke(centre_x, centre_y, x, y)
+    start, end = _spoke(centre, x, y)
     arrows = []
     if neighbour.direction in (OUT, BOTH):
         arrows.append(_arrow(start, end))
@@ -206,13 +204,12 @@ def _node(neighbour: Neighbour, index: int, centre_x: float, centre_y: float) ->
     )
 
 
-def _spoke(
-    centre_x: float, centre_y: float, x: float, y: float
-) -> tuple[tuple[float, float], tuple[float, float]]:
+def _spoke(centre: Box, x: float, y: float) -> tuple[tuple[float, float], tuple[float, float]]:
     """The line from the edge of the page's label to just short of the dot."""
+    centre_x, centre_y = centre.x + centre.width / 2, centre.y + centre.height / 2
     dx, dy = x - centre_x, y - centre_y
     length = math.hypot(dx, dy)
-    leave = min((CENTRE_WIDTH / 2 + 2) / abs(dx), (CENTRE_HEIGHT / 2 + 2) / abs(dy))
+    leave = min((centre.width / 2 + 2) / abs(dx), (centre.height / 2 + 2) / abs(dy))
     arrive = 1 - (DOT + 2) / length
     return (
         (centre_x + dx * leave, centre_y + dy * leave),

@@ -23,7 +23,9 @@ def text_width(text: str, font_size: float, *, bold: bool = False) -> float:
 
 
 def fit(text: str, width: float, font_size: float, *, bold: bool = False) -> str:
-    """`text` as it is if it fits in `width` px, else cut at the end, with an ellipsis."""
+    """`text` as it is if it fits in `width` px, else cut after its last whole word that
+    fits, with an ellipsis: the words shown are words of the title, as a reader (and a
+    speech-input user saying them) reads them. A first word too long alone is cut inside."""
     ems = width / _em(font_size, bold)
     widths = [_ems(character) for character in text]
     if sum(widths) <= ems:
@@ -34,6 +36,9 @@ def fit(text: str, width: float, font_size: float, *, bold: bool = False) -> str
     while kept < len(text) and used + widths[kept] <= room:
         used += widths[kept]
         kept += 1
+    word_end = text.rfind(" ", 0, kept + 1)
+    if word_end > 0 and text[:word_end].strip():
+        kept = word_end
     return text[:kept].rstrip() + ELLIPSIS
 
 
