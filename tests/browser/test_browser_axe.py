@@ -31,7 +31,8 @@ PAGES = {
 }
 
 
-def violations(page: Page) -> list[dict[str, Any]]:
+def violations(page: Page, within: list[str] | None = None) -> list[dict[str, Any]]:
+    """axe-core's violations on the page, or only in the parts the selectors `within` find."""
     if not AXE.is_file():
         pytest.fail("axe-core is not installed: run scripts/node/install (needs Node.js)")
     page.add_script_tag(path=AXE)
@@ -39,12 +40,15 @@ def violations(page: Page) -> list[dict[str, Any]]:
     # are checked where they end, not halfway.
     page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
     found: list[dict[str, Any]] = page.evaluate(
-        """() => axe.run(document, {resultTypes: ["violations"]}).then(result =>
+        """(within) => axe.run(
+            within ? {include: within.map(selector => [selector])} : document,
+            {resultTypes: ["violations"]}).then(result =>
             result.violations.map(v => ({
                 id: v.id,
                 help: v.help,
                 nodes: v.nodes.map(n => `${n.target.join(" ")}: ${n.failureSummary}`),
-            })))"""
+            })))""",
+        within,
     )
     return found
 

@@ -38,6 +38,7 @@ class Note:
     body_line: int = 1  # the line of the file where the Markdown after front matter starts
     description: str = ""
     order: float | None = None  # front matter `order:`: before every note without one
+    tags: tuple[str, ...] = ()  # front matter `tags:`
 
     @property
     def sort_key(self) -> tuple[bool, float, str]:
@@ -92,22 +93,29 @@ def read_note(
         if first_title is None and len(match.group(1)) == 1:
             first_title = text
     title = str(meta.get("title") or first_title or posixpath.basename(src_uri)[:-3])
-    aliases = meta.get("aliases") or ()
-    if isinstance(aliases, str):
-        aliases = (aliases,)
     order = meta.get("order")
     return Note(
         src_uri=src_uri,
         language=language,
         title=title,
-        aliases=tuple(str(alias) for alias in aliases),
+        aliases=_strings(meta.get("aliases")),
         headings=tuple(headings),
         body_line=body_line,
         description=str(meta.get("description") or ""),
         order=float(order)
         if isinstance(order, int | float) and not isinstance(order, bool)
         else None,
+        tags=_strings(meta.get("tags")),
     )
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    """A front-matter list of names, or a single name, as a tuple."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, list | tuple):
+        return tuple(str(item) for item in value)
+    return (str(value),)
 
 
 class Unresolved(LookupError):

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 from markdown.extensions.toc import slugify as markdown_slugify
+from material.plugins.blog.structure import Post
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -26,7 +27,9 @@ from mkdocs.utils.templates import TemplateContext
 from kb_links.graph import LanguageLinks, link_languages
 from kb_links.index_page import NOTES_MARKER, notes_list
 from kb_links.links import LinkProblem, markdown_link, page_links
+from kb_links.neighbourhood import map_context, related_context
 from kb_links.notes import Note, Slugify
+from kb_links.related import RelatedPages
 from kb_links.sources import read_languages
 from kb_links.tree import INDEX, Folder, folder_tree
 
@@ -40,6 +43,7 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         super().__init__()
         self.i18n: Any = None
         self.languages: dict[str, LanguageLinks] = {}
+        self.related: dict[str, RelatedPages] = {}
         self.files: Files | None = None
 
     # Find static-i18n, which says which language each build is.
@@ -59,6 +63,9 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.files = files
         if not self.i18n.building:
             self.languages = self._read_all(config)
+            self.related = {
+                language: RelatedPages.of(linked) for language, linked in self.languages.items()
+            }
         return files
 
     # Fill the knowledge base's section of the nav (run late) - after static-i18n (-100)
@@ -97,7 +104,8 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             markdown = markdown[: link.start] + markdown_link(link) + markdown[link.end :]
         return markdown
 
-    # Hand the page its backlinks, for partials/backlinks.html.
+    # Hand the page its backlinks, for partials/backlinks.html, and a note or a post its
+    # related pages and its map, for partials/related.html and partials/link-map.html.
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
@@ -119,7 +127,31 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                     }
                 )
         page.kb_backlinks = shown  # type: ignore[attr-defined]
+        page.kb_related, page.kb_map = self._around(page)  # type: ignore[attr-defined]
         return context
+
+    def _around(self, page: Page) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """A note's or a post's related pages and map; nothing for any other page."""
+        linked = self.languages.get(self._language())
+        related = self.related.get(self._language())
+        note = None if linked is None else linked.index.notes.get(page.file.src_uri)
+        if linked is None or related is None or note is None or not self._is_article(note):
+            return [], None
+        return (
+            related_context(note, related, self._page_of, self._is_article),
+            map_context(note, linked, self._page_of),
+        )
+
+    def _page_of(self, note: Note) -> Page | None:
+        """The page of `note` in this build: None for a draft the blog left out."""
+        file = None if self.files is None else self.files.get_file_from_path(note.src_uri)
+        return None if file is None else file.page
+
+    def _is_article(self, note: Note) -> bool:
+        """A note of the knowledge base, or a post of the blog."""
+        return note.src_uri.startswith(f"{note.language}/{KB_FOLDER}/") or isinstance(
+            self._page_of(note), Post
+        )
 
     def _language(self) -> str:
         return str(self.i18n.current_language or self.i18n.default_language)
