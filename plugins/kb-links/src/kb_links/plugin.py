@@ -23,6 +23,8 @@ from mkdocs.utils.templates import TemplateContext
 from kb_links.graph import LanguageLinks, link_languages
 from kb_links.links import LinkProblem, markdown_link, page_links
 from kb_links.notes import Slugify
+from kb_links.preview_files import add_preview_files, mark_preview_links
+from kb_links.previews import Preview, page_previews
 from kb_links.sources import read_languages
 
 log = logging.getLogger("mkdocs.plugins.kb_links")
@@ -34,6 +36,8 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.i18n: Any = None
         self.languages: dict[str, LanguageLinks] = {}
         self.files: Files | None = None
+        self.previews: dict[str, dict[str, Preview]] = {}  # language -> src_uri ->
+        self.preview_targets: dict[str, str] = {}  # this build's page URL -> its preview's
 
     # Find static-i18n, which says which language each build is.
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -66,6 +70,23 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         for link in reversed([link for link in links if link.wikilink is not None]):
             markdown = markdown[: link.start] + markdown_link(link) + markdown[link.end :]
         return markdown
+
+    # Write the previews of the pages this build publishes (run after the blog (-50), which
+    # has by then left its drafts out).
+    @event_priority(-60)
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        language = self._language()
+        root = "" if language == self.i18n.default_language else f"{language}/"
+        self.preview_targets = add_preview_files(
+            self.previews.get(language, {}), files, config, root
+        )
+        return nav
+
+    # Mark the links of the page's text that show a preview.
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        return mark_preview_links(html, page.url, self.preview_targets)
 
     # Hand the page its backlinks, for partials/backlinks.html.
     def on_page_context(
@@ -102,6 +123,10 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             for problem in problems:
                 log.error(_describe(problem, config))
             raise PluginError(f"{len(problems)} wikilink(s) could not be resolved (listed above)")
+        self.previews = {
+            language: page_previews(pages[language], linked[language].index)
+            for language in languages
+        }
         return linked
 
 
