@@ -19,7 +19,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Mapping
-from html import escape
+from html import escape, unescape
 from urllib.parse import unquote, urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -69,14 +69,15 @@ def mark_preview_links(html: str, page_url: str, targets: Mapping[str, str]) -> 
 
 
 def _site_path(href: str, page_url: str) -> str | None:
-    """The URL from the site's root that `href`, written on the page at `page_url`, leads
-    to; None for another site, a link within the page or anything but a page."""
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc or not parts.path or href.startswith("/"):
+    """The URL from the site's root that `href` (as the HTML writes it, entities and all),
+    on the page at `page_url`, leads to; None for another site, a path from the server's
+    root or a link within the page."""
+    parts = urlsplit(unescape(href))
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
         return None
     folder = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
     joined = posixpath.normpath(posixpath.join("/", folder, unquote(parts.path)))
     path = joined.lstrip("/")
     if parts.path.endswith("/") and path:
         path += "/"
-    return "" if path == "." else path
+    return path
