@@ -29,6 +29,8 @@ from kb_links.index_page import NOTES_MARKER, notes_list
 from kb_links.links import LinkProblem, markdown_link, page_links
 from kb_links.neighbourhood import map_context, related_context
 from kb_links.notes import Note, Slugify
+from kb_links.preview_files import add_preview_files, mark_preview_links
+from kb_links.previews import Preview, page_previews
 from kb_links.related import RelatedPages
 from kb_links.sources import read_languages
 from kb_links.tree import INDEX, Folder, folder_tree
@@ -45,6 +47,8 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.languages: dict[str, LanguageLinks] = {}
         self.related: dict[str, RelatedPages] = {}
         self.files: Files | None = None
+        self.previews: dict[str, dict[str, Preview]] = {}  # language -> src_uri ->
+        self.preview_targets: dict[str, str] = {}  # this build's page URL -> its preview's
 
     # Find static-i18n, which says which language each build is.
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -68,12 +72,20 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             }
         return files
 
-    # Fill the knowledge base's section of the nav (run late) - after static-i18n (-100)
-    # has set this language's nav and blog-i18n (-110) the blog's: every note of kb/ in
-    # order, each subfolder a section, with no list of them to keep in mkdocs.yml.
+    # Fill the knowledge base's section of the nav, and write the pages' previews (run
+    # late) - after static-i18n (-100) has set this language's nav and blog-i18n (-110) the
+    # blog's: every note of kb/ in order, each subfolder a section, with no list of them to
+    # keep in mkdocs.yml.
     @event_priority(-130)
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
-        linked = self.languages.get(self._language())
+        # The previews of the pages this build publishes: the blog (-50) has left its drafts
+        # out by now.
+        language = self._language()
+        root_url = "" if language == self.i18n.default_language else f"{language}/"
+        self.preview_targets = add_preview_files(
+            self.previews.get(language, {}), files, config, root_url
+        )
+        linked = self.languages.get(language)
         if linked is None:
             return nav
         root = f"{self._language()}/{KB_FOLDER}"
@@ -103,6 +115,12 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         for link in reversed([link for link in links if link.wikilink is not None]):
             markdown = markdown[: link.start] + markdown_link(link) + markdown[link.end :]
         return markdown
+
+    # Mark the links of the page's text that show a preview.
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        return mark_preview_links(html, page.url, self.preview_targets)
 
     # Hand the page its backlinks, for partials/backlinks.html, and a note or a post its
     # related pages and its map, for partials/related.html and partials/link-map.html.
@@ -164,6 +182,10 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             for problem in problems:
                 log.error(_describe(problem, config))
             raise PluginError(f"{len(problems)} wikilink(s) could not be resolved (listed above)")
+        self.previews = {
+            language: page_previews(pages[language], linked[language].index)
+            for language in languages
+        }
         return linked
 
 

@@ -15,9 +15,13 @@ _TICKS = re.compile(r"`+")
 
 def mask_code(text: str) -> str:
     """`text` with fenced code blocks, code spans and HTML comments blanked (newlines kept)."""
-    masked = _mask_fences(text)
-    masked = _COMMENT.sub(_blank, masked)
-    return _mask_code_spans(masked)
+    return _mask_code_spans(mask_blocks(text))
+
+
+def mask_blocks(text: str) -> str:
+    """`text` with fenced code blocks and HTML comments blanked, code spans kept: what
+    reads as a sentence with its `code` words in it (newlines kept)."""
+    return _COMMENT.sub(_blank, _mask_fences(text))
 
 
 def line_of(text: str, offset: int) -> int:
