@@ -41,7 +41,10 @@ def test_only_links_of_the_text_to_other_posts_and_notes_are_marked(
     in_text = [
         link
         for link in page.select(".md-content article a[href]")
-        if link.find_parent(class_="kb-backlinks") is None
+        # kb-links' own sections after the text are not the text.
+        if not any(
+            link.find_parent(class_=kind) for kind in ("kb-backlinks", "kb-related", "kb-map")
+        )
     ]
     expected = [
         link
