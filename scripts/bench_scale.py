@@ -31,6 +31,7 @@ import click
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scripts.scale_bench.builds import BuildFailed
+from scripts.scale_bench.hotspots import profile_warm_build
 from scripts.scale_bench.preview import measure_preview
 from scripts.scale_bench.project import Project, open_project
 from scripts.scale_bench.report import Results, tables
@@ -56,6 +57,11 @@ def say(line: str) -> None:
 @click.option("--serve-rounds", default=5, show_default=True, help="Edits of each kind.")
 @click.option("--search-runs", default=3, show_default=True, help="First searches per engine.")
 @click.option(
+    "--profile",
+    is_flag=True,
+    help="Also profile one warm build (cProfile) and list the site's plugins' costs.",
+)
+@click.option(
     "--keep",
     type=click.Path(file_okay=False, path_type=Path),
     help="Grow the copy in DIR and keep it; a copy kept there before is reused as it is.",
@@ -74,6 +80,7 @@ def main(
     rounds: int,
     serve_rounds: int,
     search_runs: int,
+    profile: bool,
     keep: Path | None,
     pagefind_venv: Path,
 ) -> None:
@@ -92,6 +99,9 @@ def main(
             say(f"error: {failure}")
             sys.exit(1)
         results.pages = sum(1 for _ in project.site.rglob("index.html"))
+        if profile:
+            say("a warm build under cProfile ...")
+            results.profile = profile_warm_build(project)
         if "preview" not in skipped:
             say(f"save -> served, {serve_rounds} edits of each kind ...")
             results.serve = measure_preview(project, serve_rounds, Path(scratch))

@@ -39,14 +39,14 @@ class Project:
             what,
             [str(self.root / "scripts" / "site"), "build"],
             self.root,
-            _environment(),
+            environment(),
             self.log(what),
         )
 
     def plain_build(self, what: str) -> Build:
         mkdocs = str(self.root / ".venv" / "bin" / "mkdocs")
         argv = [mkdocs, "build", "-f", PLAIN_YML, "-d", PLAIN_OUT]
-        return timed_build(what, argv, self.root, _environment(), self.log(what))
+        return timed_build(what, argv, self.root, environment(), self.log(what))
 
     def empty_stores(self) -> None:
         for store in STORES:
@@ -92,7 +92,7 @@ def _copy(root: Path) -> None:
     (root / ".venv").symlink_to(REPO / ".venv")
 
 
-def _environment() -> dict[str, str]:
+def environment() -> dict[str, str]:
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     # The site as published: its blocks run.
     environment.pop("FENCERUN_EXECUTE", None)

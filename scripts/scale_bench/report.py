@@ -33,6 +33,7 @@ class Results:
     plain: list[Build] = field(default_factory=list)
     serve: dict[str, ServeFigures] = field(default_factory=dict)
     search: SearchFigures | None = None
+    profile: str = ""  # hotspots of a warm build, when asked for
 
 
 def tables(results: Results, seconds: float) -> str:
@@ -41,6 +42,7 @@ def tables(results: Results, seconds: float) -> str:
         *_builds(results),
         *_serve(results.serve),
         *(_search(results.search) if results.search else ()),
+        *([results.profile] if results.profile else []),
         f"The run took {seconds / 60:.1f} min; load average at its end "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
     ]
