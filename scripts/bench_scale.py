@@ -99,6 +99,7 @@ def main(
             say(f"error: {failure}")
             sys.exit(1)
         results.pages = sum(1 for _ in project.site.rglob("index.html"))
+        results.output_mb = project.output_mb()
         if profile:
             say("a warm build under cProfile ...")
             results.profile = profile_warm_build(project)

@@ -42,6 +42,11 @@ def profile_warm_build(project: Project) -> str:
         ),
         reverse=True,
     )
+    by_package: dict[str, float] = {}
+    for (path, _, _), (_, _, own_time, _, _) in entries.items():
+        package = _package(path)
+        by_package[package] = by_package.get(package, 0.0) + own_time
+    packages = sorted(((seconds, name) for name, seconds in by_package.items()), reverse=True)
     lines = [
         f"Profiled warm build: {build.seconds:.1f} s under cProfile. The site's plugins' hooks, "
         "by time spent in them and all they call (share of the whole build):",
@@ -50,6 +55,16 @@ def profile_warm_build(project: Project) -> str:
         "|---|---|---|",
         *(f"| {name} | {seconds:.1f} | {seconds / total:.0%} |" for seconds, name in hooks[:TOP]),
         "",
+        "Time of their own, by package (templates apart from code; built-ins: C functions "
+        "such as getattr and str.join, called from any package):",
+        "",
+        "| package | seconds | share |",
+        "|---|---|---|",
+        *(
+            f"| {name} | {seconds:.1f} | {seconds / total:.0%} |"
+            for seconds, name in packages[:TOP]
+        ),
+        "",
         f"The {TOP} functions with the most time of their own:",
         "",
         "| function | seconds | share |",
@@ -57,6 +72,23 @@ def profile_warm_build(project: Project) -> str:
         *(f"| {name} | {seconds:.1f} | {seconds / total:.0%} |" for seconds, name in own[:TOP]),
     ]
     return "\n".join(lines)
+
+
+def _package(path: str) -> str:
+    """Who a profiled function belongs to: a site plugin, a package, or the built-ins."""
+    if path == "~":
+        return "built-ins"
+    if path.startswith("<frozen"):
+        return "python standard library"
+    source = Path(path)
+    if "overrides" in source.parts and source.suffix == ".html":
+        return "the site's templates (overrides/)"
+    if source.is_relative_to(SITE_PLUGINS):
+        return f"site plugin {source.relative_to(SITE_PLUGINS).parts[0]}"
+    if "site-packages" in source.parts:
+        package = source.parts[source.parts.index("site-packages") + 1]
+        return f"{package} templates" if source.suffix == ".html" else package
+    return "python standard library" if "lib" in source.parts else path
 
 
 def _short(path: str) -> str:

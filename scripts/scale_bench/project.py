@@ -48,6 +48,15 @@ class Project:
         argv = [mkdocs, "build", "-f", PLAIN_YML, "-d", PLAIN_OUT]
         return timed_build(what, argv, self.root, environment(), self.log(what))
 
+    def output_mb(self) -> dict[str, float]:
+        """The size of each build's output folder, of those that exist."""
+        sizes = {}
+        for name, folder in (("site", SITE_OUT), ("plain", PLAIN_OUT)):
+            if (self.root / folder).is_dir():
+                files = (self.root / folder).rglob("*")
+                sizes[name] = sum(path.stat().st_size for path in files if path.is_file()) / 1e6
+        return sizes
+
     def empty_stores(self) -> None:
         for store in STORES:
             shutil.rmtree(self.root / store, ignore_errors=True)

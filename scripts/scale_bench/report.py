@@ -27,6 +27,7 @@ FIRST_SEARCH_ROWS: tuple[tuple[str, Callable[[FirstSearch], float], str], ...] =
 class Results:
     notes: int
     pages: int = 0  # HTML pages of the built site, both languages
+    output_mb: dict[str, float] = field(default_factory=dict)  # "site", "plain": on disk
     dropped_plugins: tuple[str, ...] = ()
     cold: Build | None = None
     warm: list[Build] = field(default_factory=list)
@@ -76,6 +77,12 @@ def _builds(results: Results) -> Iterator[str]:
                 f"| peak memory, {name.split(' ')[0]}: all processes (PSS) / largest one (RSS) "
                 f"| {_memory(build)} | {_memory(plain)} | |"
             )
+    if results.output_mb:
+        site, plain_mb = results.output_mb.get("site"), results.output_mb.get("plain")
+        rows.append(
+            f"| output on disk | {_megabytes(site)} | {_megabytes(plain_mb)} "
+            f"| {f'{site / plain_mb:.2f}×' if site and plain_mb else '-'} |"
+        )
     yield "\n".join(rows)
     yield (
         f"Plain: the same pages and nav with Material's search and tags and static-i18n; "
@@ -93,6 +100,10 @@ def _median_build(builds: Sequence[Build]) -> Build | None:
         max(build.peak_tree_mib for build in builds),
         max(build.peak_process_mib for build in builds),
     )
+
+
+def _megabytes(size: float | None) -> str:
+    return f"{size:,.0f} MB" if size is not None else "-"
 
 
 def _seconds(build: Build | None) -> str:
@@ -156,11 +167,13 @@ def _search(search: SearchFigures) -> Iterator[str]:
     yield "\n".join(rows)
     notes = [
         "Times from the page's own clock, median of the runs; the query is typed as soon as "
-        "the note has loaded. Pagefind: its default UI at the top of the note, "
-        "debounce off, Material's search taken out of that page."
+        "the note has loaded."
     ]
     if search.pagefind_seconds is not None:
-        notes.append(f"Pagefind indexed the built site in {search.pagefind_seconds:.1f} s.")
+        notes.append(
+            "Pagefind: its default UI at the top of the note, debounce off, Material's search "
+            f"taken out of that page; it indexed the built site in {search.pagefind_seconds:.1f} s."
+        )
     yield " ".join(notes)
     yield from _recall(search.recall)
 
