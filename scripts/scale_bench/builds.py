@@ -21,6 +21,9 @@ class Build:
     peak_tree_mib: float
     # The largest resident set of a single process of the tree (the kernel's own count).
     peak_process_mib: float
+    # CPU time of the tree (user and system), over the build's wall time: the cores it kept
+    # busy on average.
+    cores_busy: float
 
 
 class BuildFailed(Exception):
@@ -45,7 +48,8 @@ def timed_build(what: str, argv: list[str], cwd: Path, env: dict[str, str], log:
         sampler.stop()
     if process.returncode != 0:
         raise BuildFailed(what, process.returncode, log)
-    return Build(seconds, sampler.peak_bytes / 2**20, usage.ru_maxrss / 1024)
+    cpu_seconds = usage.ru_utime + usage.ru_stime
+    return Build(seconds, sampler.peak_bytes / 2**20, usage.ru_maxrss / 1024, cpu_seconds / seconds)
 
 
 class _TreeSampler(threading.Thread):

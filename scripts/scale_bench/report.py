@@ -74,6 +74,12 @@ def _builds(results: Results) -> Iterator[str]:
     for name, build in measured:
         if build is not None:
             rows.append(
+                f"| cores kept busy, {name.split(' ')[0]} (CPU time / wall time) "
+                f"| {build.cores_busy:.2f} | {f'{plain.cores_busy:.2f}' if plain else '-'} | |"
+            )
+    for name, build in measured:
+        if build is not None:
+            rows.append(
                 f"| peak memory, {name.split(' ')[0]}: all processes (PSS) / largest one (RSS) "
                 f"| {_memory(build)} | {_memory(plain)} | |"
             )
@@ -99,6 +105,7 @@ def _median_build(builds: Sequence[Build]) -> Build | None:
         statistics.median(build.seconds for build in builds),
         max(build.peak_tree_mib for build in builds),
         max(build.peak_process_mib for build in builds),
+        statistics.median(build.cores_busy for build in builds),
     )
 
 
