@@ -5,15 +5,18 @@ Copies the site (never touching the checkout's docs/, site/ or .cache/), adds N 
 knowledge-base notes a language (scripts/scale_bench/generate.py) and measures, side by
 side in this one run:
 
+\b
   cold     `scripts/site build` with an empty block store and card cache
-  warm     `scripts/site build` with everything stored, in turns with
+  warm     `scripts/site build` with everything stored, taking turns with
   plain    the same pages under plain MkDocs + Material + static-i18n
   preview  save -> served under `scripts/site serve` and plain `mkdocs serve`
   search   a phone's first search (bytes, time) and Korean recall, Material's search
   pagefind the same under Pagefind (installed into a throwaway venv)
 
 Each build's peak memory is that of its whole process tree. A failed build prints the end
-of its log and the run exits non-zero. Prints Markdown tables at the end.
+of its log and the run exits non-zero. With --profile, one more warm build runs under
+cProfile and its costs are listed: the site's plugins' hooks, and time by package. Prints
+Markdown tables at the end.
 
 Run with the project's venv:  scripts/bench-scale [--notes N] [--skip preview,...]
 """
