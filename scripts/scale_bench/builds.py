@@ -29,7 +29,7 @@ class Build:
 class BuildFailed(Exception):
     def __init__(self, what: str, returncode: int, log: Path) -> None:
         tail = log.read_text(encoding="utf-8", errors="replace")[-6000:]
-        super().__init__(f"{what} failed (exit {returncode}); the end of {log}:\n{tail}")
+        super().__init__(f"{what} failed (exit {returncode}); its log ends:\n{tail}")
 
 
 def timed_build(what: str, argv: list[str], cwd: Path, env: dict[str, str], log: Path) -> Build:
