@@ -14,9 +14,9 @@ side in this one run:
   pagefind the same under Pagefind (installed into a throwaway venv)
 
 Each build's peak memory is that of its whole process tree. A failed build prints the end
-of its log and the run exits non-zero. With --profile, one more warm build runs under
-cProfile and its costs are listed: the site's plugins' hooks, and time by package. Prints
-Markdown tables at the end.
+of its log and the run exits non-zero. With --profile, a warm and a plain build run once
+more under cProfile: the site's plugins' hooks, and what the site's build spends that the
+plain one does not, by package and function. Prints Markdown tables at the end.
 
 Run with the project's venv:  scripts/bench-scale [--notes N] [--skip preview,...]
 """
@@ -34,7 +34,7 @@ import click
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scripts.scale_bench.builds import BuildFailed
-from scripts.scale_bench.hotspots import profile_warm_build
+from scripts.scale_bench.hotspots import profile_warm_builds
 from scripts.scale_bench.preview import measure_preview
 from scripts.scale_bench.project import Project, open_project
 from scripts.scale_bench.report import Results, tables
@@ -62,7 +62,7 @@ def say(line: str) -> None:
 @click.option(
     "--profile",
     is_flag=True,
-    help="Also profile one warm build (cProfile) and list the site's plugins' costs.",
+    help="Also profile a warm and a plain build (cProfile): where the time goes.",
 )
 @click.option(
     "--keep",
@@ -104,8 +104,8 @@ def main(
         results.pages = sum(1 for _ in project.site.rglob("index.html"))
         results.output_mb = project.output_mb()
         if profile:
-            say("a warm build under cProfile ...")
-            results.profile = profile_warm_build(project)
+            say("a warm and a plain build under cProfile ...")
+            results.profile = profile_warm_builds(project)
         if "preview" not in skipped:
             say(f"save -> served, {serve_rounds} edits of each kind ...")
             results.serve = measure_preview(project, serve_rounds, Path(scratch))
