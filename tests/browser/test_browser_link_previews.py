@@ -57,6 +57,9 @@ def memory_note(page: Page) -> tuple[str, str]:
 
 
 def open_processes_note(page: Page, language: str) -> Locator:
+    # Leaving a page that still loads (Material's search worker) aborts those requests,
+    # which the traffic check would count as failures of the site.
+    page.wait_for_load_state("networkidle")
     page.goto(KB_PAGE[language])
     link = page.locator(LINK_TO_MEMORY).first
     link.scroll_into_view_if_needed()
