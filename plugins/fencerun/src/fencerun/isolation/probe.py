@@ -272,15 +272,7 @@ def _probe_here(
             notes.append(f"{name} namespace ({error.strerror})")
     if report.get("mount"):
         try:
-            plan = plan_filesystem(
-                writable=[],
-                needed=machine.needed,
-                machine=plan_machine_layer(machine),
-                read_only=policy.read_only_filesystem,
-                tmp_bytes=policy.tmp_bytes,
-                mount_proc=False,
-            )
-            build_filesystem(plan, worker_mount_namespace=worker_mount_namespace)
+            _build_block_view(policy, machine, worker_mount_namespace)
         except (OSError, RuntimeError) as error:
             report["mount"] = False
             notes.append(f"mount namespace ({error})")
@@ -420,6 +412,21 @@ def _become_a_block(
             raise OSError(errno.EACCES, f"{folder} is not writable as uid {uid}")
 
 
+def _build_block_view(
+    policy: IsolationPolicy, machine: MachineView, worker_mount_namespace: str
+) -> None:
+    """Mount the view of `machine` a block without a workdir gets, its own /proc aside."""
+    plan = plan_filesystem(
+        writable=[],
+        needed=machine.needed,
+        machine=plan_machine_layer(machine),
+        read_only=policy.read_only_filesystem,
+        tmp_bytes=policy.tmp_bytes,
+        mount_proc=False,
+    )
+    build_filesystem(plan, worker_mount_namespace=worker_mount_namespace)
+
+
 def _nproc_counts_this_namespace() -> bool:
     """Whether RLIMIT_NPROC counts only this user namespace's processes: a child limited to
     3 processes forks one more (it, the prober and the grandchild make 3 here). Where the
@@ -496,15 +503,7 @@ def _check_pid_one(
         if os.getpid() != 1:
             os._exit(_NOT_PID_ONE)
         try:
-            plan = plan_filesystem(
-                writable=[],
-                needed=machine.needed,
-                machine=plan_machine_layer(machine),
-                read_only=policy.read_only_filesystem,
-                tmp_bytes=policy.tmp_bytes,
-                mount_proc=False,
-            )
-            build_filesystem(plan, worker_mount_namespace=worker_mount_namespace)
+            _build_block_view(policy, machine, worker_mount_namespace)
         except (OSError, RuntimeError):
             os._exit(_NO_VIEW)  # the mount namespace's own trial says why
         try:
