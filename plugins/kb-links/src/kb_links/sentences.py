@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from kb_links.links import Link
+from kb_links.wikilinks import WIKILINK
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
 _BLOCK_MARKS = re.compile(r"^[ \t]*(?:>[ \t]*)*(?:[-*+][ \t]+|\d+[.)][ \t]+|#{1,6}[ \t]+)?", re.M)
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
-_WIKILINK = re.compile(r"\[\[([^\[\]|#\n]*)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]*))?\]\]")
 _MARKS = re.compile(r"`+|\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
 _SPACE = re.compile(r"\s+")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
@@ -65,7 +65,7 @@ def _plain(markdown: str) -> str:
     text = _BLOCK_MARKS.sub("", markdown)
     if "[" in text:
         text = _MARKDOWN_LINK.sub(r"\1", text)
-        text = _WIKILINK.sub(lambda match: match.group(3) or match.group(1) or match.group(2), text)
+        text = WIKILINK.sub(lambda match: match.group(3) or match.group(1) or match.group(2), text)
     if "`" in text or "*" in text or "_" in text:
         text = _MARKS.sub("", text)
     return _SPACE.sub(" ", text)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from kb_links.prose import line_of
 
-_WIKILINK = re.compile(
+# One wikilink, written as an author writes it (groups: target, heading, label).
+WIKILINK = re.compile(
     r"\[\[(?P<target>[^\[\]|#\n]*)(?:#(?P<heading>[^\[\]|\n]*))?(?:\|(?P<label>[^\[\]\n]*))?\]\]"
 )
 
@@ -32,7 +33,7 @@ class WikiLink:
 
 def find_wikilinks(masked: str) -> Iterator[WikiLink]:
     """The wikilinks of a page's prose (`prose.mask_code` of its Markdown)."""
-    for match in _WIKILINK.finditer(masked):
+    for match in WIKILINK.finditer(masked):
         heading, label = match.group("heading"), match.group("label")
         yield WikiLink(
             start=match.start(),
