@@ -19,15 +19,9 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, Request, sync_playwright
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+# The browser tests' own flags: the system's Chromium with nothing that phones home.
+from tests.browser.chromium import CHROMIUM_ARGS
+
 PHONE: dict[str, Any] = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 3,
