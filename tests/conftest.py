@@ -5,10 +5,13 @@ the checkout: the tests' blocks fill a store of their own."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
 
+from tests.not_checked import Cause, cause_of, skip_for
 from tests.site.built_site import SITE_URL, BuiltSite
 from tests.site_copy import built_copy, copy_site
 
@@ -24,28 +27,44 @@ def real_site(site_project: Path, tmp_path_factory: pytest.TempPathFactory) -> B
     return built_copy(site_project, tmp_path_factory.mktemp("site"), site_url=SITE_URL)
 
 
-# What a skip's reason says it lacked, for the one line that ends a run.
-_LACKING = {
-    "needs root": ("root",),
-    "a variant without a protection (by design)": ("turned off by the policy", "variant"),
-    "this machine's kernel or host": ("not permitted", "refused", "namespace"),
-}
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    needs_root = item.get_closest_marker("needs_root")
+    if needs_root is not None and os.geteuid() != 0:
+        skip_for(Cause.ROOT, needs_root.args[0] if needs_root.args else item.name)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A skip must name its cause (tests/not_checked.py): one that does not fails."""
+    report: pytest.TestReport = yield
+    if report.skipped and cause_of(_reason(report)) is None and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = (
+            f"{item.nodeid} skipped without a declared cause ({_reason(report)!r}): "
+            "use a marker (needs_root, needs_protection) or tests.not_checked.skip_for"
+        )
+    return report
+
+
+def _reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    reason = str(longrepr[-1]) if isinstance(longrepr, tuple) else ""
+    return reason.removeprefix("Skipped: ")  # the form a report has before -ra shows it
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """One line: how many checks this machine could not make, and why, counted from the
-    skips' own reasons (each is listed above by -ra)."""
+    """One line: how many checks this machine could not make, by cause (each skip is also
+    listed, with its own words, by -ra)."""
     skipped = terminalreporter.stats.get("skipped", [])
     if not skipped:
         return
     counts: dict[str, int] = {}
     for report in skipped:
-        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
-        cause = next(
-            (name for name, words in _LACKING.items() if any(word in reason for word in words)),
-            "other",
-        )
-        counts[cause] = counts.get(cause, 0) + 1
+        cause = cause_of(_reason(report))
+        name = cause.value if cause else "expected failures"
+        counts[name] = counts.get(name, 0) + 1
     causes = "; ".join(f"{cause}: {count}" for cause, count in sorted(counts.items()))
     terminalreporter.write_line(f"not checked in this run: {len(skipped)} ({causes})")

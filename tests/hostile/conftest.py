@@ -14,6 +14,7 @@ from fencerun.isolation import IsolationPolicy
 from fencerun.run import Executor
 
 from tests.hostile.ceiling import process_ceiling
+from tests.not_checked import Cause, skip_for
 
 MIB = 1024 * 1024
 OUTPUT_CAP = 10_000
@@ -89,12 +90,21 @@ def has_mount_namespace(executor: Executor) -> bool:
     return "mount namespace" in active_protections(executor)
 
 
-def skip_without(executor: Executor, protection: str, name: str = "") -> None:
+def skip_without(executor: Executor, protection: str, what: str = "") -> None:
     """Skip where this variant's blocks lack the protection (as the protections line
-    calls it), with fencerun's own reason."""
+    calls it), with fencerun's own reason: by design where the variant turns it off."""
     if protection not in active_protections(executor):
         missing = executor.protections_summary().partition("; not available: ")[2]
-        pytest.skip(f"no {name or protection} for this variant's blocks: {missing}")
+        cause = Cause.BY_DESIGN if "turned off by the policy" in missing else Cause.MACHINE
+        skip_for(cause, f"no {what or protection} for this variant's blocks: {missing}")
+
+
+@pytest.fixture(autouse=True)
+def _required_protection(request: pytest.FixtureRequest) -> None:
+    """Honours `needs_protection(name, what)` on tests that take an executor."""
+    needs = request.node.get_closest_marker("needs_protection")
+    if needs is not None:
+        skip_without(request.getfixturevalue("executor"), *needs.args, **needs.kwargs)
 
 
 def has_subreaper(executor: Executor) -> bool:

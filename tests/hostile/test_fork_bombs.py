@@ -33,6 +33,7 @@ from tests.hostile.conftest import (
     CAP,
     mark_shell,
 )
+from tests.not_checked import Cause, skip_for
 
 # The bomb backgrounds itself and its shell would end at once, its processes killed with
 # it; the shell stays a while, so the bomb has the time to reach the cap.
@@ -196,12 +197,11 @@ def _hidden_pids_page(project: Path) -> None:
     (project / "docs" / "index.md").write_text(f"# bombs\n\n{loop}")
 
 
+@pytest.mark.needs_root("only root is spared by RLIMIT_NPROC and may unmount the pids hierarchy")
 def test_root_build_without_pids_controller_caps_each_mode(tmp_path: Path, marker: str) -> None:
-    if os.geteuid() != 0:
-        pytest.skip("only root is spared by RLIMIT_NPROC and may unmount the pids hierarchy")
     hierarchy = pids_mount()
     if hierarchy is None:
-        pytest.skip("this machine has no pids controller to hide: see the hostile variants")
+        skip_for(Cause.MACHINE, "a pids controller to hide: see the hostile variants")
     unshare = shutil.which("unshare")
     assert unshare is not None, "util-linux's unshare is needed to hide the pids hierarchy"
     project = tmp_path / "project"

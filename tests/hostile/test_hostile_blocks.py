@@ -19,11 +19,9 @@ from tests.hostile.conftest import (
     CAP,
     OUTPUT_CAP,
     has_mount_namespace,
-    has_subreaper,
     mark_python,
     mark_shell,
     marked,
-    skip_without,
 )
 
 MARGIN_S = 3.0
@@ -104,12 +102,10 @@ DAEMONS = {
 
 
 @pytest.mark.parametrize("case", DAEMONS)
+@pytest.mark.needs_protection(
+    "subreaper", "child subreaper (a process that leaves the block's process group is out of reach)"
+)
 def test_a_daemon_dies_with_its_block(executor: Executor, marker: str, case: str) -> None:
-    if not has_subreaper(executor):
-        pytest.skip(
-            "only what every POSIX system has here: a process that leaves the block's "
-            "process group (setsid) is out of its reach, as the protections line says"
-        )
     language, code, output = DAEMONS[case]
     result = run_one(executor, language, marked(language, marker, code))
     assert result.output == output
@@ -191,8 +187,8 @@ def test_chdir_and_environment_changes_do_not_reach_the_next_block(executor: Exe
     assert shell.output.splitlines()[0] == workdir and shell.returncode == 0
 
 
+@pytest.mark.needs_protection("mount namespace")
 def test_writing_outside_its_folders_is_refused(executor: Executor, project: Path) -> None:
-    skip_without(executor, "mount namespace")
     page = project / "docs" / "page.md"
     code = (
         f"echo hacked > {page} || echo refused: project\n"
@@ -219,8 +215,8 @@ def test_writing_outside_its_folders_is_refused(executor: Executor, project: Pat
     assert not (Path.home() / "fencerun-hostile").exists()
 
 
+@pytest.mark.needs_protection("mount namespace")
 def test_remounting_the_view_writable_is_refused(executor: Executor) -> None:
-    skip_without(executor, "mount namespace")
     result = run_one(
         executor, "bash", "mount -o remount,rw / 2>&1; touch /etc/fencerun-hostile 2>&1"
     )
@@ -228,8 +224,8 @@ def test_remounting_the_view_writable_is_refused(executor: Executor) -> None:
     assert not Path("/etc/fencerun-hostile").exists()
 
 
+@pytest.mark.needs_protection("no network", "network namespace")
 def test_network_is_unreachable_where_namespaces_are_allowed(executor: Executor) -> None:
-    skip_without(executor, "no network", "network namespace")
     code = (
         "import socket\n"
         "server = socket.create_server(('127.0.0.1', 0))\n"

@@ -13,7 +13,7 @@ import pytest
 from fencerun.run import Executor
 
 from tests.fencerun.run.helpers import run_one
-from tests.hostile.conftest import skip_without
+from tests.not_checked import Cause, skip_for
 
 
 @pytest.fixture
@@ -26,23 +26,23 @@ def bystander() -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     process.wait()
 
 
+@pytest.mark.needs_protection("PID namespace")
 def test_a_block_with_a_pid_namespace_cannot_signal_the_builds_processes(
     executor: Executor, bystander: tuple[subprocess.Popen[bytes], str]
 ) -> None:
-    skip_without(executor, "PID namespace")
     process, _ = bystander
     result = run_one(executor, "bash", f"kill -9 {process.pid} 2>&1; kill -9 -1 2>&1; echo done")
     assert result.output.rstrip().endswith("done"), result.output
     assert process.poll() is None, "the block killed a process outside its namespace"
 
 
+@pytest.mark.needs_protection("PID namespace")
 def test_a_block_with_its_own_proc_sees_only_its_own_processes(
     executor: Executor, bystander: tuple[subprocess.Popen[bytes], str]
 ) -> None:
-    skip_without(executor, "PID namespace")
     _, secret = bystander
     if "a /proc of the block's own (" in executor.protections_summary():
-        pytest.skip("the host refuses a /proc of the block's own; the protections line says so")
+        skip_for(Cause.MACHINE, "a /proc of the block's own; the protections line says so")
     result = run_one(
         executor,
         "bash",

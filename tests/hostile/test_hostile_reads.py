@@ -103,9 +103,8 @@ def test_a_block_still_sees_the_project_and_its_interpreter(
     assert result.output == "# shown\n3\n"
 
 
+@pytest.mark.needs_protection("mount namespace")
 def test_home_folders_show_only_what_the_build_needs(executor: Executor, home: Path) -> None:
-    if not has_mount_namespace(executor):
-        pytest.skip("no mount namespace: the protections line says blocks read home folders")
     result = run_one(executor, "bash", f"ls -A {home} /home")
     assert result.returncode == 0, result.output
     assert ".ssh" not in result.output

@@ -17,8 +17,9 @@ from fencerun.run import Executor
 
 from tests.fencerun.conftest import build_env, write_project
 from tests.fencerun.run.helpers import block, run, run_one
-from tests.hostile.conftest import active_protections, skip_without
+from tests.hostile.conftest import active_protections
 from tests.hostile.test_hostile_refusals import REFUSALS
+from tests.not_checked import Cause, skip_for
 
 SECRET = "root-only-" + "x" * 8
 # Owner of a workdir that is neither root nor the block: what the block writes there must
@@ -26,16 +27,11 @@ SECRET = "root-only-" + "x" * 8
 OWNER_UID, OWNER_GID = 4242, 4343
 
 
-def _as_root_with_a_mount_namespace(executor: Executor) -> None:
-    if os.geteuid() != 0:
-        pytest.skip("only a root build's blocks change uid (an ordinary user's map to it)")
-    skip_without(executor, "mount namespace")
-
-
+@pytest.mark.needs_root("only a root build's blocks change uid (an ordinary user's map to it)")
+@pytest.mark.needs_protection("mount namespace")
 def test_a_root_builds_block_is_an_unprivileged_uid_that_cannot_read_roots_files(
     executor: Executor, project: Path, marker: str
 ) -> None:
-    _as_root_with_a_mount_namespace(executor)
     assert "unprivileged uid" in active_protections(executor)
     secret = project / f"{marker}-root-only"
     secret.write_text(SECRET + "\n")
@@ -90,10 +86,11 @@ def test_a_root_builds_block_is_an_unprivileged_uid_that_cannot_read_roots_files
     assert "home and work are mine" in shell.output
 
 
+@pytest.mark.needs_root("only a root build's blocks change uid (an ordinary user's map to it)")
+@pytest.mark.needs_protection("mount namespace")
 def test_a_block_writes_its_workdir_as_the_folders_owner(
     executor: Executor, project: Path, marker: str
 ) -> None:
-    _as_root_with_a_mount_namespace(executor)
     assert "unprivileged uid" in active_protections(executor)
     assert "but blocks with a workdir" not in active_protections(executor)
     theirs = project / "docs" / f"{marker}-theirs"
@@ -141,14 +138,13 @@ echo "writer $(id -u)"; echo made > made.txt
 """
 
 
+@pytest.mark.needs_root("only a root build's blocks change uid")
 def test_a_refused_idmapped_mount_leaves_only_blocks_with_a_workdir_as_root(
     tmp_path: Path,
 ) -> None:
     """mount_setattr missing (ENOSYS, as before Linux 5.12): the view is built the old way,
     blocks without a workdir still change uid, those with one run as root without
     capabilities, and the protections line says so."""
-    if os.geteuid() != 0:
-        pytest.skip("only a root build's blocks change uid")
     tmp_path.chmod(0o755)  # a checkout, readable to every user
     write_project(tmp_path, {"index.md": PAGE})
     (tmp_path / "docs" / "out").mkdir()
@@ -160,7 +156,7 @@ def test_a_refused_idmapped_mount_leaves_only_blocks_with_a_workdir_as_root(
     assert done.returncode == 0, done.stderr
     (line,) = [line for line in done.stderr.splitlines() if "blocks run with:" in line]
     if "mount namespace" not in line:
-        pytest.skip(f"no mount namespace here: {line}")
+        skip_for(Cause.MACHINE, f"a mount namespace: {line}")
     active, _, missing = line.partition("; not available: ")
     assert "unprivileged uid (but blocks with a workdir)" in active
     assert (

@@ -233,11 +233,10 @@ COVERED_PROC = [
 ]  # fmt: skip
 
 
+@pytest.mark.needs_root("covering part of /proc needs root; the root run checks this")
 def test_where_the_host_covers_part_of_proc_blocks_still_cannot_signal_the_build(
     open_project: Path, open_fencerun: Path
 ) -> None:
-    if os.geteuid() != 0:
-        pytest.skip("covering part of /proc needs root; the root run checks this")
     done = _build_as_nobody(BUILD, open_project, open_fencerun, "1", timeout=300, host=COVERED_PROC)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)

@@ -88,9 +88,8 @@ def _made_up_checkout(root: Path) -> Path:
     return root
 
 
+@pytest.mark.needs_root("scripts/test runs the second run only from a run as root")
 def test_the_second_run_is_an_ordinary_users_and_shows_its_failures(tmp_path: Path) -> None:
-    if os.geteuid() != 0:
-        pytest.skip("needs root: scripts/test runs the second run only from a run as root")
     checkout = _made_up_checkout(tmp_path / "checkout")
     selection = tmp_path / "selection"
     probe = "tests/hostile/test_probe.py"

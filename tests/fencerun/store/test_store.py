@@ -24,6 +24,7 @@ from fencerun.result_json import result_from_json, result_to_json
 from fencerun.store import APPLICATION_ID, SCHEMA_VERSION, ResultStore
 
 from tests.fencerun.store.helpers import sample_result
+from tests.not_checked import Cause
 
 KEY = "a" * 64
 OTHER = "b" * 64
@@ -340,7 +341,7 @@ def _open_descriptors(path: Path) -> int:
     return count
 
 
-@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason=f"{Cause.MACHINE.value}: /proc")
 def test_a_forked_child_opens_its_own_connection_and_leaves_the_parents_alone(
     tmp_path: Path,
 ) -> None:
