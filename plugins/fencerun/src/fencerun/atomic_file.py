@@ -11,15 +11,16 @@ from pathlib import Path
 STALE_TEMPORARY_S = 3600.0
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text` in one step: readers see the old file or the new one.
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Replace `path` with `content` (text is written as UTF-8) in one step: readers see
+    the old file or the new one.
 
     No fsync: a file a crash cuts short fails to parse and is written again, which costs
     less than syncing every one. Few system calls: frozen recordings are written from the
     executor's threads, and each call hands the GIL back and forth with the thread
     rendering pages.
     """
-    data = text.encode("utf-8")
+    data = content.encode("utf-8") if isinstance(content, str) else content
     temporary = path.with_name(f".{path.name}.{os.getpid()}-{next(_temporary_numbers)}.tmp")
     try:
         handle = os.open(temporary, _NEW_FILE, 0o666)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import PIL
+from fencerun.atomic_file import write_atomically
 from PIL import features
 
 from .draw import CardText, draw_card
@@ -37,7 +36,7 @@ class CardCache:
             png = path.read_bytes()
         except FileNotFoundError:
             png = draw_card(text, self.fonts)
-            _write_atomically(path, png)
+            write_atomically(path, png)
             self.drawn += 1
         else:
             self.reused += 1
@@ -59,16 +58,3 @@ def _drawing_digest(fonts: FontSet) -> str:
     for name in DRAWING_MODULES:
         hasher.update(package.joinpath(name).read_bytes())
     return hasher.hexdigest()
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Two builds at once never see half a card."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
