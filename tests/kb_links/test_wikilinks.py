@@ -134,3 +134,22 @@ def test_backlinks_name_each_linking_page_once_with_its_sentence() -> None:
         ("ko/kb/c.md", "목록 나"),
     ]
     assert _backlinks(linked, "ko/kb/lonely.md") == []
+
+
+def test_a_backlink_sentence_reads_as_the_linking_page_shows_it() -> None:
+    """Code keeps what is written, other links show what a reader sees, images and
+    escapes are not markup: the same plain text as a link preview."""
+    body = "# 가\n\n`[[b]]`라고 쓰면 [[c]]처럼 보이고 ![그림](x.png) \\*별\\*도 [[b|나]]로 간다.\n"
+    pages = {
+        "ko": [
+            page("ko/kb/a.md", body),
+            page("ko/kb/b.md", "# 나\n"),
+            page("ko/kb/c.md", "# 다\n"),
+        ],
+        "en": [],
+    }
+    linked, problems = link_languages(pages, slugify_unicode)
+    assert problems == []
+    assert _backlinks(linked, "ko/kb/b.md") == [
+        ("ko/kb/a.md", "[[b]]라고 쓰면 다처럼 보이고 *별*도 나로 간다."),
+    ]

@@ -70,7 +70,7 @@ def link_languages(
             first_links = {link.target.src_uri: link for link in reversed(links)}
             for target, link in first_links.items():
                 if link.target is not note:
-                    backlink = Backlink(note, sentence_of(link, page.body))
+                    backlink = Backlink(note, sentence_of(link, page.body, index))
                     linked.backlinks.setdefault(target, []).append(backlink)
         for backlinks in linked.backlinks.values():
             backlinks.sort(key=lambda backlink: backlink.source.title)

@@ -5,19 +5,17 @@ from __future__ import annotations
 import re
 
 from kb_links.links import Link
-from kb_links.wikilinks import WIKILINK
+from kb_links.notes import NoteIndex
+from kb_links.plain_text import plain_text
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
 _BLOCK_MARKS = re.compile(r"^[ \t]*(?:>[ \t]*)*(?:[-*+][ \t]+|\d+[.)][ \t]+|#{1,6}[ \t]+)?", re.M)
-_MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
-_MARKS = re.compile(r"`+|\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
-_SPACE = re.compile(r"\s+")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
 
 MAX_CHARACTERS = 240
 
 
-def sentence_of(link: Link, body: str) -> str:
+def sentence_of(link: Link, body: str, index: NoteIndex) -> str:
     """The sentence of `body` (the source page's Markdown) that holds `link`, as plain text,
     cut at `MAX_CHARACTERS` around the link."""
     start, end = _block_around(body, link.start, link.end)
@@ -28,9 +26,9 @@ def sentence_of(link: Link, body: str) -> str:
     end_after = _SENTENCE_END.search(body, link.end, end)
     if end_after is not None:
         end = end_after.start()
-    before = _plain(body[start : link.start])
-    after = _plain(body[link.end : end])
-    shown = _plain(link.text)
+    before = _plain(body[start : link.start], index)
+    after = _plain(body[link.end : end], index)
+    shown = _plain(link.text, index)
     first = _SENTENCE_END.split(before)[-1] if before else ""
     rest = _SENTENCE_END.split(after, maxsplit=1)[0] if after else ""
     glue_before = " " if before[-1:].isspace() else ""
@@ -60,12 +58,9 @@ def _block_around(body: str, start: int, end: int) -> tuple[int, int]:
     return line_start, len(body) if line_end < 0 else line_end
 
 
-def _plain(markdown: str) -> str:
-    # Each pattern only where its characters are: most pieces of prose have none of them.
-    text = _BLOCK_MARKS.sub("", markdown)
-    if "[" in text:
-        text = _MARKDOWN_LINK.sub(r"\1", text)
-        text = WIKILINK.sub(lambda match: match.group(3) or match.group(1) or match.group(2), text)
-    if "`" in text or "*" in text or "_" in text:
-        text = _MARKS.sub("", text)
-    return _SPACE.sub(" ", text)
+def _plain(markdown: str, index: NoteIndex) -> str:
+    """Plain text that keeps the space at its edges: the pieces around a link are joined."""
+    text = plain_text(_BLOCK_MARKS.sub("", markdown), index)
+    lead = " " if markdown[:1].isspace() and text else ""
+    trail = " " if markdown[-1:].isspace() and text else ""
+    return lead + text + trail
