@@ -38,7 +38,7 @@ from fencerun.fences import FoundBlock, PageFences, first_line_of
 from fencerun.markdown_ext import OutputMarkdown
 from fencerun.model import Result
 from fencerun.render import plain_fence_header, render_block
-from fencerun.render.markup import html_fence
+from fencerun.render.markup import CSS_PATH, html_fence
 from fencerun.render.notices import block_error_box
 from fencerun.render.snippets import SnippetView, confine_output
 from fencerun.render.svg import FigureFile
@@ -75,7 +75,6 @@ def _route_engine_log() -> None:
 
 SUPERFENCES = "pymdownx.superfences"
 EXTENSION = "fencerun.markdown_ext"
-CSS_PATH = "assets/fencerun.css"
 # Figures are files of the site, named by their content, shown by <img>. A page's Markdown
 # only names them: the blog renders a post's excerpt again on pages at other depths, so the
 # address relative to the page is filled in once the page's HTML is final (on_post_page).
