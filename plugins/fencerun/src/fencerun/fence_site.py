@@ -102,7 +102,8 @@ def plugin_entry(root: Path) -> tuple[str, object]:
                     plugins = (yaml.load(stream, Loader=_TagBlindLoader) or {}).get("plugins")
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, yaml.YAMLError) as error:
             raise FencerunError(f"{name}: cannot be read for fencerun's options: {error}") from None
-        return f"{name}: plugins: {PLUGIN}", _entry(plugins)
+        where = f"[project.plugins.{PLUGIN}]" if name.endswith(".toml") else f"plugins: {PLUGIN}"
+        return f"{name}: {where}", _entry(plugins)
     return "", None
 
 
