@@ -12,39 +12,39 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 
 from fencerun.isolation.project_view import ProjectView
-from fencerun.render.snippets import SnippetView
-from fencerun.settings import (
-    DEFAULT_CACHE_DIR,
-    DEFAULT_FROZEN_DIR,
-    DEFAULT_MAX_OUTPUT,
-    DEFAULT_TIMEOUT,
-    Settings,
-    execute_switch,
-)
+from fencerun.render.snippets import SnippetView, snippets_of
+from fencerun.settings import Settings
+from fencerun.site_options import OPTION_NAMES, SiteOptions, site_settings
+from fencerun.site_options import docs_label as docs_label_for
+
+# The defaults are SiteOptions', which Zensical builds read too.
+_DEFAULT = SiteOptions()
 
 
 class FencerunConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves it untyped
     # Running blocks
-    execute = c.Type(bool, default=True)  # FENCERUN_EXECUTE=0/1 overrides it
+    execute = c.Type(bool, default=_DEFAULT.execute)  # FENCERUN_EXECUTE=0/1 overrides it
     # Seconds, per block; a block's timeout="N" overrides it
-    timeout = c.Type((int, float), default=DEFAULT_TIMEOUT)
+    timeout = c.Type((int, float), default=_DEFAULT.timeout)
     workers = c.Optional(c.Type(int))  # parallel blocks; unset: sized to the machine
-    max_output = c.Type(int, default=DEFAULT_MAX_OUTPUT)  # bytes kept of one block's output
+    max_output = c.Type(int, default=_DEFAULT.max_output)  # bytes kept of one block's output
     # Blocks see none of the build's environment unless named here (a change reruns them)
     environment = c.DictOfItems(c.Type(str), default={})  # NAME: value, set for every block
     pass_environment = c.ListOfItems(c.Type(str), default=[])  # names copied from the build
     # fail: a failing or malformed block stops the build; warn: markdown-exec's way, the page
     # shows the error and the build logs a WARNING (which --strict turns into a failure)
-    on_error = c.Choice(("fail", "warn"), default="fail")
+    on_error = c.Choice(("fail", "warn"), default=_DEFAULT.on_error)
 
     # Showing results
-    default_output = c.Choice(("text", "markdown"), default="text")  # markdown: markdown-exec's
-    provenance = c.Type(bool, default=True)  # footer under outputs; provenance="off" per block
+    # markdown: markdown-exec's
+    default_output = c.Choice(("text", "markdown"), default=_DEFAULT.default_output)
+    # Footer under outputs; provenance="off" per block
+    provenance = c.Type(bool, default=_DEFAULT.provenance)
 
     # Where results are kept, relative to the folder of mkdocs.yml
-    cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
+    cache_dir = c.Type(str, default=_DEFAULT.cache_dir)
     # Recorded outputs of frozen blocks, committed with the site
-    frozen_dir = c.Type(str, default=DEFAULT_FROZEN_DIR)
+    frozen_dir = c.Type(str, default=_DEFAULT.frozen_dir)
 
 
 def engine_settings(
@@ -54,21 +54,14 @@ def engine_settings(
     environ: Mapping[str, str] = os.environ,
 ) -> Settings:
     """The engine's settings for this site; raises FencerunError for what no block could use."""
-    project_dir = project_folder(config)
-    return Settings(
-        project_dir=project_dir,
-        cache_dir=project_dir / options.cache_dir,
-        frozen_dir=project_dir / options.frozen_dir,
-        execute=execute_switch(environ, options.execute),
-        timeout=float(options.timeout),
-        workers=options.workers,
-        max_output_bytes=options.max_output,
-        provenance=options.provenance,
-        markdown_default=options.default_output == "markdown",
-        docs_label=docs_label(config),
-        env_extra=dict(options.environment),
-        env_pass=tuple(options.pass_environment),
-        build_dirs=(Path(config.site_dir),),
+    chosen = {name: options[name] for name in OPTION_NAMES}
+    chosen["pass_environment"] = tuple(chosen["pass_environment"])
+    return site_settings(
+        SiteOptions(**chosen),
+        project_dir=project_folder(config),
+        docs_dir=Path(config.docs_dir),
+        site_dir=Path(config.site_dir),
+        environ=environ,
     )
 
 
@@ -79,25 +72,9 @@ def project_folder(config: MkDocsConfig) -> Path:
 
 def docs_label(config: MkDocsConfig) -> str:
     """How messages name the docs folder, relative to mkdocs.yml: "docs/" ("" when the same)."""
-    docs = os.path.relpath(config.docs_dir, project_folder(config))
-    return "" if docs == "." else Path(docs).as_posix() + "/"
-
-
-SNIPPETS = "pymdownx.snippets"
+    return docs_label_for(project_folder(config), config.docs_dir)
 
 
 def snippet_view(config: MkDocsConfig, project: ProjectView) -> SnippetView | None:
-    """Where the site's pymdownx.snippets looks for files, and what outputs may include from
-    `project` (the top-level build's view: its site_dir holds every language's, for
-    static-i18n builds the others into folders of it); None without snippets."""
-    if SNIPPETS not in config.markdown_extensions:
-        return None
-    options = config.mdx_configs.get(SNIPPETS, {})
-    base = options.get("base_path", ["."])
-    # As snippets reads the setting: one path or a list, relative to the build's folder.
-    bases = [base] if isinstance(base, str | os.PathLike) else base
-    return SnippetView(
-        project=project,
-        base_paths=tuple(os.path.abspath(path) for path in bases),
-        restrict_base_path=bool(options.get("restrict_base_path", True)),
-    )
+    """What outputs may include with the site's pymdownx.snippets (`snippets_of`)."""
+    return snippets_of(config.markdown_extensions, config.mdx_configs, project)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fencerun.model import Block, Result, SourceLocation
 
 
@@ -87,3 +89,10 @@ def failure_of(block: Block, result: Result) -> BlockFailure | None:
     if result.returncode != block.options.returncode:
         return BlockFailure(block, result)
     return None
+
+
+def failures_message(failures: Sequence[BlockFailure], docs_label: str = "") -> str:
+    """What stops a build: every failed block, each with file:line and its output's tail."""
+    count = f"{len(failures)} blocks failed" if len(failures) > 1 else "a block failed"
+    details = "\n\n".join(failure.describe(docs_label) for failure in failures)
+    return f"fencerun: {count}:\n\n{details}"

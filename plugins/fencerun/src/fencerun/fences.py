@@ -88,6 +88,19 @@ def scan_page(
     return PageFences(blocks, disabled)
 
 
+def first_line_of(source: str, body: str) -> int:
+    """The line of `source` where `body` (the page without its front matter) starts.
+
+    The body is the source's tail give or take trailing whitespace: the blog plugin hands
+    posts over without their last newline.
+    """
+    tail = body.rstrip()
+    start = source.rfind(tail) if tail else -1
+    if start == -1 or source[start + len(tail) :].strip():
+        return 1
+    return source[:start].count("\n") + 1
+
+
 def _read_fence(
     fence: _Fence, where: SourceLocation, *, index: int, markdown_default: bool
 ) -> Block | DisabledFence | None:

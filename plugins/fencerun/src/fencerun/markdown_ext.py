@@ -14,7 +14,7 @@ The table-of-contents technique is markdown-exec's, which took it from mkdocstri
 Prypin): the output is converted by its own Markdown instance, whose treeprocessors prefix
 its ids and record its headings; just before the page's `toc` runs, copies of those headings
 are put where the output's stash placeholder stands, so `toc` lists them, and just after it
-they are taken out again. `_IdPrefixer`, `_HeadingCollector`, `_InsertHeadings` and
+they are taken out again. `IdPrefixer`, `_HeadingCollector`, `InsertHeadings` and
 `_RemoveHeadings` are adapted from markdown-exec's `_internal/processors.py`
 (IdPrependingTreeprocessor, HeadingReportingTreeprocessor, InsertHeadings, RemoveHeadings),
 under its licence:
@@ -55,7 +55,7 @@ log = logging.getLogger("mkdocs.plugins.fencerun")
 
 _HEADING_RE = re.compile(r"[Hh][1-6]")
 _TAG_RE = re.compile(r"<[^>]*>")
-_INSERT = "fencerun_insert_headings"
+INSERT = "fencerun_insert_headings"
 _REMOVE = "fencerun_remove_headings"
 _HEADINGS_BOX = "fencerun-toc-headings"
 # Set while an output's Markdown is converted: exec fences found then are the output's own.
@@ -99,7 +99,7 @@ class OutputMarkdown:
         **kwargs: Any,
     ) -> str:  # fmt: skip
         inner = Markdown(extensions=list(self.extensions), extension_configs=dict(self.configs))
-        inner.treeprocessors.register(_IdPrefixer(inner, options["idprefix"]), "fencerun_ids", 4)
+        inner.treeprocessors.register(IdPrefixer(inner, options["idprefix"]), "fencerun_ids", 4)
         headings: list[Element] = []
         inner.treeprocessors.register(_HeadingCollector(inner, headings), "fencerun_collect", 1)
         token = _in_output.set(True)
@@ -107,9 +107,9 @@ class OutputMarkdown:
             html: str = inner.convert(src)
         finally:
             _in_output.reset(token)
-        if options["toc"] and headings and _INSERT in md.treeprocessors:
-            inserter = md.treeprocessors[_INSERT]
-            assert isinstance(inserter, _InsertHeadings)
+        if options["toc"] and headings and INSERT in md.treeprocessors:
+            inserter = md.treeprocessors[INSERT]
+            assert isinstance(inserter, InsertHeadings | HeadingsOut)
             inserter.pending[html] = [_plain_heading(h, inner) for h in headings]
         return html
 
@@ -142,19 +142,28 @@ def _format_stray_exec(
     src: str, language: str, css_class: str, options: Any, md: Markdown, **kwargs: Any
 ) -> str:
     if not _in_output.get():
-        log.warning(
-            "fencerun: an exec fence (%s) reached Markdown without being in a page's own "
-            "source (included with pymdownx.snippets?); it is shown as code and not run. "
-            "Put executable blocks in the page itself.",
-            language,
-        )
+        stray_exec_warning(language)
+    return inert_code(src, language)
+
+
+def stray_exec_warning(language: str) -> None:
+    log.warning(
+        "fencerun: an exec fence (%s) reached Markdown without being in a page's own "
+        "source (included with pymdownx.snippets?); it is shown as code and not run. "
+        "Put executable blocks in the page itself.",
+        language,
+    )
+
+
+def inert_code(src: str, language: str) -> str:
+    """An exec fence shown as code, never run."""
     return (
         f'<pre class="fencerun-inert"><code class="language-{escape(language)}">'
         f"{escape(src)}</code></pre>"
     )
 
 
-class _IdPrefixer(Treeprocessor):  # type: ignore[misc]  # Markdown has no type hints
+class IdPrefixer(Treeprocessor):  # type: ignore[misc]  # Markdown has no type hints
     """Prefixes the ids an output's Markdown makes, and the links to them, as markdown-exec does
     (its IdPrependingTreeprocessor)."""
 
@@ -214,7 +223,7 @@ def _plain_heading(heading: Element, inner: Markdown) -> Element:
     return heading
 
 
-class _InsertHeadings(Treeprocessor):  # type: ignore[misc]  # Markdown has no type hints
+class InsertHeadings(Treeprocessor):  # type: ignore[misc]  # Markdown has no type hints
     """Just before `toc`: puts copies of outputs' headings where the outputs stand
     (markdown-exec's InsertHeadings)."""
 
@@ -238,6 +247,21 @@ class _InsertHeadings(Treeprocessor):  # type: ignore[misc]  # Markdown has no t
         self.pending.clear()
 
 
+class HeadingsOut(Treeprocessor):  # type: ignore[misc]  # Markdown has no type hints
+    """Stands for `InsertHeadings` in a conversion made apart from its page (`fence`): hands
+    the headings of the outputs in it to `headings`, for the page's own InsertHeadings."""
+
+    def __init__(self, md: Markdown, headings: list[Element]) -> None:
+        super().__init__(md)
+        self.headings = headings
+        self.pending: dict[str, list[Element]] = {}
+
+    def run(self, root: Element) -> None:
+        for found in self.pending.values():
+            self.headings.extend(found)
+        self.pending.clear()
+
+
 class _RemoveHeadings(Treeprocessor):  # type: ignore[misc]  # Markdown has no type hints
     """Just after `toc`: takes the copies out again; the output's own HTML keeps its headings
     (markdown-exec's RemoveHeadings)."""
@@ -258,7 +282,7 @@ def _block_elements(root: Element) -> Iterator[Element]:
 class FencerunExtension(Extension):  # type: ignore[misc]  # Markdown has no type hints
     def extendMarkdown(self, md: Markdown) -> None:
         # `toc` runs at priority 5.
-        md.treeprocessors.register(_InsertHeadings(md), _INSERT, 6)
+        md.treeprocessors.register(InsertHeadings(md), INSERT, 6)
         md.treeprocessors.register(_RemoveHeadings(md), _REMOVE, 4)
 
 

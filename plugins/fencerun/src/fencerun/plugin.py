@@ -27,12 +27,18 @@ from mkdocs.utils.meta import get_data
 
 from fencerun.config import FencerunConfig, docs_label, engine_settings, snippet_view
 from fencerun.engine import Engine, PageSource
-from fencerun.errors import BlockError, BlockFailure, FencerunError, failure_of
-from fencerun.fences import FoundBlock, PageFences
+from fencerun.errors import (
+    BlockError,
+    BlockFailure,
+    FencerunError,
+    failure_of,
+    failures_message,
+)
+from fencerun.fences import FoundBlock, PageFences, first_line_of
 from fencerun.markdown_ext import OutputMarkdown
 from fencerun.model import Result
 from fencerun.render import plain_fence_header, render_block
-from fencerun.render.markup import html_fence
+from fencerun.render.markup import CSS_PATH, html_fence
 from fencerun.render.notices import block_error_box
 from fencerun.render.snippets import SnippetView, confine_output
 from fencerun.render.svg import FigureFile
@@ -69,7 +75,6 @@ def _route_engine_log() -> None:
 
 SUPERFENCES = "pymdownx.superfences"
 EXTENSION = "fencerun.markdown_ext"
-CSS_PATH = "assets/fencerun.css"
 # Figures are files of the site, named by their content, shown by <img>. A page's Markdown
 # only names them: the blog renders a post's excerpt again on pages at other depths, so the
 # address relative to the page is filled in once the page's HTML is final (on_post_page).
@@ -216,7 +221,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         path = _page_path(page.file, config)
         body, first_line = self.sources.get(path, (markdown, 1))
         if body != markdown:
-            first_line = _first_line(page.file.content_string, markdown)
+            first_line = first_line_of(page.file.content_string, markdown)
         source = PageSource(path, markdown, first_line)
         try:
             fences = engine.plan(source)
@@ -295,10 +300,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
                 log.warning(message)
             return
         # Wait for every block started, so one build reports every failure at once.
-        failures = self._engine().failures()
-        count = f"{len(failures)} blocks failed" if len(failures) > 1 else "a block failed"
-        details = "\n\n".join(f.describe(label) for f in failures)
-        raise PluginError(f"fencerun: {count}:\n\n{details}")
+        raise PluginError(failures_message(self._engine().failures(), label))
 
     # Last: static-i18n builds the other languages inside its on_post_build (-100).
     @event_priority(-200)
@@ -364,7 +366,7 @@ def _pages_under(
             body, meta = get_data(source)
             if meta.get("draft") is True and not drafts:
                 continue
-            yield PageSource(relative, body, _first_line(source, body))
+            yield PageSource(relative, body, first_line_of(source, body))
 
 
 def _rewrite(markdown: str, fences: PageFences, rendered: dict[int, str]) -> str:
@@ -389,20 +391,7 @@ def page_body(source: str) -> tuple[str, int]:
     """The page's Markdown without its front matter (read as MkDocs reads it), and the line
     of `source` where that starts."""
     body, _meta = get_data(source)
-    return body, _first_line(source, body)
-
-
-def _first_line(source: str, body: str) -> int:
-    """The line of `source` where `body` (the page without its front matter) starts.
-
-    The body is the source's tail give or take trailing whitespace: the blog plugin hands
-    posts over without their last newline.
-    """
-    tail = body.rstrip()
-    start = source.rfind(tail) if tail else -1
-    if start == -1 or source[start + len(tail) :].strip():
-        return 1
-    return source[:start].count("\n") + 1
+    return body, first_line_of(source, body)
 
 
 def _page_path(file: File, config: MkDocsConfig) -> str:

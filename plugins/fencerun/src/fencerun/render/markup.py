@@ -13,6 +13,8 @@ import re
 from textwrap import indent
 
 HTML_FENCE = "fencerun-html"
+# The classes this markup uses are styled by this file of the package.
+CSS_PATH = "assets/fencerun.css"
 MARKDOWN_FENCE = "fencerun-markdown"
 
 _BACKTICK_RUN_RE = re.compile(r"`{3,}")

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from fencerun.errors import BlockError, failure_of
 from fencerun.isolation.project_view import ProjectView
@@ -93,6 +95,28 @@ def _candidate(base: str, path: str) -> Path | None:
     if os.path.exists(base) and candidate.exists() and os.path.samefile(candidate, base):
         return candidate
     return None
+
+
+SNIPPETS = "pymdownx.snippets"
+
+
+def snippets_of(
+    extensions: Sequence[object], configs: Mapping[str, Any], project: ProjectView
+) -> SnippetView | None:
+    """Where the site's pymdownx.snippets looks for files, and what outputs may include from
+    `project` (the top-level build's view: its site_dir holds every language's, for
+    static-i18n builds the others into folders of it); None without snippets."""
+    if SNIPPETS not in extensions:
+        return None
+    options = configs.get(SNIPPETS, {})
+    base = options.get("base_path", ["."])
+    # As snippets reads the setting: one path or a list, relative to the build's folder.
+    bases = [base] if isinstance(base, str | os.PathLike) else base
+    return SnippetView(
+        project=project,
+        base_paths=tuple(os.path.abspath(path) for path in bases),
+        restrict_base_path=bool(options.get("restrict_base_path", True)),
+    )
 
 
 def confine_output(
