@@ -58,6 +58,18 @@ class BlockOptions:
         return not self.os or sys.platform.startswith(self.os)
 
 
+TreeIcons = Literal["theme", "basic", "none"]
+
+
+@dataclass(frozen=True)
+class TreeOptions:
+    """The options of a `tree` fence (markdown-exec's file tree), which runs nothing."""
+
+    icons: TreeIcons = "theme"  # theme: Material's file-type icons where Material is installed
+    result: str = "bash"  # the language the tree's code block is highlighted as
+    title: str = ""
+
+
 @dataclass(frozen=True)
 class Block:
     """One executable fenced block as found in a page's Markdown."""

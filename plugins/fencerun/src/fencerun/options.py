@@ -6,12 +6,12 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any, get_args
 
 from fencerun.fence_header import FenceHeader, OptionError
-from fencerun.model import BlockOptions, SourceMode
+from fencerun.model import BlockOptions, SourceMode, TreeOptions
 
 # markdown-exec's literate Markdown: the code is its own output, rendered as Markdown.
 # Nothing runs.
@@ -28,6 +28,10 @@ LANGUAGES: Mapping[str, str] = {
     "md": LITERATE,
     "markdown": LITERATE,
 }
+
+# markdown-exec's fence that runs nothing at build time, with or without `exec`: it draws a
+# file tree.
+TREE = "tree"
 
 SOURCE_MODES: tuple[str, ...] = tuple(mode for mode in get_args(SourceMode) if mode)
 # markdown-exec still accepts its old name for `block`.
@@ -231,3 +235,54 @@ _READERS: Mapping[str, Callable[[str, str], tuple[str, Any]]] = {
 
 # Every option a fence header can carry.
 OPTION_NAMES: tuple[str, ...] = ("exec", *_READERS)
+
+
+# tree's icons="..." as markdown-exec reads it: material and zensical name the theme's icons.
+_TREE_ICONS: Mapping[str, str] = {
+    "auto": "theme",
+    "material": "theme",
+    "zensical": "theme",
+    "basic": "basic",
+    "none": "none",
+}
+
+
+def tree_options(values: Iterable[tuple[str, str]]) -> TreeOptions:
+    """Validate the options of a `tree` fence."""
+    parsed: dict[str, Any] = {}
+    for key, raw in _once_each(values, TREE, ("icons", "result", "title")):
+        if key == "icons":
+            if raw not in _TREE_ICONS:
+                raise OptionError(
+                    f'icons="{raw}" is not a kind of icons',
+                    f"use one of: {', '.join(_TREE_ICONS)}",
+                )
+            parsed[key] = _TREE_ICONS[raw]
+        elif key == "result":
+            parsed[key] = _read_result(key, raw)[1] or TreeOptions.result
+        else:
+            parsed[key] = raw
+    return TreeOptions(**parsed)
+
+
+def _once_each(
+    values: Iterable[tuple[str, str]], language: str, names: tuple[str, ...]
+) -> Iterable[tuple[str, str]]:
+    """The options of a fence that runs nothing, each known and given once; `exec` is
+    accepted (and ignored) as markdown-exec accepts it."""
+    seen: set[str] = set()
+    for key, raw in values:
+        if key in seen:
+            raise OptionError(f"option {key} is given twice", f"keep one {key}=...")
+        seen.add(key)
+        if key == "exec":
+            _boolean(key, raw)
+            continue
+        if key not in names:
+            close = difflib.get_close_matches(key, names, n=1)
+            known = f"{language} fences take: {', '.join(sorted(names))}"
+            raise OptionError(
+                f"unknown option {key} on a {language} fence",
+                f"did you mean {close[0]}? {known}" if close else known,
+            )
+        yield key, raw
