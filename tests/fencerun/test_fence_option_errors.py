@@ -1,5 +1,6 @@
-"""A tree fence with an option it does not take, or a value it cannot use, is an error naming
-the file and line, as for every exec fence; the fence's text never ends up in the page."""
+"""A tree or pyodide fence with an option it does not take, or a value it cannot use, is an
+error naming the file and line, as for every exec fence; the fence's text never ends up in
+the page."""
 
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ BAD_HEADERS = {
     'tree icons="fancy"': 'icons="fancy" is not a kind of icons',
     'tree source="above"': "unknown option source on a tree fence",
     "tree icons=none": "the value of icons is not quoted",
+    "{.pyodide heigth=3}": "unknown option heigth on a pyodide fence\n  hint: did you mean height?",
+    'pyodide height="tall"': 'height="tall" is not a number of lines',
+    'pyodide theme="a,b,c"': 'theme="a,b,c" does not name one or two editor themes',
+    'pyodide install="cowsay,,griffe"': 'install="cowsay,,griffe" has an empty package name',
+    'pyodide version="latest"': 'version="latest" is not a Pyodide release',
+    'pyodide assets="maybe"': 'assets="maybe" is not on or off',
 }
 
 
@@ -56,8 +63,8 @@ def test_with_on_error_warn_a_bad_fence_shows_as_code_and_never_as_text(
         "index.md": page_with('tree icon="none"'),
         "output.md": """
             ````md exec="on"
-            ```tree icon="none"
-            from an output/
+            ```pyodide heigth="3"
+            print("from an output")
             ```
             ````
         """,
@@ -66,7 +73,7 @@ def test_with_on_error_warn_a_bad_fence_shows_as_code_and_never_as_text(
     result = build(project, strict=False)
     assert result.returncode == 0, result.output
     assert "WARNING -  fencerun: docs/index.md:5: unknown option icon" in result.output
-    assert "a tree fence is shown as code: unknown option icon" in result.output
+    assert "a pyodide fence is shown as code: unknown option heigth" in result.output
     for name, code in (("index.html", "file.py"), ("output/index.html", "from an output")):
         soup = result.soup(name)
         assert "```" not in soup.get_text(), name

@@ -12,6 +12,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 
 from fencerun.isolation.project_view import ProjectView
+from fencerun.render.pyodide import CDN_ASSETS, PyodideAssets
 from fencerun.render.snippets import SnippetView
 from fencerun.settings import (
     DEFAULT_CACHE_DIR,
@@ -21,6 +22,16 @@ from fencerun.settings import (
     Settings,
     execute_switch,
 )
+
+
+class PyodideAssetsConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves it untyped
+    """Where a page with a pyodide editor loads Pyodide, Ace and highlight.js from."""
+
+    pyodide = c.Type(str, default=CDN_ASSETS.pyodide)  # {version}: the block's release
+    ace = c.Type(str, default=CDN_ASSETS.ace)
+    highlight = c.Type(str, default=CDN_ASSETS.highlight)
+    highlight_light = c.Type(str, default=CDN_ASSETS.highlight_light)
+    highlight_dark = c.Type(str, default=CDN_ASSETS.highlight_dark)
 
 
 class FencerunConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves it untyped
@@ -40,6 +51,8 @@ class FencerunConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves 
     # Showing results
     default_output = c.Choice(("text", "markdown"), default="text")  # markdown: markdown-exec's
     provenance = c.Type(bool, default=True)  # footer under outputs; provenance="off" per block
+    # pyodide editors: addresses with a host, or files of the site; markdown-exec's CDN by default
+    pyodide_assets = c.SubConfig(PyodideAssetsConfig)
 
     # Where results are kept, relative to the folder of mkdocs.yml
     cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
@@ -69,6 +82,17 @@ def engine_settings(
         env_extra=dict(options.environment),
         env_pass=tuple(options.pass_environment),
         build_dirs=(Path(config.site_dir),),
+    )
+
+
+def pyodide_assets(options: FencerunConfig) -> PyodideAssets:
+    chosen = options.pyodide_assets
+    return PyodideAssets(
+        pyodide=chosen.pyodide,
+        ace=chosen.ace,
+        highlight=chosen.highlight,
+        highlight_light=chosen.highlight_light,
+        highlight_dark=chosen.highlight_dark,
     )
 
 

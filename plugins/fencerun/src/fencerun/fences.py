@@ -17,9 +17,11 @@ from fencerun.fence_header import OptionError, parse_header
 from fencerun.model import Block, SourceLocation
 from fencerun.options import (
     LANGUAGES,
+    PYODIDE,
     TREE,
     build_options,
     exec_state,
+    pyodide_options,
     tree_options,
 )
 
@@ -29,8 +31,8 @@ _PREFIX_CHARS = " \t>"
 _OPENER_RE = re.compile(r"(?P<marker>`{3,}|~{3,})(?P<header>.*)$")
 # An exec option the header parser could not read still marks the fence as meant to run.
 _EXEC_WORD_RE = re.compile(r"(?:^|[\s{])exec(?:[=\s}]|$)")
-# tree fences are ours with or without exec (as in markdown-exec).
-_DRAWN_FENCE_RE = re.compile(rf"\s*\{{?\s*\.?{TREE}(?=[\s{{}}]|$)")
+# tree and pyodide fences are ours with or without exec (as in markdown-exec).
+_DRAWN_FENCE_RE = re.compile(rf"\s*\{{?\s*\.?(?:{TREE}|{PYODIDE})(?=[\s{{}}]|$)")
 
 
 @dataclass(frozen=True)
@@ -102,10 +104,10 @@ def _read_fence(
     meant_to_run = bool(_EXEC_WORD_RE.search(fence.header) or _DRAWN_FENCE_RE.match(fence.header))
     try:
         header = parse_header(fence.header)
-        if header.language == TREE:
+        if header.language in (TREE, PYODIDE):
             # Checked here, where the error can name the line; drawn by superfences, which
             # draws the same fences where they come from an output or an included file.
-            tree_options(header.values)
+            (tree_options if header.language == TREE else pyodide_options)(header.values)
             return None
         running = exec_state(header)
     except OptionError as error:

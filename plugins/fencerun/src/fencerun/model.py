@@ -71,6 +71,19 @@ class TreeOptions:
 
 
 @dataclass(frozen=True)
+class PyodideOptions:
+    """The options of a `pyodide` fence: an editor whose code runs in the reader's browser."""
+
+    session: str = "default"
+    version: str = "314.0.2"  # markdown-exec 1.12.6's default Pyodide release
+    install: tuple[str, ...] = ()  # packages micropip installs before the first run
+    assets: bool = True  # whether this editor brings the script and style tags with it
+    theme_light: str = "tomorrow"
+    theme_dark: str = "tomorrow_night"
+    height: tuple[int, int] | None = None  # (min, max) lines; None: as many as the code has
+
+
+@dataclass(frozen=True)
 class Block:
     """One executable fenced block as found in a page's Markdown."""
 

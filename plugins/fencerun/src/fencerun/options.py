@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any, get_args
 
 from fencerun.fence_header import FenceHeader, OptionError
-from fencerun.model import BlockOptions, SourceMode, TreeOptions
+from fencerun.model import BlockOptions, PyodideOptions, SourceMode, TreeOptions
 
 # markdown-exec's literate Markdown: the code is its own output, rendered as Markdown.
 # Nothing runs.
@@ -29,9 +29,10 @@ LANGUAGES: Mapping[str, str] = {
     "markdown": LITERATE,
 }
 
-# markdown-exec's fence that runs nothing at build time, with or without `exec`: it draws a
-# file tree.
+# markdown-exec's fences that run nothing at build time, with or without `exec`: `tree` draws
+# a file tree, `pyodide` an editor whose code runs in the reader's browser.
 TREE = "tree"
+PYODIDE = "pyodide"
 
 SOURCE_MODES: tuple[str, ...] = tuple(mode for mode in get_args(SourceMode) if mode)
 # markdown-exec still accepts its old name for `block`.
@@ -245,6 +246,9 @@ _TREE_ICONS: Mapping[str, str] = {
     "basic": "basic",
     "none": "none",
 }
+_ACE_THEME_RE = re.compile(r"[A-Za-z0-9_]+")
+_PYODIDE_VERSION_RE = re.compile(r"v?([0-9][0-9A-Za-z.]*)")
+_HEIGHT_RE = re.compile(r"(?P<low>[0-9]*)-(?P<high>[0-9]*)|(?P<lines>[0-9]+)|auto")
 
 
 def tree_options(values: Iterable[tuple[str, str]]) -> TreeOptions:
@@ -263,6 +267,26 @@ def tree_options(values: Iterable[tuple[str, str]]) -> TreeOptions:
         else:
             parsed[key] = raw
     return TreeOptions(**parsed)
+
+
+def pyodide_options(values: Iterable[tuple[str, str]]) -> PyodideOptions:
+    """Validate the options of a `pyodide` fence."""
+    names = ("session", "version", "install", "assets", "theme", "height")
+    parsed: dict[str, Any] = {}
+    for key, raw in _once_each(values, PYODIDE, names):
+        if key == "session":
+            parsed[key] = _read_name(key, raw)[1]
+        elif key == "version":
+            parsed[key] = _pyodide_version(raw)
+        elif key == "install":
+            parsed[key] = _packages(raw)
+        elif key == "assets":
+            parsed[key] = _boolean(key, raw)
+        elif key == "theme":
+            parsed["theme_light"], parsed["theme_dark"] = _ace_themes(raw)
+        else:
+            parsed[key] = _editor_height(raw)
+    return PyodideOptions(**parsed)
 
 
 def _once_each(
@@ -286,3 +310,53 @@ def _once_each(
                 f"did you mean {close[0]}? {known}" if close else known,
             )
         yield key, raw
+
+
+def _pyodide_version(raw: str) -> str:
+    match = _PYODIDE_VERSION_RE.fullmatch(raw.strip())
+    if match is None:
+        raise OptionError(
+            f'version="{raw}" is not a Pyodide release',
+            'write a release number, e.g. version="0.27.7"',
+        )
+    return match.group(1)
+
+
+def _packages(raw: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in raw.split(","))
+    if not all(names):
+        raise OptionError(
+            f'install="{raw}" has an empty package name',
+            'separate package names with commas, e.g. install="cowsay,griffe"',
+        )
+    return names
+
+
+def _ace_themes(raw: str) -> tuple[str, str]:
+    themes = [theme.strip() for theme in raw.split(",")]
+    if len(themes) == 1:
+        themes *= 2
+    if len(themes) != 2 or not all(_ACE_THEME_RE.fullmatch(theme) for theme in themes):
+        raise OptionError(
+            f'theme="{raw}" does not name one or two editor themes',
+            'write an Ace theme, or a light and a dark one, e.g. theme="tomorrow,tomorrow_night"',
+        )
+    return themes[0], themes[1]
+
+
+def _editor_height(raw: str) -> tuple[int, int] | None:
+    # markdown-exec's rules: auto or 0 fits the code; N is fixed; N-M grows from N to M lines,
+    # N defaulting to 5 and M to 30.
+    match = _HEIGHT_RE.fullmatch(raw.strip())
+    if match is None:
+        raise OptionError(
+            f'height="{raw}" is not a number of lines',
+            'write height="auto", a number of lines such as "10", or a range such as "5-30"',
+        )
+    if match.group("lines") is not None:
+        lines = int(match.group("lines"))
+        return (lines, lines) if lines else None
+    if match.group(0) == "auto":
+        return None
+    low = max(1, int(match.group("low") or "5"))
+    return low, max(low, int(match.group("high") or "30"))
