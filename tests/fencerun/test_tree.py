@@ -3,10 +3,14 @@ the same page is built with each plugin and every tree's HTML compared."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.fencerun.conftest import Build, build, build_pages, write_project
+from tests.fencerun.conftest import Build, build, build_env, build_pages, write_project
 
 MARKDOWN_EXEC_MKDOCS_YML = """\
 site_name: markdown-exec
@@ -151,3 +155,37 @@ def test_the_page_shows_no_fence_text(fencerun: Build) -> None:
     soup = BeautifulSoup(fencerun.html(), "html.parser")
     assert "```" not in soup.get_text()
     assert "icons=" not in soup.get_text()
+
+
+# mkdocs build in a Python where Material for MkDocs cannot be imported.
+WITHOUT_MATERIAL = (
+    "import sys; sys.modules['material'] = None; "
+    "from mkdocs.__main__ import cli; cli(['build', '--strict'])"
+)
+
+
+def build_without_material(project: Path) -> Build:
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_MATERIAL],
+        cwd=project,
+        env=build_env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    return Build(project, done.returncode, done.stdout + done.stderr)
+
+
+def test_without_material_files_get_the_plain_emoji_as_with_markdown_exec(
+    tmp_path: Path,
+) -> None:
+    page = {"index.md": "```tree\nfolder/\n    file.py\n    Dockerfile\n```\n"}
+    write_project(tmp_path / "markdown-exec", page, mkdocs_yml=MARKDOWN_EXEC_MKDOCS_YML)
+    write_project(tmp_path / "fencerun", page)
+    expected = build_without_material(tmp_path / "markdown-exec")
+    result = build_without_material(tmp_path / "fencerun")
+    assert expected.returncode == 0 and result.returncode == 0, expected.output + result.output
+    assert trees(result) == trees(expected)
+    text = BeautifulSoup(result.html(), "html.parser").get_text()
+    assert "📁 folder/\n├── 📄 file.py\n└── 📄 Dockerfile" in text
