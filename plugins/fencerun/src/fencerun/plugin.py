@@ -170,7 +170,8 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
     def _warn(self, problem: BlockError) -> None:
         log.warning(problem.describe(self.docs_label))
 
-    # The stylesheet joins this language's files after static-i18n (-100) has sorted them.
+    # The stylesheets and the editor script join this language's files after static-i18n
+    # (-100) has sorted them; only pages with an editor link the editor's two.
     @event_priority(-200)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for path in (CSS_PATH, PYODIDE_CSS, PYODIDE_JS):

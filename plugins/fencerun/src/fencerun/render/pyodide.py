@@ -20,7 +20,8 @@ ASSET_PLACEHOLDER = "fencerun-asset:"
 # Where a page's HTML says it has an editor.
 EDITOR_MARK = '<div class="pyodide"'
 
-# The icons markdown-exec puts on its buttons (Material Design Icons' play and eraser).
+# The icons markdown-exec puts on its buttons: Material Design Icons' play and eraser
+# (Pictogrammers, Apache License 2.0), as markdown-exec draws them.
 _PLAY = "M8 5.14v14l11-7-11-7Z"
 _ERASER = (
     "M15.14 3c-.51 0-1.02.2-1.41.59L2.59 14.73c-.78.77-.78 2.04 0 2.83L5.03 20h7.66l8.72-8.73"
