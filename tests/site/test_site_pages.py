@@ -108,6 +108,18 @@ def test_no_stylesheet_imports_from_another_host(site: BuiltSite) -> None:
     assert not offending, "\n".join(offending)
 
 
+def test_no_page_has_a_pyodide_editor_or_loads_its_scripts(site: BuiltSite) -> None:
+    # An editor loads Pyodide, Ace and highlight.js, from another host unless the site
+    # serves them: this site has none, and fencerun adds its editor script to no other page.
+    offending = []
+    for url in site.html_pages():
+        page = site.page(url)
+        sources = [str(tag["src"]) for tag in page.find_all("script", src=True)]
+        if page.select_one("div.pyodide") or [src for src in sources if "pyodide" in src]:
+            offending.append(f"/{url}")
+    assert not offending, "\n".join(offending)
+
+
 def test_build_writes_nothing_into_docs(site: BuiltSite) -> None:
     assert site.docs_after == site.docs_before
 

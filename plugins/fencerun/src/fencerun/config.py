@@ -12,6 +12,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 
 from fencerun.isolation.project_view import ProjectView
+from fencerun.render.pyodide import CDN_ASSETS, PyodideAssets
 from fencerun.render.snippets import SnippetView, snippets_of
 from fencerun.settings import Settings
 from fencerun.site_options import OPTION_NAMES, SiteOptions, site_settings
@@ -19,6 +20,16 @@ from fencerun.site_options import docs_label as docs_label_for
 
 # The defaults are SiteOptions', which Zensical builds read too.
 _DEFAULT = SiteOptions()
+
+
+class PyodideAssetsConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves it untyped
+    """Where a page with a pyodide editor loads Pyodide, Ace and highlight.js from."""
+
+    pyodide = c.Type(str, default=CDN_ASSETS.pyodide)  # {version}: the block's release
+    ace = c.Type(str, default=CDN_ASSETS.ace)
+    highlight = c.Type(str, default=CDN_ASSETS.highlight)
+    highlight_light = c.Type(str, default=CDN_ASSETS.highlight_light)
+    highlight_dark = c.Type(str, default=CDN_ASSETS.highlight_dark)
 
 
 class FencerunConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves it untyped
@@ -40,6 +51,8 @@ class FencerunConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves 
     default_output = c.Choice(("text", "markdown"), default=_DEFAULT.default_output)
     # Footer under outputs; provenance="off" per block
     provenance = c.Type(bool, default=_DEFAULT.provenance)
+    # pyodide editors: addresses with a host, or files of the site; markdown-exec's CDN by default
+    pyodide_assets = c.SubConfig(PyodideAssetsConfig)
 
     # Where results are kept, relative to the folder of mkdocs.yml
     cache_dir = c.Type(str, default=_DEFAULT.cache_dir)
@@ -62,6 +75,17 @@ def engine_settings(
         docs_dir=Path(config.docs_dir),
         site_dir=Path(config.site_dir),
         environ=environ,
+    )
+
+
+def pyodide_assets(options: FencerunConfig) -> PyodideAssets:
+    chosen = options.pyodide_assets
+    return PyodideAssets(
+        pyodide=chosen.pyodide,
+        ace=chosen.ace,
+        highlight=chosen.highlight,
+        highlight_light=chosen.highlight_light,
+        highlight_dark=chosen.highlight_dark,
     )
 
 

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from fencerun.errors import BlockError
 from fencerun.fence_header import OptionError, parse_header
 from fencerun.model import Block, SourceLocation
-from fencerun.options import LANGUAGES, build_options, exec_state
+from fencerun.options import (
+    LANGUAGES,
+    PYODIDE,
+    TREE,
+    build_options,
+    exec_state,
+    pyodide_options,
+    tree_options,
+)
 
 TAB_LENGTH = 4  # Python-Markdown's default, which superfences uses to expand indentation
 
@@ -23,6 +31,8 @@ _PREFIX_CHARS = " \t>"
 _OPENER_RE = re.compile(r"(?P<marker>`{3,}|~{3,})(?P<header>.*)$")
 # An exec option the header parser could not read still marks the fence as meant to run.
 _EXEC_WORD_RE = re.compile(r"(?:^|[\s{])exec(?:[=\s}]|$)")
+# tree and pyodide fences are ours with or without exec (as in markdown-exec).
+_DRAWN_FENCE_RE = re.compile(rf"\s*\{{?\s*\.?(?:{TREE}|{PYODIDE})(?=[\s{{}}]|$)")
 
 
 @dataclass(frozen=True)
@@ -104,9 +114,14 @@ def first_line_of(source: str, body: str) -> int:
 def _read_fence(
     fence: _Fence, where: SourceLocation, *, index: int, markdown_default: bool
 ) -> Block | DisabledFence | None:
-    meant_to_run = bool(_EXEC_WORD_RE.search(fence.header))
+    meant_to_run = bool(_EXEC_WORD_RE.search(fence.header) or _DRAWN_FENCE_RE.match(fence.header))
     try:
         header = parse_header(fence.header)
+        if header.language in (TREE, PYODIDE):
+            # Checked here, where the error can name the line; drawn by superfences, which
+            # draws the same fences where they come from an output or an included file.
+            (tree_options if header.language == TREE else pyodide_options)(header.values)
+            return None
         running = exec_state(header)
     except OptionError as error:
         if meant_to_run:

@@ -9,6 +9,9 @@ treeprocessors that give Markdown outputs their place in the page's table of con
 - Exec fences that reach the Markdown parser were not found in the page's source (they came
   from a block's Markdown output or from an included file): they are shown as code and never
   run.
+- `tree` and `pyodide` fences run nothing at build time, so they are drawn wherever they
+  stand, in a page, an output or an included file (their options in a page were checked with
+  the page's other fences).
 
 The table-of-contents technique is markdown-exec's, which took it from mkdocstrings (by Oleh
 Prypin): the output is converted by its own Markdown instance, whose treeprocessors prefix
@@ -36,6 +39,7 @@ under its licence:
 from __future__ import annotations
 
 import copy
+import itertools
 import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -48,8 +52,11 @@ from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
-from fencerun.options import LANGUAGES
-from fencerun.render.markup import HTML_FENCE, MARKDOWN_FENCE
+from fencerun.fence_header import OptionError
+from fencerun.options import LANGUAGES, PYODIDE, TREE, pyodide_options, tree_options
+from fencerun.render.markup import HTML_FENCE, MARKDOWN_FENCE, fence
+from fencerun.render.pyodide import CDN_ASSETS, PyodideAssets, editor_html
+from fencerun.render.tree import draw_tree, with_icons
 
 log = logging.getLogger("mkdocs.plugins.fencerun")
 
@@ -65,12 +72,21 @@ Formatter = Any  # superfences calls formatters and validators with loosely type
 
 
 class OutputMarkdown:
-    """Renders Markdown outputs with the site's Markdown extensions and their settings."""
+    """Renders Markdown outputs and trees with the site's Markdown extensions and their
+    settings, and pyodide editors with the site's asset addresses."""
 
-    def __init__(self, extensions: Sequence[Any], configs: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        extensions: Sequence[Any],
+        configs: Mapping[str, Any],
+        pyodide_assets: PyodideAssets = CDN_ASSETS,
+    ) -> None:
         # Kept by reference: the site's settings are final only after these fences are added.
         self.extensions = extensions
         self.configs = configs
+        self.pyodide_assets = pyodide_assets
+        # Editors' ids, unique across the build: an output's Markdown can hold one too.
+        self._editors = itertools.count(1)
 
     def custom_fences(self) -> list[dict[str, Formatter]]:
         """Entries for pymdownx.superfences' `custom_fences` setting."""
@@ -83,6 +99,15 @@ class OutputMarkdown:
                 "validator": _validate_markdown,
             },
         ]
+        for name, formatter in ((TREE, self._format_tree), (PYODIDE, self._format_pyodide)):
+            entries.append(
+                {
+                    "name": name,
+                    "class": name,
+                    "format": formatter,
+                    "validator": _validate_drawn,
+                }
+            )
         for language in LANGUAGES:
             entries.append(
                 {
@@ -98,7 +123,7 @@ class OutputMarkdown:
         self, src: str, language: str, css_class: str, options: dict[str, Any], md: Markdown,
         **kwargs: Any,
     ) -> str:  # fmt: skip
-        inner = Markdown(extensions=list(self.extensions), extension_configs=dict(self.configs))
+        inner = self._markdown()
         inner.treeprocessors.register(IdPrefixer(inner, options["idprefix"]), "fencerun_ids", 4)
         headings: list[Element] = []
         inner.treeprocessors.register(_HeadingCollector(inner, headings), "fencerun_collect", 1)
@@ -112,6 +137,48 @@ class OutputMarkdown:
             assert isinstance(inserter, InsertHeadings | HeadingsOut)
             inserter.pending[html] = [_plain_heading(h, inner) for h in headings]
         return html
+
+    def _markdown(self) -> Markdown:
+        return Markdown(extensions=list(self.extensions), extension_configs=dict(self.configs))
+
+    def _format_tree(
+        self, src: str, language: str, css_class: str, options: dict[str, Any], md: Markdown,
+        **kwargs: Any,
+    ) -> str:  # fmt: skip
+        try:
+            tree = tree_options(options["inputs"])
+        except OptionError as error:
+            return _shown_as_code(src, language, error)
+        text = draw_tree(src, tree.icons)
+        html: str = self._markdown().convert(fence(tree.result, text, title=tree.title or None))
+        return with_icons(html) if tree.icons == "theme" else html
+
+    def _format_pyodide(
+        self, src: str, language: str, css_class: str, options: dict[str, Any], md: Markdown,
+        **kwargs: Any,
+    ) -> str:  # fmt: skip
+        try:
+            editor = pyodide_options(options["inputs"])
+        except OptionError as error:
+            return _shown_as_code(src, language, error)
+        return editor_html(src, editor, f"pyodide-{next(self._editors)}--", self.pyodide_assets)
+
+
+def _validate_drawn(
+    language: str, inputs: dict[str, str], options: dict[str, Any], attrs: Any, md: Markdown
+) -> bool:
+    # Every tree and pyodide fence is ours: one with a bad option is shown as code, with a
+    # warning, rather than handed back to superfences, which would leave its text in the page.
+    options["inputs"] = list(inputs.items())
+    inputs.clear()
+    return True
+
+
+def _shown_as_code(src: str, language: str, error: OptionError) -> str:
+    log.warning(
+        "fencerun: a %s fence is shown as code: %s; %s", language, error.message, error.hint
+    )
+    return inert_code(src, language)
 
 
 def _format_html(

@@ -58,6 +58,31 @@ class BlockOptions:
         return not self.os or sys.platform.startswith(self.os)
 
 
+TreeIcons = Literal["theme", "basic", "none"]
+
+
+@dataclass(frozen=True)
+class TreeOptions:
+    """The options of a `tree` fence (markdown-exec's file tree), which runs nothing."""
+
+    icons: TreeIcons = "theme"  # theme: Material's file-type icons where Material is installed
+    result: str = "bash"  # the language the tree's code block is highlighted as
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class PyodideOptions:
+    """The options of a `pyodide` fence: an editor whose code runs in the reader's browser."""
+
+    session: str = "default"
+    version: str = "314.0.2"  # markdown-exec 1.12.6's default Pyodide release
+    install: tuple[str, ...] = ()  # packages micropip installs before the first run
+    assets: bool = True  # whether this editor brings the script and style tags with it
+    theme_light: str = "tomorrow"
+    theme_dark: str = "tomorrow_night"
+    height: tuple[int, int] | None = None  # (min, max) lines; None: as many as the code has
+
+
 @dataclass(frozen=True)
 class Block:
     """One executable fenced block as found in a page's Markdown."""

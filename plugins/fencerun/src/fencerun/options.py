@@ -6,12 +6,12 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any, get_args
 
 from fencerun.fence_header import FenceHeader, OptionError
-from fencerun.model import BlockOptions, SourceMode
+from fencerun.model import BlockOptions, PyodideOptions, SourceMode, TreeOptions
 
 # markdown-exec's literate Markdown: the code is its own output, rendered as Markdown.
 # Nothing runs.
@@ -28,6 +28,11 @@ LANGUAGES: Mapping[str, str] = {
     "md": LITERATE,
     "markdown": LITERATE,
 }
+
+# markdown-exec's fences that run nothing at build time, with or without `exec`: `tree` draws
+# a file tree, `pyodide` an editor whose code runs in the reader's browser.
+TREE = "tree"
+PYODIDE = "pyodide"
 
 SOURCE_MODES: tuple[str, ...] = tuple(mode for mode in get_args(SourceMode) if mode)
 # markdown-exec still accepts its old name for `block`.
@@ -231,3 +236,127 @@ _READERS: Mapping[str, Callable[[str, str], tuple[str, Any]]] = {
 
 # Every option a fence header can carry.
 OPTION_NAMES: tuple[str, ...] = ("exec", *_READERS)
+
+
+# tree's icons="..." as markdown-exec reads it: material and zensical name the theme's icons.
+_TREE_ICONS: Mapping[str, str] = {
+    "auto": "theme",
+    "material": "theme",
+    "zensical": "theme",
+    "basic": "basic",
+    "none": "none",
+}
+_ACE_THEME_RE = re.compile(r"[A-Za-z0-9_]+")
+_PYODIDE_VERSION_RE = re.compile(r"v?([0-9][0-9A-Za-z.]*)")
+_HEIGHT_RE = re.compile(r"(?P<low>[0-9]*)-(?P<high>[0-9]*)|(?P<lines>[0-9]+)|auto")
+
+
+def tree_options(values: Iterable[tuple[str, str]]) -> TreeOptions:
+    """Validate the options of a `tree` fence."""
+    parsed: dict[str, Any] = {}
+    for key, raw in _once_each(values, TREE, ("icons", "result", "title")):
+        if key == "icons":
+            if raw not in _TREE_ICONS:
+                raise OptionError(
+                    f'icons="{raw}" is not a kind of icons',
+                    f"use one of: {', '.join(_TREE_ICONS)}",
+                )
+            parsed[key] = _TREE_ICONS[raw]
+        elif key == "result":
+            parsed[key] = _read_result(key, raw)[1] or TreeOptions.result
+        else:
+            parsed[key] = raw
+    return TreeOptions(**parsed)
+
+
+def pyodide_options(values: Iterable[tuple[str, str]]) -> PyodideOptions:
+    """Validate the options of a `pyodide` fence."""
+    names = ("session", "version", "install", "assets", "theme", "height")
+    parsed: dict[str, Any] = {}
+    for key, raw in _once_each(values, PYODIDE, names):
+        if key == "session":
+            parsed[key] = _read_name(key, raw)[1]
+        elif key == "version":
+            parsed[key] = _pyodide_version(raw)
+        elif key == "install":
+            parsed[key] = _packages(raw)
+        elif key == "assets":
+            parsed[key] = _boolean(key, raw)
+        elif key == "theme":
+            parsed["theme_light"], parsed["theme_dark"] = _ace_themes(raw)
+        else:
+            parsed[key] = _editor_height(raw)
+    return PyodideOptions(**parsed)
+
+
+def _once_each(
+    values: Iterable[tuple[str, str]], language: str, names: tuple[str, ...]
+) -> Iterable[tuple[str, str]]:
+    """The options of a fence that runs nothing, each known and given once; `exec` is
+    accepted (and ignored) as markdown-exec accepts it."""
+    seen: set[str] = set()
+    for key, raw in values:
+        if key in seen:
+            raise OptionError(f"option {key} is given twice", f"keep one {key}=...")
+        seen.add(key)
+        if key == "exec":
+            _boolean(key, raw)
+            continue
+        if key not in names:
+            close = difflib.get_close_matches(key, names, n=1)
+            known = f"{language} fences take: {', '.join(sorted(names))}"
+            raise OptionError(
+                f"unknown option {key} on a {language} fence",
+                f"did you mean {close[0]}? {known}" if close else known,
+            )
+        yield key, raw
+
+
+def _pyodide_version(raw: str) -> str:
+    match = _PYODIDE_VERSION_RE.fullmatch(raw.strip())
+    if match is None:
+        raise OptionError(
+            f'version="{raw}" is not a Pyodide release',
+            'write a release number, e.g. version="0.27.7"',
+        )
+    return match.group(1)
+
+
+def _packages(raw: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in raw.split(","))
+    if not all(names):
+        raise OptionError(
+            f'install="{raw}" has an empty package name',
+            'separate package names with commas, e.g. install="cowsay,griffe"',
+        )
+    return names
+
+
+def _ace_themes(raw: str) -> tuple[str, str]:
+    themes = [theme.strip() for theme in raw.split(",")]
+    if len(themes) == 1:
+        themes *= 2
+    if len(themes) != 2 or not all(_ACE_THEME_RE.fullmatch(theme) for theme in themes):
+        raise OptionError(
+            f'theme="{raw}" does not name one or two editor themes',
+            'write an Ace theme, or a light and a dark one, e.g. theme="tomorrow,tomorrow_night"',
+        )
+    return themes[0], themes[1]
+
+
+def _editor_height(raw: str) -> tuple[int, int] | None:
+    # markdown-exec's rules: auto or 0 fits the code; N is fixed; N-M grows from N to M lines,
+    # N defaulting to 5 and M to 30.
+    match = _HEIGHT_RE.fullmatch(raw.strip())
+    if match is None:
+        raise OptionError(
+            f'height="{raw}" is not a number of lines',
+            'write height="auto", a number of lines such as "10", or a range such as "5-30"',
+        )
+    if match.group("lines") is not None:
+        lines = int(match.group("lines"))
+        return (lines, lines) if lines else None
+    if match.group(0) == "auto":
+        return None
+    low = max(1, int(match.group("low") or "5"))
+    return low, max(low, int(match.group("high") or "30"))

@@ -25,7 +25,13 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
-from fencerun.config import FencerunConfig, docs_label, engine_settings, snippet_view
+from fencerun.config import (
+    FencerunConfig,
+    docs_label,
+    engine_settings,
+    pyodide_assets,
+    snippet_view,
+)
 from fencerun.engine import Engine, PageSource
 from fencerun.errors import (
     BlockError,
@@ -40,6 +46,7 @@ from fencerun.model import Result
 from fencerun.render import plain_fence_header, render_block
 from fencerun.render.markup import CSS_PATH, html_fence
 from fencerun.render.notices import block_error_box
+from fencerun.render.pyodide import ASSET_PLACEHOLDER, EDITOR_MARK
 from fencerun.render.snippets import SnippetView, confine_output
 from fencerun.render.svg import FigureFile
 from fencerun.report import BuildReport
@@ -81,6 +88,10 @@ EXTENSION = "fencerun.markdown_ext"
 FIGURES_DIR = "assets/fencerun/figures"
 FIGURE_PLACEHOLDER = "fencerun-figure:"
 _FIGURE_SRC_RE = re.compile(r'src="fencerun-figure:([0-9a-f]{20}\.svg)"')
+# pyodide editors' script and style, loaded by the pages that have an editor and no other.
+PYODIDE_CSS = "assets/fencerun-pyodide.css"
+PYODIDE_JS = "assets/fencerun-pyodide.js"
+_SITE_ASSET_RE = re.compile(rf'(src|href)="{ASSET_PLACEHOLDER}([^"]*)"')
 
 
 class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-call]
@@ -136,9 +147,10 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         config.markdown_extensions.append(EXTENSION)
         superfences = config.mdx_configs.setdefault(SUPERFENCES, {})
         fences = superfences.setdefault("custom_fences", [])
-        fences.extend(
-            OutputMarkdown(config.markdown_extensions, config.mdx_configs).custom_fences()
+        glue = OutputMarkdown(
+            config.markdown_extensions, config.mdx_configs, pyodide_assets(self.config)
         )
+        fences.extend(glue.custom_fences())
 
     def _start_build(self, config: MkDocsConfig) -> None:
         try:
@@ -163,12 +175,14 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
     def _warn(self, problem: BlockError) -> None:
         log.warning(problem.describe(self.docs_label))
 
-    # The stylesheet joins this language's files after static-i18n (-100) has sorted them.
+    # The stylesheets and the editor script join this language's files after static-i18n
+    # (-100) has sorted them; only pages with an editor link the editor's two.
     @event_priority(-200)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        if CSS_PATH not in files.src_uris:
-            css = package_files("fencerun").joinpath(CSS_PATH).read_text(encoding="utf-8")
-            files.append(File.generated(config, CSS_PATH, content=css))
+        for path in (CSS_PATH, PYODIDE_CSS, PYODIDE_JS):
+            if path not in files.src_uris:
+                text = package_files("fencerun").joinpath(path).read_text(encoding="utf-8")
+                files.append(File.generated(config, path, content=text))
         return files
 
     # Once the pages this language builds are settled, and before any page renders, every
@@ -267,7 +281,8 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         return FIGURE_PLACEHOLDER + figure.name
 
     # Writes the figures this page shows into this language's site folder (static-i18n builds
-    # each language into its own) and points the page's <img>s at them.
+    # each language into its own) and points the page's <img>s at them; points the addresses
+    # of site files an editor loads at them; gives a page with an editor the editor's script.
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         def address(match: re.Match[str]) -> str:
             name = match[1]
@@ -280,7 +295,11 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
                 path.write_text(svg, encoding="utf-8")
             return f'src="{get_relative_url(f"{FIGURES_DIR}/{name}", page.url)}"'
 
-        return _FIGURE_SRC_RE.sub(address, output)
+        output = _FIGURE_SRC_RE.sub(address, output)
+        output = _SITE_ASSET_RE.sub(
+            lambda match: f'{match[1]}="{get_relative_url(match[2], page.url)}"', output
+        )
+        return _with_editor_assets(output, page) if EDITOR_MARK in output else output
 
     def _report_block_error(self, error: BlockError, config: MkDocsConfig) -> None:
         message = error.describe(docs_label(config))
@@ -367,6 +386,22 @@ def _pages_under(
             if meta.get("draft") is True and not drafts:
                 continue
             yield PageSource(relative, body, first_line_of(source, body))
+
+
+def _with_editor_assets(html: str, page: Page) -> str:
+    """The page with the pyodide editors' stylesheet in its head and their script last in its
+    body, where it runs before the editors ask for it (on DOMContentLoaded)."""
+    css = f'<link rel="stylesheet" href="{get_relative_url(PYODIDE_CSS, page.url)}">'
+    js = f'<script src="{get_relative_url(PYODIDE_JS, page.url)}"></script>'
+    head_end = html.lower().find("</head>")
+    if head_end != -1:
+        html = f"{html[:head_end]}{css}\n{html[head_end:]}"
+    else:
+        js = css + js  # a theme without a head: a stylesheet link works in the body too
+    body_end = html.lower().rfind("</body>")
+    if body_end == -1:
+        return f"{html}{js}\n"
+    return f"{html[:body_end]}{js}\n{html[body_end:]}"
 
 
 def _rewrite(markdown: str, fences: PageFences, rendered: dict[int, str]) -> str:
