@@ -157,9 +157,10 @@ def test_the_page_shows_no_fence_text(fencerun: Build) -> None:
     assert "icons=" not in soup.get_text()
 
 
-# mkdocs build in a Python where Material for MkDocs cannot be imported.
+# mkdocs build in a Python where neither Material for MkDocs nor Zensical's theme (which
+# ships the same icons) can be imported.
 WITHOUT_MATERIAL = (
-    "import sys; sys.modules['material'] = None; "
+    "import sys; sys.modules.update(material=None, zensical=None, zensical_ui=None); "
     "from mkdocs.__main__ import cli; cli(['build', '--strict'])"
 )
 

@@ -16,7 +16,7 @@ from fencerun.site_options import OPTION_NAMES
 
 from tests.fencerun.conftest import Build, build, build_env, write_project
 
-LANGUAGES = ("python", "py", "pycon", "bash", "sh", "console", "md", "markdown")
+LANGUAGES = ("python", "py", "pycon", "bash", "sh", "console", "md", "markdown", "tree", "pyodide")
 
 FENCES = "".join(
     f"""\
@@ -203,7 +203,8 @@ def test_a_failing_block_stops_the_build_naming_its_file_and_line(tmp_path: Path
 
 
 def test_zensical_reads_the_same_options_as_the_plugin() -> None:
-    assert set(OPTION_NAMES) == set(FencerunConfig().keys())
+    # pyodide editors need the plugin: their script is a file of the site.
+    assert set(OPTION_NAMES) == set(FencerunConfig().keys()) - {"pyodide_assets"}
 
 
 def test_an_option_zensical_cannot_use_is_named_with_its_file(tmp_path: Path) -> None:
@@ -213,3 +214,24 @@ def test_an_option_zensical_cannot_use_is_named_with_its_file(tmp_path: Path) ->
     assert failed.returncode != 0
     message = "mkdocs.yml: plugins: fencerun: timeout must be a number of seconds, not 'soon'"
     assert message in failed.output
+
+
+def test_a_tree_is_drawn_as_the_plugin_draws_it(tmp_path: Path) -> None:
+    tree = "```tree\nsite/\n    docs/\n        index.md\n    mkdocs.yml\n```\n"
+    write_project(tmp_path, {"index.md": tree}, mkdocs_yml=MKDOCS_YML)
+    by_zensical = zensical_build(tmp_path)
+    assert by_zensical.returncode == 0, by_zensical.output
+    drawn = re.search(
+        r'<div class="highlight"><pre><span></span><code>📁.*?</div>', by_zensical.html(), re.DOTALL
+    )
+    by_mkdocs = build(tmp_path)
+    assert by_mkdocs.returncode == 0, by_mkdocs.output
+    assert drawn is not None and drawn.group(0) in by_mkdocs.html()
+    assert "├──" in drawn.group(0) and "index.md" in drawn.group(0)
+
+
+def test_a_pyodide_fence_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    write_project(tmp_path, {"index.md": "```pyodide\nprint(1)\n```\n"}, mkdocs_yml=MKDOCS_YML)
+    failed = zensical_build(tmp_path)
+    assert failed.returncode != 0
+    assert "pyodide fences need fencerun's MkDocs plugin" in failed.output

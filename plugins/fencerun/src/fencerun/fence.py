@@ -53,7 +53,7 @@ from fencerun.markdown_ext import (
     inert_code,
     stray_exec_warning,
 )
-from fencerun.options import FALSE_WORDS, LANGUAGES
+from fencerun.options import FALSE_WORDS, LANGUAGES, PYODIDE, TREE
 from fencerun.render import render_block
 from fencerun.render.markup import CSS_PATH, html_fence
 from fencerun.render.notices import block_error_box
@@ -76,6 +76,10 @@ def validator(
 ) -> bool:
     """Claims the fences that have an exec option; exec="off" leaves an ordinary code block
     (its title kept, its other exec options dropped), as the plugin shows it."""
+    if language in (TREE, PYODIDE):
+        options["inputs"] = list(inputs.items())  # checked when drawn, as the plugin does
+        inputs.clear()
+        return True
     exec_value = inputs.get("exec")
     if exec_value is None:
         return False
@@ -94,7 +98,7 @@ def formatter(
 ) -> str:
     """The block's output (and its source, as its options say) as HTML, run or reused."""
     try:
-        return _format(src, language, md)
+        return _format(src, language, md, options)
     except SuperFencesException:
         raise
     except Exception as error:
@@ -105,9 +109,18 @@ def formatter(
         ) from error
 
 
-def _format(src: str, language: str, md: Markdown) -> str:
+def _format(src: str, language: str, md: Markdown, options: Any) -> str:
     site = _runner.site(md)
     conversion = _conversion(md, site)
+    if language == TREE:
+        return conversion.output.format_tree(src, language, "", options, md)
+    if language == PYODIDE:
+        # The editor's script and stylesheet are files the plugin adds to the site, and
+        # Zensical removes files it did not write.
+        raise SuperFencesException(
+            "fencerun: pyodide fences need fencerun's MkDocs plugin (their editor script is a "
+            "file of the site); under Zensical use markdown-exec's pyodide fence"
+        )
     engine = _runner.engine(site)
     try:
         located = conversion.locate(LANGUAGES.get(language, language), src)

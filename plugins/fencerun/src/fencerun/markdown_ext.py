@@ -99,7 +99,7 @@ class OutputMarkdown:
                 "validator": _validate_markdown,
             },
         ]
-        for name, formatter in ((TREE, self._format_tree), (PYODIDE, self._format_pyodide)):
+        for name, formatter in ((TREE, self.format_tree), (PYODIDE, self._format_pyodide)):
             entries.append(
                 {
                     "name": name,
@@ -141,7 +141,7 @@ class OutputMarkdown:
     def _markdown(self) -> Markdown:
         return Markdown(extensions=list(self.extensions), extension_configs=dict(self.configs))
 
-    def _format_tree(
+    def format_tree(
         self, src: str, language: str, css_class: str, options: dict[str, Any], md: Markdown,
         **kwargs: Any,
     ) -> str:  # fmt: skip

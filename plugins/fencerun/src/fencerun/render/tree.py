@@ -144,12 +144,16 @@ def _word(icon: str) -> str:
 
 @cache
 def _theme_icons() -> Traversable | None:
-    """Material for MkDocs' icon folder, if Material is installed."""
-    try:
-        folder = files("material").joinpath("templates", ".icons")
-    except ModuleNotFoundError:
-        return None
-    return folder if folder.is_dir() else None
+    """The icon folder of Material for MkDocs, else of Zensical's theme (its successor ships
+    the same icons), as markdown-exec looks for them; None where neither is installed."""
+    for package in ("material", "zensical_ui"):
+        try:
+            folder = files(package).joinpath("templates", ".icons")
+        except ModuleNotFoundError:
+            continue
+        if folder.is_dir():
+            return folder
+    return None
 
 
 @cache
