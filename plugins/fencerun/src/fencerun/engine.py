@@ -433,7 +433,8 @@ def _blocks(fences: PageFences) -> list[Block]:
 
 
 def _same_session(candidate: Block, block: Block) -> bool:
-    if not block.options.session:
+    # Literate Markdown runs nothing, so it has no state to share, whatever its header says.
+    if not block.options.session or LITERATE in (candidate.language, block.language):
         return candidate == block
     return candidate.options.session == block.options.session
 

@@ -96,14 +96,16 @@ def _candidate(base: str, path: str) -> Path | None:
 
 
 def confine_output(
-    block: Block, result: Result, view: SnippetView, *, quoted: bool = False
+    block: Block, result: Result, view: SnippetView, *, readings: int = 1
 ) -> tuple[Result, BlockError | None]:
     """The result as its page may show it, and a warning naming what was refused, if anything.
 
-    `quoted`: the block stands in a blockquote, where snippets cannot read the page's lines
-    (each starts with ">"); only a Markdown output's own conversion reads them.
+    `readings`: how often snippets reads the text where the block stands: once in the page,
+    never in a blockquote (each line starts with ">"), once more in each literate Markdown
+    output around it; a Markdown output's own conversion reads it once more.
     """
-    passes = snippet_passes(block) - quoted
+    own = snippet_passes(block)
+    passes = own - 1 + readings if own else 0
     if passes <= 0 or failure_of(block, result) is not None:
         return result, None  # no reading by snippets, or (failed) shown HTML-escaped
     text = clean(result.output)
