@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 
+from fencerun.includes import SNIPPETS
 from fencerun.isolation.project_view import ProjectView
 from fencerun.render.snippets import SnippetView
 from fencerun.settings import (
@@ -69,6 +71,7 @@ def engine_settings(
         env_extra=dict(options.environment),
         env_pass=tuple(options.pass_environment),
         build_dirs=(Path(config.site_dir),),
+        snippets=snippet_settings(config),
     )
 
 
@@ -83,21 +86,28 @@ def docs_label(config: MkDocsConfig) -> str:
     return "" if docs == "." else Path(docs).as_posix() + "/"
 
 
-SNIPPETS = "pymdownx.snippets"
+def snippet_settings(config: MkDocsConfig) -> dict[str, Any] | None:
+    """The site's pymdownx.snippets settings with its base paths absolute (snippets reads
+    them relative to the folder the build runs in); None without snippets."""
+    if SNIPPETS not in config.markdown_extensions:
+        return None
+    options = dict(config.mdx_configs.get(SNIPPETS, {}))
+    base = options.get("base_path", ["."])
+    # As snippets reads the setting: one path or a list.
+    bases = [base] if isinstance(base, str | os.PathLike) else base
+    options["base_path"] = [os.path.abspath(path) for path in bases]
+    return options
 
 
 def snippet_view(config: MkDocsConfig, project: ProjectView) -> SnippetView | None:
     """Where the site's pymdownx.snippets looks for files, and what outputs may include from
     `project` (the top-level build's view: its site_dir holds every language's, for
     static-i18n builds the others into folders of it); None without snippets."""
-    if SNIPPETS not in config.markdown_extensions:
+    options = snippet_settings(config)
+    if options is None:
         return None
-    options = config.mdx_configs.get(SNIPPETS, {})
-    base = options.get("base_path", ["."])
-    # As snippets reads the setting: one path or a list, relative to the build's folder.
-    bases = [base] if isinstance(base, str | os.PathLike) else base
     return SnippetView(
         project=project,
-        base_paths=tuple(os.path.abspath(path) for path in bases),
+        base_paths=tuple(options["base_path"]),
         restrict_base_path=bool(options.get("restrict_base_path", True)),
     )

@@ -15,6 +15,7 @@ the others.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from fencerun.errors import BlockError
@@ -28,6 +29,11 @@ _PREFIX_CHARS = " \t>"
 _OPENER_RE = re.compile(r"(?P<marker>`{3,}|~{3,})(?P<header>.*)$")
 # An exec option the header parser could not read still marks the fence as meant to run.
 _EXEC_WORD_RE = re.compile(r"(?:^|[\s{])exec(?:[=\s}]|$)")
+
+
+# Takes in what a block's body includes (pymdownx.snippets lines) before it is keyed and run;
+# raises BlockError for what cannot be included. The engine makes it from the site's settings.
+Include = Callable[[str, SourceLocation], str]
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,9 @@ class DisabledFence:
 class PageFences:
     blocks: list[FoundBlock]  # in page order, a literate block before the blocks in its body
     disabled: list[DisabledFence]
+    # Some block's body took in files (pymdownx.snippets): its code may change while the
+    # page's text stays the same.
+    includes_files: bool = False
 
     def within(self, parent: FoundBlock | None) -> PageFences:
         """The fences standing directly in `parent`'s body (None: in the page itself)."""
@@ -79,28 +88,45 @@ class _Fence:
 
 
 def find_blocks(
-    markdown: str, path: str, *, first_line: int = 1, markdown_default: bool = False
+    markdown: str,
+    path: str,
+    *,
+    first_line: int = 1,
+    markdown_default: bool = False,
+    include: Include | None = None,
 ) -> list[FoundBlock]:
     """Every executable block of a page, in order. Raises BlockError for a malformed one."""
-    fences = scan_page(markdown, path, first_line=first_line, markdown_default=markdown_default)
+    fences = scan_page(
+        markdown, path, first_line=first_line, markdown_default=markdown_default, include=include
+    )
     return fences.blocks
 
 
 def scan_page(
-    markdown: str, path: str, *, first_line: int = 1, markdown_default: bool = False
+    markdown: str,
+    path: str,
+    *,
+    first_line: int = 1,
+    markdown_default: bool = False,
+    include: Include | None = None,
 ) -> PageFences:
-    """Executable blocks and exec="off" fences of a page, in order, nested ones included."""
-    scan = _PageScan(path, markdown_default)
+    """Executable blocks and exec="off" fences of a page, in order, nested ones included.
+
+    `include`, when given, takes in the files a block's body names with pymdownx.snippets.
+    """
+    scan = _PageScan(path, markdown_default, include)
     scan.read(markdown.split("\n"), first_line, parent=None)
-    return PageFences(scan.blocks, scan.disabled)
+    return PageFences(scan.blocks, scan.disabled, includes_files=scan.includes_files)
 
 
 @dataclass
 class _PageScan:
     path: str
     markdown_default: bool
+    include: Include | None
     blocks: list[FoundBlock] = field(default_factory=list)
     disabled: list[DisabledFence] = field(default_factory=list)
+    includes_files: bool = False
 
     def read(self, lines: list[str], first_line: int, parent: FoundBlock | None) -> None:
         """The fences of `lines`, whose first stands on line `first_line` of the page."""
@@ -114,9 +140,14 @@ class _PageScan:
             if not isinstance(found, Block):
                 continue
             assert fence.end is not None  # _read_fence refuses open fences
+            renders_body = found.language == LITERATE and found.options.markdown
+            if found.language != LITERATE and self.include is not None:
+                code = self.include(found.code, where)
+                self.includes_files |= code != found.code
+                found = replace(found, code=code)
             located = FoundBlock(found, fence.start, fence.end, fence.indent, parent)
             self.blocks.append(located)
-            if found.language == LITERATE and found.options.markdown:
+            if renders_body:
                 # markdown-exec runs the exec fences of a body it renders as Markdown.
                 self.read(fence.body, where.line + 1, parent=located)
 

@@ -29,7 +29,7 @@ from mkdocs.utils.meta import get_data
 from fencerun.config import FencerunConfig, docs_label, engine_settings, snippet_view
 from fencerun.engine import Engine, PageSource
 from fencerun.errors import BlockError, BlockFailure, FencerunError, failure_of
-from fencerun.fences import FoundBlock, PageFences
+from fencerun.fences import FoundBlock, Include, PageFences
 from fencerun.includes import escaped_for
 from fencerun.markdown_ext import OutputMarkdown
 from fencerun.model import Block, Result
@@ -244,7 +244,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
             figure_files=self._keep_figure,
             provenance_footer=engine.settings.provenance,
             locale=_locale(page, config),
-            snippets=self.snippets is not None,
+            include=engine.include,
         )
         return rendering.text(markdown, parent=None)
 
@@ -359,7 +359,7 @@ class _PageRendering:
     figure_files: FigureSink
     provenance_footer: bool
     locale: str
-    snippets: bool  # whether pymdownx.snippets reads the page after fencerun
+    include: Include | None  # pymdownx.snippets, which reads the page after fencerun
 
     def text(self, markdown: str, *, parent: FoundBlock | None) -> str:
         """`markdown` (the page, or `parent`'s body) with the blocks standing in it rendered."""
@@ -385,14 +385,21 @@ class _PageRendering:
         )
 
     def _as_shown(self, found: FoundBlock) -> Block:
-        """The block with the code it shows escaped so that snippets includes what its lines
-        name once, at its last reading of the page (nested blocks are read more often)."""
+        """The block with the code it shows as markdown-exec shows it, after snippets, and
+        escaped for snippets' readings of the page."""
         block = found.block
-        code = self._escaped(block.code, _snippet_readings(found) - 1)
+        readings = _snippet_readings(found)
+        code = block.code  # a block's code has taken in its snippets already
+        if block.language == LITERATE and self.include is not None:
+            try:
+                code = self.include(code, block.location)
+            except BlockError:
+                readings -= 1  # left to snippets' own reading, which reports what is missing
+        code = self._escaped(code, readings)
         return block if code == block.code else replace(block, code=code)
 
     def _escaped(self, text: str, readings: int) -> str:
-        return escaped_for(text, readings) if self.snippets else text
+        return escaped_for(text, readings) if self.include is not None else text
 
 
 def _snippet_readings(found: FoundBlock) -> int:
