@@ -479,3 +479,12 @@ def test_a_serve_rebuild_runs_a_block_again_when_the_file_it_includes_changed(
         (found,) = engine.plan(source).blocks
         assert engine.result_for(found.block, source).output == text + "\n"
     assert executor.jobs == [["print('first')\n"], ["print('edited')\n"]]
+
+
+def test_a_literate_block_naming_a_session_is_never_part_of_its_jobs(tmp_path: Path) -> None:
+    executor = RecordingExecutor()
+    engine = make_engine(tmp_path, executor)
+    literate = '```md exec="on" session="s"\n**shown**\n```\n'
+    source = page("a.md", fence("a = 1", 'session="s"'), literate, fence("a", 'session="s"'))
+    engine.prepare([source])
+    assert executor.jobs == [["a = 1", "a"]]
