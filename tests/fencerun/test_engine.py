@@ -457,3 +457,34 @@ def test_workers_start_early_only_when_every_block_will_run(
     engine.prepare([page("a.md", fence("one"))])
     # Started early or not, a build uses one executor.
     assert len(made) == (1 if execute else 0)
+
+
+def test_a_serve_rebuild_runs_a_block_again_when_the_file_it_includes_changed(
+    tmp_path: Path,
+) -> None:
+    executor = RecordingExecutor()
+    settings = Settings(
+        project_dir=tmp_path,
+        cache_dir=tmp_path / "cache",
+        frozen_dir=tmp_path / "frozen",
+        snippets={"base_path": [str(tmp_path)], "check_paths": True},
+    )
+    engine = Engine(settings, executor_factory=lambda _: executor)
+    included = tmp_path / "example.py"
+    source = page("a.md", fence('--8<-- "example.py"'))
+    for text in ("print('first')", "print('first')", "print('edited')"):
+        included.write_text(text + "\n", encoding="utf-8")
+        engine.start_build(settings)
+        engine.prepare([source])
+        (found,) = engine.plan(source).blocks
+        assert engine.result_for(found.block, source).output == text + "\n"
+    assert executor.jobs == [["print('first')\n"], ["print('edited')\n"]]
+
+
+def test_a_literate_block_naming_a_session_is_never_part_of_its_jobs(tmp_path: Path) -> None:
+    executor = RecordingExecutor()
+    engine = make_engine(tmp_path, executor)
+    literate = '```md exec="on" session="s"\n**shown**\n```\n'
+    source = page("a.md", fence("a = 1", 'session="s"'), literate, fence("a", 'session="s"'))
+    engine.prepare([source])
+    assert executor.jobs == [["a = 1", "a"]]

@@ -203,3 +203,35 @@ def test_unterminated_plain_fence_is_not_an_error() -> None:
 def test_describe_shows_the_path_under_the_docs_folder() -> None:
     error = only_block_error('```python exec="on" nope="1"\nx\n```')
     assert error.describe("docs/").startswith("docs/posts/x.md:4: unknown option nope")
+
+
+def test_exec_fences_in_a_literate_body_are_blocks_at_their_own_line_and_depth() -> None:
+    markdown = page(
+        """
+        `````md exec="on"
+        ```python exec="on"
+        print(1)
+        ```
+
+        > ````md exec="on"
+        > ```bash exec="on"
+        > echo 2
+        > ```
+        > ````
+        `````
+
+        ````md exec="on" result="text"
+        ```python exec="on"
+        print("shown as text, as markdown-exec shows it: never run")
+        ```
+        ````
+        """
+    )
+    outer, first, inner, second, as_text = find_blocks(markdown, "a.md", first_line=3)
+    assert as_text.block.language == "markdown" and as_text.parent is None
+    assert [str(f.block.location) for f in (outer, first, inner, second)] == [
+        "a.md:3", "a.md:4", "a.md:8", "a.md:9",
+    ]  # fmt: skip
+    assert [f.block.index for f in (outer, first, inner, second)] == [0, 1, 2, 3]
+    assert (first.parent, inner.parent, second.parent) == (outer, outer, inner)
+    assert (second.start, second.indent, second.block.code) == (0, "", "echo 2")

@@ -79,6 +79,18 @@ echo ';--8<-- "docs/snippets/x.md"'
 > ```bash exec="on"
 > echo ';--8<-- "docs/snippets/x.md"'
 > ```
+
+## Nested in literate Markdown
+
+````md exec="on"
+```bash exec="on" markdown="on"
+echo '--8<-- ".git/config"'
+```
+
+```bash exec="on"
+echo '--8<-- ".git/config"'
+```
+````
 """
 
 
@@ -178,6 +190,20 @@ def test_in_a_blockquote_only_a_markdown_outputs_own_conversion_reads_snippet_li
     quoted = shown_lines(soup, "in-a-blockquote")
     assert '--8<-- ".git/config"' in quoted
     assert ';--8<-- "docs/snippets/x.md"' in quoted
+
+
+def test_blocks_in_literate_markdown_are_confined_for_its_reading_too(
+    soup: BeautifulSoup, built: Build
+) -> None:
+    # Snippets reads a literate output once more, when it is converted as Markdown.
+    lines = [line.strip() for line in shown_lines(soup, "nested-in-literate-markdown")]
+    assert lines.count('--8<-- ".git/config"') == 2
+    first = fence_line("Nested in literate Markdown") + 1
+    for line in (first, first + 4):
+        assert any(
+            text.startswith("WARNING") and f"docs/index.md:{line}: " in text
+            for text in built.output.splitlines()
+        ), line
 
 
 # -- every form snippets reads, checked against snippets itself ---------------------------

@@ -284,3 +284,24 @@ def test_an_environment_no_process_can_hold_is_an_error_not_a_traceback(project:
     assert done.returncode == 1
     assert "gives GREETING a value with a NUL character" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_freeze_refresh_runs_what_a_frozen_blocks_snippet_lines_include(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - pymdownx.superfences\n",
+            "  - pymdownx.superfences\n  - pymdownx.snippets:\n      base_path: [snippets]\n",
+        ),
+        encoding="utf-8",
+    )
+    (project / "snippets").mkdir()
+    (project / "snippets" / "greet.sh").write_text("echo from-the-snippet\n", encoding="utf-8")
+    (project / "pages" / "ko" / "index.md").write_text(
+        '# Snippet\n\n```bash exec="on" freeze="on" id="greet"\n--8<-- "greet.sh"\n```\n',
+        encoding="utf-8",
+    )
+    done = fencerun(project, "freeze", "--refresh")
+    assert done.returncode == 0, done.stderr
+    frozen = FrozenResults(project / "recorded").get("ko/index.md", "greet")
+    assert frozen is not None and frozen.output == "from-the-snippet\n"

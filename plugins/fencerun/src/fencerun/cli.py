@@ -28,6 +28,7 @@ from fencerun.config import FencerunConfig, engine_settings
 from fencerun.errors import BlockError, FencerunError, failure_of
 from fencerun.fences import find_blocks
 from fencerun.freeze import FrozenResults, frozen_id
+from fencerun.includes import SnippetIncluder
 from fencerun.model import Block, Result
 from fencerun.plugin import FencerunPlugin, page_body
 from fencerun.progress import BlockProgress
@@ -130,11 +131,13 @@ def frozen_blocks(project: Project) -> Iterator[FrozenBlock]:
     docs_dir = project.docs_dir
     if not docs_dir.is_dir():
         raise CommandError(f"{docs_dir} is not a folder: set docs_dir in mkdocs.yml")
+    snippets = project.settings.snippets
+    include = SnippetIncluder(snippets) if snippets is not None else None
     for path in sorted(docs_dir.rglob("*.md")):
         page = path.relative_to(docs_dir).as_posix()
         body, first_line = page_body(path.read_text(encoding="utf-8"))
         try:
-            found = find_blocks(body, page, first_line=first_line)
+            found = find_blocks(body, page, first_line=first_line, include=include)
         except BlockError as error:
             raise CommandError(error.describe(project.settings.docs_label)) from None
         for item in found:

@@ -13,7 +13,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from fencerun.isolation.project_view import ProjectView
 from fencerun.render.pyodide import CDN_ASSETS, PyodideAssets
-from fencerun.render.snippets import SnippetView, snippets_of
+from fencerun.render.snippets import SnippetView, snippet_settings, snippets_of
 from fencerun.settings import Settings
 from fencerun.site_options import OPTION_NAMES, SiteOptions, site_settings
 from fencerun.site_options import docs_label as docs_label_for
@@ -75,6 +75,7 @@ def engine_settings(
         docs_dir=Path(config.docs_dir),
         site_dir=Path(config.site_dir),
         environ=environ,
+        snippets=snippet_settings(config.markdown_extensions, config.mdx_configs),
     )
 
 

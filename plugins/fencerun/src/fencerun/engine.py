@@ -33,6 +33,7 @@ from fencerun.commands import missing_commands
 from fencerun.errors import BlockError, BlockFailure, failure_of
 from fencerun.fences import FoundBlock, PageFences, scan_page
 from fencerun.freeze import FrozenResults, frozen_id
+from fencerun.includes import SnippetIncluder
 from fencerun.isolation.environment import block_environment
 from fencerun.isolation.project_view import project_view
 from fencerun.keys import BlockKeys
@@ -101,6 +102,9 @@ class Engine:
     def _open_build(self, settings: Settings) -> None:
         """The state of one top-level build."""
         self.settings = settings
+        snippets = settings.snippets
+        # Takes in what block bodies include; None when the site does not use snippets.
+        self.include = SnippetIncluder(snippets) if snippets is not None else None
         # One store object per folder for the engine's life: a block of an earlier build
         # that ends late stores its result through it, and `close` closes it.
         if self._store.folder != settings.cache_dir:
@@ -140,7 +144,7 @@ class Engine:
     def _scan(self, page: PageSource) -> PageFences:
         """A page's fences, parsed once per text for the engine's life: a `mkdocs serve`
         rebuild parses only the pages that changed (their keys are computed afresh, since
-        a workdir's files may have changed)."""
+        a workdir's files may have changed), and those whose blocks include files."""
         scan_key = (page.path, page.markdown, page.first_line, self.settings.markdown_default)
         fences = self._scans.get(scan_key)
         if fences is None:
@@ -149,7 +153,10 @@ class Engine:
                 page.path,
                 first_line=page.first_line,
                 markdown_default=self.settings.markdown_default,
+                include=self.include,
             )
+            if fences.includes_files:
+                return fences  # kept for this build only, by `plan`
             if len(self._scans) >= SCANS_KEPT:
                 self._scans.pop(next(iter(self._scans)))  # the oldest
             self._scans[scan_key] = fences
@@ -373,6 +380,8 @@ class Engine:
             self._keys = _block_keys(settings)
         else:
             self._keys.start_build(settings)
+        if settings.snippets != self.settings.snippets:
+            self._scans.clear()  # block bodies include other files now
         with self._lock:
             for slot, (block, future) in list(self._slots.items()):
                 if block.options.freeze or not future.done() or _worth_retrying(block, future):
@@ -433,7 +442,8 @@ def _blocks(fences: PageFences) -> list[Block]:
 
 
 def _same_session(candidate: Block, block: Block) -> bool:
-    if not block.options.session:
+    # Literate Markdown runs nothing, so it has no state to share, whatever its header says.
+    if not block.options.session or LITERATE in (candidate.language, block.language):
         return candidate == block
     return candidate.options.session == block.options.session
 

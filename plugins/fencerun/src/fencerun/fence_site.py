@@ -22,6 +22,7 @@ from markdown import Markdown
 from fencerun.engine import PageSource
 from fencerun.errors import FencerunError
 from fencerun.fences import first_line_of
+from fencerun.render.snippets import snippet_settings
 from fencerun.settings import Settings
 from fencerun.site_options import OnError, SiteOptions, read_site_options, site_settings
 
@@ -71,7 +72,11 @@ def read_site(md: Markdown) -> FenceSite:
     docs_dir = root / config["docs_dir"]
     return FenceSite(
         settings=site_settings(
-            options, project_dir=root, docs_dir=docs_dir, site_dir=root / config["site_dir"]
+            options,
+            project_dir=root,
+            docs_dir=docs_dir,
+            site_dir=root / config["site_dir"],
+            snippets=snippet_settings(config["markdown_extensions"], config["mdx_configs"]),
         ),
         on_error=options.on_error,
         locale=str(theme.get("language") or "en"),

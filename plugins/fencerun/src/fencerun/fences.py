@@ -5,18 +5,25 @@ closes a fence only with the same marker at the same indentation, and treats eve
 between as the block's code. This module follows the same rules, so a block we find is a
 fence superfences would have seen, and a fence nested inside another fence's body (an
 example in a Markdown code block) is never a block.
+
+The one exception is literate Markdown (```md exec="on"), whose body markdown-exec renders as
+Markdown, running the exec fences in it: those are blocks of the page too, found here at any
+depth with their own line in the page, so that they run, share sessions and are kept like
+the others.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from fencerun.errors import BlockError
 from fencerun.fence_header import OptionError, parse_header
 from fencerun.model import Block, SourceLocation
 from fencerun.options import (
     LANGUAGES,
+    LITERATE,
     PYODIDE,
     TREE,
     build_options,
@@ -35,14 +42,21 @@ _EXEC_WORD_RE = re.compile(r"(?:^|[\s{])exec(?:[=\s}]|$)")
 _DRAWN_FENCE_RE = re.compile(rf"\s*\{{?\s*\.?(?:{TREE}|{PYODIDE})(?=[\s{{}}]|$)")
 
 
+# Takes in what a block's body includes (pymdownx.snippets lines) before it is keyed and run;
+# raises BlockError for what cannot be included. The engine makes it from the site's settings.
+Include = Callable[[str, SourceLocation], str]
+
+
 @dataclass(frozen=True)
 class FoundBlock:
-    """An executable block and where its fence lines stand in the page's Markdown."""
+    """An executable block and where its fence lines stand in the Markdown that holds it: the
+    page's, or the body of the literate Markdown block it is nested in (`parent`)."""
 
     block: Block
     start: int  # 0-based line of the opening fence
     end: int  # 0-based line of the closing fence
     indent: str = ""  # what precedes the fence on each line (spaces, blockquote markers)
+    parent: FoundBlock | None = None
 
 
 @dataclass(frozen=True)
@@ -54,12 +68,23 @@ class DisabledFence:
     start: int  # 0-based line of the opening fence (only that line changes)
     indent: str
     marker: str
+    parent: FoundBlock | None = None
 
 
 @dataclass(frozen=True)
 class PageFences:
-    blocks: list[FoundBlock]
+    blocks: list[FoundBlock]  # in page order, a literate block before the blocks in its body
     disabled: list[DisabledFence]
+    # Some block's body took in files (pymdownx.snippets): its code may change while the
+    # page's text stays the same.
+    includes_files: bool = False
+
+    def within(self, parent: FoundBlock | None) -> PageFences:
+        """The fences standing directly in `parent`'s body (None: in the page itself)."""
+        return PageFences(
+            [found for found in self.blocks if found.parent is parent],
+            [fence for fence in self.disabled if fence.parent is parent],
+        )
 
 
 @dataclass(frozen=True)
@@ -74,28 +99,68 @@ class _Fence:
 
 
 def find_blocks(
-    markdown: str, path: str, *, first_line: int = 1, markdown_default: bool = False
+    markdown: str,
+    path: str,
+    *,
+    first_line: int = 1,
+    markdown_default: bool = False,
+    include: Include | None = None,
 ) -> list[FoundBlock]:
     """Every executable block of a page, in order. Raises BlockError for a malformed one."""
-    fences = scan_page(markdown, path, first_line=first_line, markdown_default=markdown_default)
+    fences = scan_page(
+        markdown, path, first_line=first_line, markdown_default=markdown_default, include=include
+    )
     return fences.blocks
 
 
 def scan_page(
-    markdown: str, path: str, *, first_line: int = 1, markdown_default: bool = False
+    markdown: str,
+    path: str,
+    *,
+    first_line: int = 1,
+    markdown_default: bool = False,
+    include: Include | None = None,
 ) -> PageFences:
-    """Executable blocks and exec="off" fences of a page, in order."""
-    blocks: list[FoundBlock] = []
-    disabled: list[DisabledFence] = []
-    for fence in _fences(markdown.split("\n")):
-        where = SourceLocation(path, first_line + fence.start)
-        found = _read_fence(fence, where, index=len(blocks), markdown_default=markdown_default)
-        if isinstance(found, Block):
+    """Executable blocks and exec="off" fences of a page, in order, nested ones included.
+
+    `include`, when given, takes in the files a block's body names with pymdownx.snippets.
+    """
+    scan = _PageScan(path, markdown_default, include)
+    scan.read(markdown.split("\n"), first_line, parent=None)
+    return PageFences(scan.blocks, scan.disabled, includes_files=scan.includes_files)
+
+
+@dataclass
+class _PageScan:
+    path: str
+    markdown_default: bool
+    include: Include | None
+    blocks: list[FoundBlock] = field(default_factory=list)
+    disabled: list[DisabledFence] = field(default_factory=list)
+    includes_files: bool = False
+
+    def read(self, lines: list[str], first_line: int, parent: FoundBlock | None) -> None:
+        """The fences of `lines`, whose first stands on line `first_line` of the page."""
+        for fence in _fences(lines):
+            where = SourceLocation(self.path, first_line + fence.start)
+            found = _read_fence(
+                fence, where, index=len(self.blocks), markdown_default=self.markdown_default
+            )
+            if isinstance(found, DisabledFence):
+                self.disabled.append(replace(found, parent=parent))
+            if not isinstance(found, Block):
+                continue
             assert fence.end is not None  # _read_fence refuses open fences
-            blocks.append(FoundBlock(found, fence.start, fence.end, fence.indent))
-        elif isinstance(found, DisabledFence):
-            disabled.append(found)
-    return PageFences(blocks, disabled)
+            renders_body = found.language == LITERATE and found.options.markdown
+            if found.language != LITERATE and self.include is not None:
+                code = self.include(found.code, where)
+                self.includes_files |= code != found.code
+                found = replace(found, code=code)
+            located = FoundBlock(found, fence.start, fence.end, fence.indent, parent)
+            self.blocks.append(located)
+            if renders_body:
+                # markdown-exec runs the exec fences of a body it renders as Markdown.
+                self.read(fence.body, where.line + 1, parent=located)
 
 
 def first_line_of(source: str, body: str) -> int:

@@ -8,7 +8,9 @@ treeprocessors that give Markdown outputs their place in the page's table of con
   its headings are handed to the page's `toc` unless the block said updatetoc="off".
 - Exec fences that reach the Markdown parser were not found in the page's source (they came
   from a block's Markdown output or from an included file): they are shown as code and never
-  run.
+  run, with a warning unless a block printed them. The fences of a literate Markdown body
+  are the page's own: fencerun found and ran them before, so one reaching the parser there
+  came from an included file and is warned about too.
 - `tree` and `pyodide` fences run nothing at build time, so they are drawn wherever they
   stand, in a page, an output or an included file (their options in a page were checked with
   the page's other fences).
@@ -65,7 +67,7 @@ _TAG_RE = re.compile(r"<[^>]*>")
 INSERT = "fencerun_insert_headings"
 _REMOVE = "fencerun_remove_headings"
 _HEADINGS_BOX = "fencerun-toc-headings"
-# Set while an output's Markdown is converted: exec fences found then are the output's own.
+# Set while a block's Markdown output is converted: exec fences found then are the output's own.
 _in_output: ContextVar[bool] = ContextVar("fencerun_in_output", default=False)
 
 Formatter = Any  # superfences calls formatters and validators with loosely typed arguments
@@ -127,7 +129,7 @@ class OutputMarkdown:
         inner.treeprocessors.register(IdPrefixer(inner, options["idprefix"]), "fencerun_ids", 4)
         headings: list[Element] = []
         inner.treeprocessors.register(_HeadingCollector(inner, headings), "fencerun_collect", 1)
-        token = _in_output.set(True)
+        token = _in_output.set(not options["literate"])
         try:
             html: str = inner.convert(src)
         finally:
@@ -192,6 +194,7 @@ def _validate_markdown(
 ) -> bool:
     options["idprefix"] = inputs.pop("idprefix", "")
     options["toc"] = inputs.pop("toc", "on") == "on"
+    options["literate"] = inputs.pop("literate", "off") == "on"
     return not inputs
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Literal
@@ -40,10 +41,12 @@ from fencerun.errors import (
     failure_of,
     failures_message,
 )
-from fencerun.fences import FoundBlock, PageFences, first_line_of
+from fencerun.fences import FoundBlock, Include, PageFences, first_line_of
+from fencerun.includes import escaped_for
 from fencerun.markdown_ext import OutputMarkdown
-from fencerun.model import Result
-from fencerun.render import plain_fence_header, render_block
+from fencerun.model import Block, Result
+from fencerun.options import LITERATE
+from fencerun.render import FigureSink, plain_fence_header, render_block
 from fencerun.render.markup import CSS_PATH, html_fence
 from fencerun.render.notices import block_error_box
 from fencerun.render.pyodide import ASSET_PLACEHOLDER, EDITOR_MARK
@@ -243,32 +246,35 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
             self._report_block_error(error, config)
             box = block_error_box(error.describe(docs_label(config)), _locale(page, config))
             return html_fence(box) + "\n\n" + markdown
-        rendered = {}
+        results = {}
         try:
             for found in fences.blocks:
-                result = engine.result_for(found.block, source)
-                failure = failure_of(found.block, result)
+                results[found] = engine.result_for(found.block, source)
+                failure = failure_of(found.block, results[found])
                 if failure is not None:
                     self._report_failure(failure, config)
-                rendered[found.start] = render_block(
-                    found.block,
-                    self._confined(found, result),
-                    provenance_footer=engine.settings.provenance,
-                    locale=_locale(page, config),
-                    figure_files=self._keep_figure,
-                )
         except WorkerFailure as error:
             # The executor could not run a block at all: a fault of fencerun or the machine.
             raise PluginError(f"fencerun: {error}") from None
-        return _rewrite(markdown, fences, rendered)
+        rendering = _PageRendering(
+            fences,
+            results,
+            confined=self._confined,
+            figure_files=self._keep_figure,
+            provenance_footer=engine.settings.provenance,
+            locale=_locale(page, config),
+            include=engine.include,
+        )
+        return rendering.text(markdown, parent=None)
 
     def _confined(self, found: FoundBlock, result: Result) -> Result:
         """The result with the snippet lines that would include what blocks cannot read
         turned into text (pymdownx.snippets reads the page after this, unconfined)."""
         if self.snippets is None:
             return result
-        quoted = ">" in found.indent
-        confined, warning = confine_output(found.block, result, self.snippets, quoted=quoted)
+        confined, warning = confine_output(
+            found.block, result, self.snippets, readings=_snippet_readings(found)
+        )
         if warning is not None:
             message = warning.describe(self.docs_label)
             if message not in self.warned:
@@ -363,6 +369,69 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         return self.engine
 
 
+@dataclass(frozen=True)
+class _PageRendering:
+    """What replaces a page's blocks; a literate block's output is its body with the blocks
+    in it replaced in turn, at any depth."""
+
+    fences: PageFences
+    results: Mapping[FoundBlock, Result]
+    confined: Callable[[FoundBlock, Result], Result]
+    figure_files: FigureSink
+    provenance_footer: bool
+    locale: str
+    include: Include | None  # pymdownx.snippets, which reads the page after fencerun
+
+    def text(self, markdown: str, *, parent: FoundBlock | None) -> str:
+        """`markdown` (the page, or `parent`'s body) with the blocks standing in it rendered."""
+        inside = self.fences.within(parent)
+        rendered = {found.start: self.block(found) for found in inside.blocks}
+        return _rewrite(markdown, inside, rendered)
+
+    def block(self, found: FoundBlock) -> str:
+        block, result = found.block, self.results[found]
+        if block.language == LITERATE and block.options.markdown:
+            # The page's own Markdown, read by snippets like the page (not confined as an
+            # output), and then once more when its output is converted.
+            body = self._escaped(block.code, _snippet_readings(found))
+            result = replace(result, output=self.text(body, parent=found))
+        else:
+            result = self.confined(found, result)
+        return render_block(
+            self._as_shown(found),
+            result,
+            provenance_footer=self.provenance_footer,
+            locale=self.locale,
+            figure_files=self.figure_files,
+        )
+
+    def _as_shown(self, found: FoundBlock) -> Block:
+        """The block with the code it shows as markdown-exec shows it, after snippets, and
+        escaped for snippets' readings of the page."""
+        block = found.block
+        readings = _snippet_readings(found)
+        code = block.code  # a block's code has taken in its snippets already
+        if block.language == LITERATE and self.include is not None:
+            try:
+                code = self.include(code, block.location)
+            except BlockError:
+                readings -= 1  # left to snippets' own reading, which reports what is missing
+        code = self._escaped(code, readings)
+        return block if code == block.code else replace(block, code=code)
+
+    def _escaped(self, text: str, readings: int) -> str:
+        return escaped_for(text, readings) if self.include is not None else text
+
+
+def _snippet_readings(found: FoundBlock) -> int:
+    """How often pymdownx.snippets reads the lines that replace the block: once in the page,
+    once more in the output of each literate block around it; never where a line starts with
+    '>' (a blockquote)."""
+    if ">" in found.indent:
+        return 0
+    return 1 + (_snippet_readings(found.parent) if found.parent is not None else 0)
+
+
 def _pages_under(
     docs_dir: str, *, exclude: Mapping[str, object], drafts: bool
 ) -> Iterator[PageSource]:
@@ -404,7 +473,7 @@ def _with_editor_assets(html: str, page: Page) -> str:
     return f"{html[:body_end]}{js}\n{html[body_end:]}"
 
 
-def _rewrite(markdown: str, fences: PageFences, rendered: dict[int, str]) -> str:
+def _rewrite(markdown: str, fences: PageFences, rendered: Mapping[int, str]) -> str:
     lines = markdown.split("\n")
     edits: list[tuple[int, int, list[str]]] = []
     for found in fences.blocks:

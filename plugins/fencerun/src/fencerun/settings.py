@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fencerun.errors import FencerunError
 from fencerun.isolation.policy import IsolationPolicy
@@ -41,6 +42,9 @@ class Settings:
     env_pass: tuple[str, ...] = ()  # names copied from the build's environment when set
     # Folders the build writes besides cache_dir (site_dir): blocks neither see nor write them
     build_dirs: tuple[Path, ...] = ()
+    # The site's pymdownx.snippets settings, base paths absolute; None when it does not use
+    # that extension. Block bodies take in what they include with them (`includes`).
+    snippets: Mapping[str, Any] | None = None
 
     @property
     def written_dirs(self) -> tuple[Path, ...]:

@@ -52,10 +52,13 @@ def site_settings(
     docs_dir: Path,
     site_dir: Path | None,
     environ: Mapping[str, str] = os.environ,
+    snippets: Mapping[str, Any] | None = None,
 ) -> Settings:
     """The engine's settings; raises FencerunError for what no block could use.
     `project_dir` is the folder of the site's config file: cache_dir, frozen_dir and
-    workdir are relative to it; `site_dir` is where the build writes (None: nowhere known)."""
+    workdir are relative to it; `site_dir` is where the build writes (None: nowhere known);
+    `snippets`: the site's pymdownx.snippets settings (`snippet_settings`), which block
+    bodies are expanded with."""
     return Settings(
         project_dir=project_dir,
         cache_dir=project_dir / options.cache_dir,
@@ -70,6 +73,7 @@ def site_settings(
         env_extra=dict(options.environment),
         env_pass=tuple(options.pass_environment),
         build_dirs=(site_dir,) if site_dir is not None else (),
+        snippets=snippets,
     )
 
 

@@ -53,9 +53,16 @@ def html_fence(html: str) -> str:
     return fence(HTML_FENCE, html)
 
 
-def markdown_fence(markdown: str, *, idprefix: str, toc: bool) -> str:
-    """Markdown rendered on its own (so it cannot spill into the page) and then inserted."""
-    return fence(MARKDOWN_FENCE, markdown, idprefix=idprefix, toc="on" if toc else "off")
+def markdown_fence(markdown: str, *, idprefix: str, toc: bool, literate: bool = False) -> str:
+    """Markdown rendered on its own (so it cannot spill into the page) and then inserted.
+    `literate`: the page's own Markdown (a literate block's body), not a block's output."""
+    return fence(
+        MARKDOWN_FENCE,
+        markdown,
+        idprefix=idprefix,
+        toc="on" if toc else "off",
+        literate="on" if literate else None,
+    )
 
 
 def tabbed(*tabs: tuple[str, str]) -> str:

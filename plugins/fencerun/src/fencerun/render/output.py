@@ -7,6 +7,7 @@ from collections.abc import Callable
 from html import escape
 
 from fencerun.model import Block, Figure, Result
+from fencerun.options import LITERATE
 from fencerun.render.ansi import ansi_to_html
 from fencerun.render.markup import clean, deferred, fence, html_fence, markdown_fence
 from fencerun.render.notices import texts
@@ -32,7 +33,10 @@ def output_markdown(block: Block, text: str) -> str:
     if options.html:
         return html_fence(text)
     if options.markdown:
-        return markdown_fence(text, idprefix=id_prefix(block), toc=options.updatetoc)
+        literate = block.language == LITERATE
+        return markdown_fence(
+            text, idprefix=id_prefix(block), toc=options.updatetoc, literate=literate
+        )
     if options.result == "ansi":
         return deferred(ansi_block(text), text.rstrip("\n"))
     shown = text.rstrip("\n")

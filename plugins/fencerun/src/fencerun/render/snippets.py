@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from fencerun.errors import BlockError, failure_of
+from fencerun.includes import SNIPPETS
 from fencerun.isolation.project_view import ProjectView
 from fencerun.model import Block, Result
 from fencerun.render.markup import clean
@@ -97,37 +98,48 @@ def _candidate(base: str, path: str) -> Path | None:
     return None
 
 
-SNIPPETS = "pymdownx.snippets"
-
-
 def snippets_of(
     extensions: Sequence[object], configs: Mapping[str, Any], project: ProjectView
 ) -> SnippetView | None:
     """Where the site's pymdownx.snippets looks for files, and what outputs may include from
     `project` (the top-level build's view: its site_dir holds every language's, for
     static-i18n builds the others into folders of it); None without snippets."""
-    if SNIPPETS not in extensions:
+    options = snippet_settings(extensions, configs)
+    if options is None:
         return None
-    options = configs.get(SNIPPETS, {})
-    base = options.get("base_path", ["."])
-    # As snippets reads the setting: one path or a list, relative to the build's folder.
-    bases = [base] if isinstance(base, str | os.PathLike) else base
     return SnippetView(
         project=project,
-        base_paths=tuple(os.path.abspath(path) for path in bases),
+        base_paths=tuple(options["base_path"]),
         restrict_base_path=bool(options.get("restrict_base_path", True)),
     )
 
 
+def snippet_settings(
+    extensions: Sequence[object], configs: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    """The site's pymdownx.snippets settings with its base paths absolute (snippets reads
+    them relative to the folder the build runs in); None without snippets."""
+    if SNIPPETS not in extensions:
+        return None
+    options = dict(configs.get(SNIPPETS, {}))
+    base = options.get("base_path", ["."])
+    # As snippets reads the setting: one path or a list.
+    bases = [base] if isinstance(base, str | os.PathLike) else base
+    options["base_path"] = [os.path.abspath(path) for path in bases]
+    return options
+
+
 def confine_output(
-    block: Block, result: Result, view: SnippetView, *, quoted: bool = False
+    block: Block, result: Result, view: SnippetView, *, readings: int = 1
 ) -> tuple[Result, BlockError | None]:
     """The result as its page may show it, and a warning naming what was refused, if anything.
 
-    `quoted`: the block stands in a blockquote, where snippets cannot read the page's lines
-    (each starts with ">"); only a Markdown output's own conversion reads them.
+    `readings`: how often snippets reads the text where the block stands: once in the page,
+    never in a blockquote (each line starts with ">"), once more in each literate Markdown
+    output around it; a Markdown output's own conversion reads it once more.
     """
-    passes = snippet_passes(block) - quoted
+    own = snippet_passes(block)
+    passes = own - 1 + readings if own else 0
     if passes <= 0 or failure_of(block, result) is not None:
         return result, None  # no reading by snippets, or (failed) shown HTML-escaped
     text = clean(result.output)
