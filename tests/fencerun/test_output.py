@@ -73,14 +73,6 @@ print("no-footer-here")
 print("disabled block")
 ```
 
-## Stdout and stderr
-
-```python exec="on"
-import sys
-print("to-stdout", flush=True)
-print("to-stderr", file=sys.stderr)
-```
-
 ## Child processes
 
 ```python exec="on"
@@ -138,7 +130,7 @@ def test_exec_fence_in_markdown_output_is_shown_as_code_and_never_runs(
     inert = [e for e in elements if "fencerun-inert" in classes(e)]
     assert len(inert) == 1 and "should-never-run" in inert[0].get_text()
     assert not (built.project / "ran.txt").exists()
-    assert "blocks 9 run, 0 reused, 0 failed" in built.output
+    assert "blocks 8 run, 0 reused, 0 failed" in built.output
 
 
 def test_html_option_inserts_raw_html(soup: BeautifulSoup) -> None:
@@ -186,11 +178,6 @@ def test_exec_off_shows_the_code_as_an_ordinary_block(soup: BeautifulSoup) -> No
     assert len(elements) == 1
     assert 'print("disabled block")' in elements[0].get_text()
     assert "shown.py" in elements[0].get_text()
-
-
-def test_stdout_and_stderr_both_show(soup: BeautifulSoup) -> None:
-    text = "".join(e.get_text() for e in section(soup, "stdout-and-stderr"))
-    assert "to-stdout" in text and "to-stderr" in text
 
 
 def test_blocks_run_in_child_processes_that_cannot_end_the_build_or_move_the_next_block(

@@ -13,28 +13,78 @@ from fencerun.isolation.scrub import PathScrubber, build_private_paths
 from fencerun.run import Executor
 from fencerun.run.capture import OutputBuffer
 
-from tests.fencerun.run.helpers import run_one
+from tests.fencerun.run.helpers import block, run, run_one
+
+ORDER = (
+    "import os, subprocess, sys\n"
+    "print('1 print')\n"
+    "print('2 stderr', file=sys.stderr)\n"
+    "os.write(1, b'3 fd write\\n')\n"
+    "subprocess.run(['sh', '-c', 'echo 4 child; echo 5 child err >&2'])\n"
+    "import ctypes; ctypes.CDLL(None).puts(b'6 from C')\n"
+    "print('7 last')\n"
+)
 
 
-def test_stdout_and_stderr_keep_their_order(executor: Executor) -> None:
-    code = (
-        "import os, subprocess, sys\n"
-        "print('1 print')\n"
-        "print('2 stderr', file=sys.stderr)\n"
-        "os.write(1, b'3 fd write\\n')\n"
-        "subprocess.run(['sh', '-c', 'echo 4 child; echo 5 child err >&2'])\n"
-        "import ctypes; ctypes.CDLL(None).puts(b'6 from C')\n"
-        "print('7 last')\n"
-    )
-    lines = run_one(executor, "python", code).output.splitlines()
+def test_stdout_and_shown_stderr_keep_their_order(executor: Executor) -> None:
+    lines = run_one(executor, "python", ORDER, stderr="show").output.splitlines()
     expected = ["1 print", "2 stderr", "3 fd write", "4 child", "5 child err", "6 from C", "7 last"]
     assert lines == expected
+
+
+def test_a_python_blocks_stderr_is_kept_apart_from_its_output(executor: Executor) -> None:
+    result = run_one(executor, "python", ORDER)
+    assert result.output.splitlines() == ["1 print", "3 fd write", "4 child", "6 from C", "7 last"]
+    assert result.stderr == "2 stderr\n5 child err\n"
+    assert result.shown_output == result.output  # it succeeded: the page shows no stderr
+
+
+def test_a_failed_python_block_shows_its_stderr_under_its_output(executor: Executor) -> None:
+    code = "import sys\nprint('warned', file=sys.stderr)\nprint('done')\nsys.exit(3)\n"
+    result = run_one(executor, "python", code)
+    assert (result.output, result.stderr) == ("done\n", "warned\n")
+    assert result.shown_output == "done\nwarned\n"
 
 
 def test_shell_stdout_and_stderr_keep_their_order(executor: Executor) -> None:
     result = run_one(executor, "bash", "echo a; echo b >&2; echo c; ls /no-such-path; echo d")
     assert result.output.splitlines()[:3] == ["a", "b", "c"]
     assert result.output.splitlines()[-1] == "d"
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("language", ["bash", "sh", "console"])
+def test_a_shell_blocks_stderr_is_kept_apart_when_it_asks(
+    executor: Executor, language: str
+) -> None:
+    code = "echo a; echo b >&2; ls /no-such-path; echo c"
+    result = run_one(
+        executor, language, f"$ {code}" if language == "console" else code, stderr="log"
+    )
+    assert result.output.endswith("a\nc\n")
+    assert result.stderr.startswith("b\n") and "/no-such-path" in result.stderr
+
+
+def test_each_block_of_a_session_puts_its_stderr_where_it_asks(executor: Executor) -> None:
+    say = "import sys\nprint('out {0}'); print('err {0}', file=sys.stderr)\n"
+    shell = "echo 'out {0}'; echo 'err {0}' >&2"
+    results = run(
+        executor,
+        block("python", say.format(1), session="s"),
+        block("python", say.format(2), index=1, session="s", stderr="show"),
+        block("python", say.format(3), index=2, session="s"),
+        block("bash", shell.format(4), index=3, session="s", stderr="log"),
+        block("bash", shell.format(5), index=4, session="s"),
+        block("bash", shell.format(6), index=5, session="s", stderr="log"),
+    )
+    assert [(result.output, result.stderr) for result in results] == [
+        ("out 1\n", "err 1\n"),
+        ("out 2\nerr 2\n", ""),
+        ("out 3\n", "err 3\n"),
+        ("out 4\n", "err 4\n"),
+        ("out 5\nerr 5\n", ""),
+        ("out 6\n", "err 6\n"),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -97,15 +147,15 @@ def test_private_paths_are_rewritten_in_output_and_tracebacks(
         "helper.shout('boom')\n"
     )
     result = run_one(executor, "python", code, workdir="docs/examples")
-    lines = result.output.splitlines()
+    lines = result.shown_output.splitlines()
     # A private /tmp (mount namespace) holds nothing of the build machine: shown as it is.
     own = "/tmp/home /tmp" if private_tmp(executor) else "<home> <tmp>"
     assert lines[:3] == ["<project>", "<project>/docs/examples", own]
     if sys.prefix != sys.base_prefix:
         assert lines[3] == "<venv>"
-    assert 'File "<project>/docs/examples/helper.py", line 2, in shout' in result.output
-    assert str(project) not in result.output
-    assert os.path.expanduser("~") + "/" not in result.output
+    assert 'File "<project>/docs/examples/helper.py", line 2, in shout' in result.shown_output
+    assert str(project) not in result.shown_output
+    assert os.path.expanduser("~") + "/" not in result.shown_output
 
 
 def private_tmp(executor: Executor) -> bool:

@@ -27,10 +27,16 @@ from mkdocs.utils.meta import get_data
 
 from fencerun.config import FencerunConfig, docs_label, engine_settings, snippet_view
 from fencerun.engine import Engine, PageSource
-from fencerun.errors import BlockError, BlockFailure, FencerunError, failure_of
+from fencerun.errors import (
+    BlockError,
+    BlockFailure,
+    FencerunError,
+    describe_stderr,
+    failure_of,
+)
 from fencerun.fences import FoundBlock, PageFences
 from fencerun.markdown_ext import OutputMarkdown
-from fencerun.model import Result
+from fencerun.model import Block, Result
 from fencerun.render import plain_fence_header, render_block
 from fencerun.render.markup import html_fence
 from fencerun.render.notices import block_error_box
@@ -85,8 +91,8 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         self.depth = 0  # nesting of builds: static-i18n builds other languages inside one
         self.sources: dict[str, tuple[str, int]] = {}  # page path -> (body, first line)
         self.said_protections = False
-        # Failures shown in this build (`mkdocs serve`), and warnings about outputs: the blog
-        # renders a post again for its index and archive pages.
+        # Failures shown in this build (`mkdocs serve`), warnings about outputs and notes of
+        # their stderr: the blog renders a post again for its index and archive pages.
         self.warned: set[str] = set()
         self.docs_label = ""  # how messages name the docs folder, e.g. "docs/"
         self.figures: dict[str, str] = {}  # file name -> SVG, of the figures pages show
@@ -231,6 +237,8 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
                 failure = failure_of(found.block, result)
                 if failure is not None:
                     self._report_failure(failure, config)
+                elif result.succeeded and result.stderr:
+                    self._note_stderr(found.block, result)
                 rendered[found.start] = render_block(
                     found.block,
                     self._confined(found, result),
@@ -256,6 +264,15 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
                 self.warned.add(message)
                 log.warning(message)
         return confined
+
+    def _note_stderr(self, block: Block, result: Result) -> None:
+        """A successful block's stderr kept out of its page goes to the build's log, as
+        markdown-exec lets a Python block's reach the terminal: a note (INFO), which a build
+        with --strict lets pass, as it lets markdown-exec's."""
+        message = describe_stderr(block, result, self.docs_label)
+        if message not in self.warned:
+            self.warned.add(message)
+            log.info(message)
 
     def _keep_figure(self, figure: FigureFile) -> str:
         self.figures[figure.name] = figure.svg
