@@ -220,3 +220,45 @@ def test_an_exec_fence_from_an_included_file_is_shown_as_code_with_a_warning(
     inert = result.soup().select(".fencerun-inert")
     assert len(inert) == 1 and inert[0].get_text() == "echo from-snippet"
     assert build(tmp_path).returncode == 1  # --strict turns the warning into a failure
+
+
+# Over 300 kB of SVG each: past the 200,000-byte output cap.
+PRINTED_FIGURES = """
+# Figures
+
+```python exec="on" html="on"
+import random, sys
+import matplotlib.pyplot as plt
+random.seed(1)
+plt.scatter([random.random() for _ in range(3000)], [random.random() for _ in range(3000)])
+plt.savefig(sys.stdout, format="svg")
+```
+
+```python exec="on" html="on"
+import random
+from io import StringIO
+import matplotlib.pyplot as plt
+random.seed(2)
+plt.figure()
+plt.scatter([random.random() for _ in range(3000)], [random.random() for _ in range(3000)])
+buffer = StringIO()
+plt.savefig(buffer, format="svg")
+print(buffer.getvalue())
+```
+"""
+
+
+def test_a_printed_svg_figure_is_never_cut_by_the_output_cap(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    built = build_pages(tmp_path_factory.mktemp("printed-figures"), {"index.md": PRINTED_FIGURES})
+    assert built.returncode == 0, built.output
+    html = built.html()
+    assert "output truncated" not in html
+    figures = built.soup().select("svg")
+    assert len(figures) == 2
+    for figure in figures:
+        # Every marker of the scatter, inline as markdown-exec puts it in the page.
+        assert len(figure.select("use")) >= 3000
+    assert html.count("</svg>") == 2
+    assert sum(len(str(figure).encode()) for figure in figures) > 2 * 200_000

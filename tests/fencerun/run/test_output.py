@@ -218,6 +218,54 @@ def test_echoed_commands_are_shown_as_written_and_only_output_is_scrubbed() -> N
     assert buffer.text(scrub) == "$ ls /home/builder /tmp\n<home>/a <tmp>/b\n$ echo 가 done\n"
 
 
+PROLOG = '<?xml version="1.0"?>\n'
+FIGURE = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    + '<svg x="1"><rect width="1" height="1"/></svg>' * 20
+    + "</svg>"
+)
+SVG = (PROLOG + FIGURE + "\n").encode()
+
+
+def unscrubbed(text: str) -> str:
+    return text
+
+
+@pytest.mark.parametrize("read_size", [1, 2, 3, 5, 7, 64])
+def test_a_printed_svg_is_kept_whole_past_the_cap_whatever_the_reads(read_size: int) -> None:
+    printed = b"x" * 30 + SVG + b"after the figure\n" + SVG
+    buffer = OutputBuffer(40)
+    for start in range(0, len(printed), read_size):
+        buffer.add(printed[start : start + read_size])
+    # The text is cut at 40 bytes (the x's, then the first prolog's start); the figures are
+    # not, wherever the reads split their tags.
+    text_bytes = len(printed) - 2 * len(FIGURE)
+    assert buffer.text(unscrubbed) == (
+        "x" * 30
+        + PROLOG[:10]
+        + FIGURE
+        + FIGURE
+        + f"\n[output truncated: showing the first 40 bytes of {text_bytes}]\n"
+    )
+
+
+def test_figures_beyond_the_figure_bound_are_cut_like_text() -> None:
+    bound = len(FIGURE) // 2
+    buffer = OutputBuffer(10, figure_limit=bound)
+    buffer.add(SVG)
+    assert buffer.truncated
+    text = buffer.text(unscrubbed)
+    assert text.startswith(PROLOG[:10] + FIGURE[:bound] + "\n[output truncated: ")
+
+
+def test_an_svg_tag_that_never_comes_is_text() -> None:
+    buffer = OutputBuffer(100)
+    for piece in (b"a <sv", b"G> b <", b"/sv", b"g c </svg"):
+        buffer.add(piece)
+    assert buffer.text(unscrubbed) == "a <svG> b </svg c </svg"
+    assert not buffer.truncated
+
+
 def test_an_echo_cut_by_the_output_cap_is_kept_as_far_as_it_fits() -> None:
     buffer = OutputBuffer(10)
     buffer.add(b"/tmp\n")
