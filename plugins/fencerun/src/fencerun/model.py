@@ -100,7 +100,7 @@ class Result:
     returncode: int
     stderr: str = ""  # stderr kept apart from the output (stderr="log"), decoded the same way
     timed_out: bool = False
-    truncated: bool = False  # output was cut at the configured size
+    truncated: bool = False  # output or stderr was cut at the configured size
     # The process cap the block reached (a fork refused, or as many processes as the cap
     # allows, at once); None if it stayed under it. A block that reached it failed.
     process_cap: int | None = None
