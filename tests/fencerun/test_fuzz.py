@@ -11,11 +11,13 @@ from hypothesis import strategies as st
 
 OPTION_NAMES = [
     "exec", "source", "result", "html", "markdown", "returncode", "session", "id", "idprefix",
-    "tabs", "title", "width", "workdir", "updatetoc", "timeout", "freeze", "provenance", "bogus",
+    "tabs", "title", "width", "workdir", "updatetoc", "timeout", "freeze", "provenance", "stderr",
+    "bogus",
 ]  # fmt: skip
 VALUES = st.one_of(
     st.sampled_from(["on", "off", "1", "0", "above", "tabbed-left", "console", "-1", "300",
-                     "0.5", "nan", "inf", "1e400", "A|B", "|", "\\|x", "", "١٢", "1_0"]),
+                     "0.5", "nan", "inf", "1e400", "A|B", "|", "\\|x", "", "١٢", "1_0",
+                     "show", "log"]),
     st.text(max_size=8),
 )  # fmt: skip
 

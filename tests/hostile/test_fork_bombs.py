@@ -119,7 +119,7 @@ def test_fork_loop_fails_with_its_error_at_the_cap(executor: Executor) -> None:
     assert not result.timed_out and result.returncode == 1
     started = int(result.output.split("started ", 1)[1].split()[0])
     assert 0 < started < CAP  # the block's first process counts too
-    assert "BlockingIOError: [Errno 11] Resource temporarily unavailable" in result.output
+    assert "BlockingIOError: [Errno 11] Resource temporarily unavailable" in result.shown_output
     assert result.process_cap == CAP
 
 

@@ -116,7 +116,7 @@ def test_memory_hog_gets_a_memory_error(executor: Executor, marker: str) -> None
     code = mark_python(marker) + "hoard = []\nwhile True:\n    hoard.append(bytearray(64 * 2**20))"
     result = run_one(executor, "python", code, timeout=20)
     assert result.returncode == 1 and not result.timed_out
-    assert result.output.endswith("MemoryError\n")
+    assert result.shown_output.endswith("MemoryError\n")
     _assert_nothing_left(marker)
 
 

@@ -86,7 +86,7 @@ CAPPED_BUILD = textwrap.dedent(
                     block = Block(language=language, code=code, options=BlockOptions(timeout=10),
                                   location=SourceLocation("page.md", number + 1), index=number)
                     result = pool.submit([block])[0].result(timeout=120)
-                    results.append([result.returncode, result.output, result.process_cap])
+                    results.append([result.returncode, result.shown_output, result.process_cap])
             finally:
                 for other in others:
                     other.kill()

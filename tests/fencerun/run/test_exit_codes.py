@@ -25,19 +25,19 @@ UNDERLINE = re.compile(r" *[~^]+\n")
 def test_python_exit_code(executor: Executor, code: str, returncode: int) -> None:
     result = run_one(executor, "python", code)
     assert result.returncode == returncode
-    assert "not reached" not in result.output
+    assert "not reached" not in result.shown_output
 
 
 def test_sys_exit_with_a_message_prints_it_and_exits_1(executor: Executor) -> None:
     result = run_one(executor, "python", "import sys\nsys.exit('stopped here')")
-    assert (result.output, result.returncode) == ("stopped here\n", 1)
+    assert (result.shown_output, result.returncode) == ("stopped here\n", 1)
 
 
 def test_exception_traceback_shows_the_block_not_the_engine(executor: Executor) -> None:
     code = "def inner():\n    raise KeyError('missing')\n\ninner()"
     result = run_one(executor, "python", code)
     # Python 3.13 underlines the call that raised (`~~~~~^^`); 3.11 does not.
-    lines = result.output.splitlines(keepends=True)
+    lines = result.shown_output.splitlines(keepends=True)
     assert "".join(line for line in lines if not UNDERLINE.fullmatch(line)) == (
         "Traceback (most recent call last):\n"
         '  File "<code block 1>", line 4, in <module>\n'
@@ -51,8 +51,8 @@ def test_exception_traceback_shows_the_block_not_the_engine(executor: Executor) 
 def test_syntax_error_is_reported_like_python_does(executor: Executor) -> None:
     result = run_one(executor, "python", "print('ok')\nif True\n")
     assert result.returncode == 1
-    assert '  File "<code block 1>", line 2\n' in result.output
-    assert result.output.endswith("SyntaxError: expected ':'\n")
+    assert '  File "<code block 1>", line 2\n' in result.shown_output
+    assert result.shown_output.endswith("SyntaxError: expected ':'\n")
 
 
 @pytest.mark.parametrize(("language", "code"), [("bash", "exit 5"), ("sh", "false; exit 5")])

@@ -86,7 +86,7 @@ def test_python_block_imports_modules_from_its_workdir(executor: Executor) -> No
     code = "import helper\nhelper.shout('from helper')"
     result = run_one(executor, "python", code, workdir="docs/examples")
     assert result.returncode == 1
-    assert "ValueError: from helper" in result.output
+    assert "ValueError: from helper" in result.shown_output
 
 
 def test_unknown_language_is_refused_with_the_block_location(executor: Executor) -> None:

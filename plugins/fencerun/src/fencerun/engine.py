@@ -481,7 +481,7 @@ def _worth_retrying(block: Block, future: Future[Result]) -> bool:
 def lacked_a_command(result: Result) -> bool:
     """The shell could not find a command the block ran: the result says more about the
     machine at that moment than about the block, so it is shown but never kept or reused."""
-    return bool(missing_commands(result.output))
+    return bool(missing_commands(result.output) or missing_commands(result.stderr))
 
 
 def _executor_settings(settings: Settings) -> tuple[object, ...]:

@@ -26,11 +26,36 @@ class BlockError(FencerunError):
         return f"{text}\n  hint: {self.hint}" if self.hint else text
 
 
+TAIL_LINES = 15
+
+
+def tail(text: str) -> str:
+    """The last TAIL_LINES lines of `text`, saying how many came before."""
+    lines = text.rstrip("\n").split("\n")
+    kept = lines[-TAIL_LINES:]
+    cut = len(lines) - len(kept)
+    return (f"[... {cut} earlier lines]\n" if cut > 0 else "") + "\n".join(kept)
+
+
+def quoted(text: str) -> str:
+    """Text indented and marked as a block's own, for the build's log."""
+    text = text.strip("\n")
+    return "\n".join(f"    | {line}" for line in text.split("\n")) if text else ""
+
+
+def describe_stderr(block: Block, result: Result, docs_label: str = "") -> str:
+    """The note a successful block's stderr makes in the build's log: it is not in the page."""
+    return (
+        f"{docs_label}{block.location}: {block.language} block wrote to stderr, which the page "
+        "shows only if the block fails:\n"
+        f"{quoted(tail(result.stderr))}\n"
+        '  hint: stderr="show" in the fence header shows it in the page among the output'
+    )
+
+
 class BlockFailure(FencerunError):
     """A block that ran but did not exit as declared, reached its process cap, or was stopped
     at its timeout."""
-
-    TAIL_LINES = 15
 
     def __init__(self, block: Block, result: Result) -> None:
         self.block = block
@@ -63,16 +88,11 @@ class BlockFailure(FencerunError):
         )
 
     def output_tail(self) -> str:
-        lines = self.result.output.rstrip("\n").split("\n")
-        kept = lines[-self.TAIL_LINES :]
-        cut = len(lines) - len(kept)
-        return (f"[... {cut} earlier lines]\n" if cut > 0 else "") + "\n".join(kept)
+        return tail(self.result.shown_output)
 
     def describe(self, docs_label: str = "") -> str:
         where = f"{docs_label}{self.block.location}"
-        tail = self.output_tail().strip("\n")
-        lines = tail.split("\n") if tail else []
-        shown = "\n".join(f"    | {line}" for line in lines) or "    (no output)"
+        shown = quoted(self.output_tail()) or "    (no output)"
         return (
             f"{where}: {self.block.language} block {self.reason}\n"
             f"  last lines of its output:\n{shown}\n"

@@ -40,7 +40,13 @@ from markdown import Markdown
 from pymdownx.superfences import SuperFencesException
 
 from fencerun.engine import Engine, PageSource
-from fencerun.errors import BlockError, FencerunError, failure_of, failures_message
+from fencerun.errors import (
+    BlockError,
+    FencerunError,
+    describe_stderr,
+    failure_of,
+    failures_message,
+)
 from fencerun.fence_site import FenceSite, page_candidates, read_site, zensical_context
 from fencerun.fences import FoundBlock
 from fencerun.markdown_ext import (
@@ -145,6 +151,8 @@ def _format(src: str, language: str, md: Markdown, options: Any) -> str:
             # Every block started so far, so one build names every failure at once.
             raise SuperFencesException(failures_message(engine.failures(), label))
         _runner.warn_once(failure.describe(label))
+    elif result.succeeded and result.stderr:
+        log.info(describe_stderr(found.block, result, label))
     if conversion.snippets is not None:
         # The conversion below reads an output's snippet lines as the page's would.
         result, warning = confine_output(found.block, result, conversion.snippets)

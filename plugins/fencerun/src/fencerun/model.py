@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 SourceMode = Literal["", "above", "below", "tabbed-left", "tabbed-right", "console", "block"]
+# Where a block's stderr goes: "show" in the page, among stdout in the order written; "log"
+# to the build's log when the block succeeds, under stdout in the page when it fails; ""
+# the language's way in markdown-exec (`steps.stderr_shown`).
+StderrMode = Literal["", "show", "log"]
 Origin = Literal["live", "cached", "frozen", "not-executed"]
 
 
@@ -52,6 +56,7 @@ class BlockOptions:
     freeze: bool = False  # keep the recorded output committed with the site
     provenance: bool | None = None  # show the footer; None = the plugin's default
     os: str = ""  # "linux": run only there; elsewhere the stored result or a notice
+    stderr: StderrMode = ""
 
     def runs_here(self) -> bool:
         """Whether the block may run on the system this build runs on (its `os` option)."""
@@ -116,13 +121,29 @@ class Provenance:
 class Result:
     """What running a block produced, ready to be stored and rendered."""
 
-    output: str  # stdout and stderr interleaved, decoded as UTF-8, private paths rewritten
+    output: str  # stdout (and stderr where shown), decoded as UTF-8, private paths rewritten
     returncode: int
+    stderr: str = ""  # stderr kept apart from the output (stderr="log"), decoded the same way
     timed_out: bool = False
-    truncated: bool = False  # output was cut at the configured size
+    truncated: bool = False  # output or stderr was cut at the configured size
     # The process cap the block reached (a fork refused, or as many processes as the cap
     # allows, at once); None if it stayed under it. A block that reached it failed.
     process_cap: int | None = None
     figures: tuple[Figure, ...] = field(default_factory=tuple)
     provenance: Provenance | None = None
     origin: Origin = "live"
+
+    @property
+    def succeeded(self) -> bool:
+        """Whether the block's process ended with 0, in time and under its process cap."""
+        return self.returncode == 0 and not self.timed_out and self.process_cap is None
+
+    @property
+    def shown_output(self) -> str:
+        """What the page shows: the output, and under it the stderr kept apart unless the
+        block succeeded (markdown-exec shows a failed Python block's traceback)."""
+        if self.succeeded or not self.stderr:
+            return self.output
+        if self.output and not self.output.endswith("\n"):
+            return f"{self.output}\n{self.stderr}"
+        return self.output + self.stderr

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any, get_args
 
 from fencerun.fence_header import FenceHeader, OptionError
-from fencerun.model import BlockOptions, PyodideOptions, SourceMode, TreeOptions
+from fencerun.model import BlockOptions, PyodideOptions, SourceMode, StderrMode, TreeOptions
 
 # markdown-exec's literate Markdown: the code is its own output, rendered as Markdown.
 # Nothing runs.
@@ -35,6 +35,7 @@ TREE = "tree"
 PYODIDE = "pyodide"
 
 SOURCE_MODES: tuple[str, ...] = tuple(mode for mode in get_args(SourceMode) if mode)
+STDERR_MODES: tuple[str, ...] = tuple(mode for mode in get_args(StderrMode) if mode)
 # markdown-exec still accepts its old name for `block`.
 SOURCE_ALIASES: Mapping[str, str] = {"material-block": "block"}
 
@@ -214,6 +215,16 @@ def _read_os(key: str, raw: str) -> tuple[str, Any]:
     return key, raw
 
 
+def _read_stderr(key: str, raw: str) -> tuple[str, Any]:
+    if raw not in STDERR_MODES:
+        raise OptionError(
+            f'stderr="{raw}" is not a place for standard error',
+            'write stderr="show" to show it in the page among the output, or stderr="log" to '
+            "send it to the build's log unless the block fails",
+        )
+    return key, raw
+
+
 _READERS: Mapping[str, Callable[[str, str], tuple[str, Any]]] = {
     "source": _read_source,
     "result": _read_result,
@@ -232,6 +243,7 @@ _READERS: Mapping[str, Callable[[str, str], tuple[str, Any]]] = {
     "freeze": _read_bool,
     "provenance": _read_bool,
     "os": _read_os,
+    "stderr": _read_stderr,
 }
 
 # Every option a fence header can carry.

@@ -38,6 +38,7 @@ from fencerun.errors import (
     BlockError,
     BlockFailure,
     FencerunError,
+    describe_stderr,
     failure_of,
     failures_message,
 )
@@ -104,8 +105,8 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         self.depth = 0  # nesting of builds: static-i18n builds other languages inside one
         self.sources: dict[str, tuple[str, int]] = {}  # page path -> (body, first line)
         self.said_protections = False
-        # Failures shown in this build (`mkdocs serve`), and warnings about outputs: the blog
-        # renders a post again for its index and archive pages.
+        # Failures shown in this build (`mkdocs serve`), warnings about outputs and notes of
+        # their stderr: the blog renders a post again for its index and archive pages.
         self.warned: set[str] = set()
         self.docs_label = ""  # how messages name the docs folder, e.g. "docs/"
         self.figures: dict[str, str] = {}  # file name -> SVG, of the figures pages show
@@ -253,6 +254,8 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
                 failure = failure_of(found.block, results[found])
                 if failure is not None:
                     self._report_failure(failure, config)
+                elif results[found].succeeded and results[found].stderr:
+                    self._note_stderr(found.block, results[found])
         except WorkerFailure as error:
             # The executor could not run a block at all: a fault of fencerun or the machine.
             raise PluginError(f"fencerun: {error}") from None
@@ -281,6 +284,15 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
                 self.warned.add(message)
                 log.warning(message)
         return confined
+
+    def _note_stderr(self, block: Block, result: Result) -> None:
+        """A successful block's stderr kept out of its page goes to the build's log, as
+        markdown-exec lets a Python block's reach the terminal: a note (INFO), which a build
+        with --strict lets pass, as it lets markdown-exec's."""
+        message = describe_stderr(block, result, self.docs_label)
+        if message not in self.warned:
+            self.warned.add(message)
+            log.info(message)
 
     def _keep_figure(self, figure: FigureFile) -> str:
         self.figures[figure.name] = figure.svg

@@ -28,6 +28,9 @@ def result_to_json(result: Result) -> dict[str, Any]:
     # recordings read the same as before it existed, and older versions still read them.
     if result.process_cap is not None:
         data["process_cap"] = result.process_cap
+    # Only when there is some: most blocks show their stderr (shells) or write none.
+    if result.stderr:
+        data["stderr"] = result.stderr
     if result.provenance is not None:
         provenance = result.provenance
         data["provenance"] = {
@@ -45,8 +48,10 @@ def result_from_json(data: object, *, origin: Origin = "cached") -> Result:
     figures = json_field(fields, "figures", list)
     provenance = fields.get("provenance")
     process_cap = _integer(fields, "process_cap") if "process_cap" in fields else None
+    stderr = json_field(fields, "stderr", str) if "stderr" in fields else ""
     return Result(
         output=json_field(fields, "output", str),
+        stderr=stderr,
         returncode=_integer(fields, "returncode"),
         timed_out=json_field(fields, "timed_out", bool),
         truncated=json_field(fields, "truncated", bool),

@@ -61,7 +61,9 @@ DATABASE = "results.sqlite"
 # Written into the database's header: the file is a fencerun store ("fncr"), of this schema.
 APPLICATION_ID = 0x666E6372
 # 2: results in which the shell missed a command are no longer kept (format 1 kept some).
-SCHEMA_VERSION = 2
+# 3: a result keeps stderr apart from its output where the block's stderr option says so
+# (format 2 had a Python block's stderr inside its output).
+SCHEMA_VERSION = 3
 _SCHEMA = """
 CREATE TABLE results (
     key TEXT PRIMARY KEY,

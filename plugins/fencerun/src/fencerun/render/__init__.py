@@ -118,5 +118,5 @@ def _place_source(block: Block, result: Result, output: str) -> str:
 def _console_transcript(block: Block, result: Result, source: str) -> str:
     # A console block's transcript already holds each command above its own output.
     if block.language == "console":
-        return result.output.rstrip("\n")
-    return f"{source}\n{result.output}".rstrip("\n")
+        return result.shown_output.rstrip("\n")
+    return f"{source}\n{result.shown_output}".rstrip("\n")

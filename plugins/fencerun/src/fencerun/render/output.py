@@ -21,8 +21,8 @@ FigureSink = Callable[[FigureFile], str]
 def output_text(block: Block, result: Result) -> str:
     """What the block printed, as readers should see it (console commands taken out)."""
     if block.language == "console" and block.options.source != "console":
-        return console_output(block, result.output)
-    return result.output
+        return console_output(block, result.shown_output)
+    return result.shown_output
 
 
 def output_markdown(block: Block, text: str) -> str:

@@ -142,7 +142,7 @@ def confine_output(
     passes = own - 1 + readings if own else 0
     if passes <= 0 or failure_of(block, result) is not None:
         return result, None  # no reading by snippets, or (failed) shown HTML-escaped
-    text = clean(result.output)
+    text = clean(result.shown_output)
     confined, refused = confine(text, view, passes)
     if confined == text:
         return result, None
@@ -156,7 +156,8 @@ def confine_output(
             "under .git, .cache, .venv, the result store or site_dir, no URL, no path that "
             "leaves the project",
         )
-    return replace(result, output=confined), warning
+    # The confined text is all the page shows: a stderr it took in is no longer apart.
+    return replace(result, output=confined, stderr=""), warning
 
 
 def confine(text: str, view: SnippetView, passes: int) -> tuple[str, list[str]]:

@@ -17,9 +17,10 @@ fork (`prepare_fork_server`, `prepare_in_fork_server`) or when it changes
 (`adopt_environment`): a page the fresh fork writes is a page copied, and in a
 Python block's container those copies were two thirds of its time.
 
-The worker talks to the block through three pipes: output (fds 1 and 2 of
-the block, one pipe so that the order is kept), commands (one "go" per step)
-and control (one JSON line per finished step).
+The worker talks to the block through four pipes: output (fd 1 of the block, and
+fd 2 too for a step whose stderr shows: one pipe, so that the order is kept), stderr
+(fd 2 of a step whose stderr is kept apart), commands (one "go" per step) and control
+(one JSON line per finished step).
 
 A root build's first process becomes the block's own unprivileged uid just before it
 drops its capabilities, where the probe found that it can; the user namespaces of its
@@ -62,6 +63,14 @@ _SHELL_FORK_REFUSED = re.compile(rb"fork: (retry: )?Resource temporarily unavail
 _NEAR_CAP = 3
 
 
+@dataclass(frozen=True)
+class Sinks:
+    """Where what the block writes goes, as it is read: its output, and its stderr apart."""
+
+    output: Callable[[bytes], None]
+    errors: Callable[[bytes], None]
+
+
 @dataclass
 class StepOutcome:
     returncode: int | None = None  # None: no status (killed at the timeout)
@@ -92,13 +101,14 @@ class Container:
         self._cgroup = cgroup
         self._spawner = spawner
         output_read, output_write = os.pipe()
+        errors_read, errors_write = os.pipe()
         command_read, command_write = os.pipe()
         control_read, control_write = os.pipe()
-        theirs = (output_write, command_read, control_write)
+        theirs = (output_write, errors_write, command_read, control_write)
         try:
             self.pid, self._pidfd = spawner.spawn(spec, (*theirs, *idmaps))
         except SpawnError as error:
-            for fd in (output_read, command_write, control_read):
+            for fd in (output_read, errors_read, command_write, control_read):
                 os.close(fd)
             raise ContainerSetupError(str(error)) from None
         finally:
@@ -109,14 +119,15 @@ class Container:
         if self._cgroup is not None:
             self._cgroup.add(self.pid)
         self._output = output_read
+        self._errors = errors_read
         self._commands: int | None = command_write
         self._control = control_read
-        for fd in (output_read, control_read):
+        for fd in (output_read, errors_read, control_read):
             os.set_blocking(fd, False)
         self._poll = select.poll()
         # Without a pidfd, the fork server's replies say when the process ended.
         ended_fd = spawner.fileno() if self._pidfd is None else self._pidfd
-        for fd in (output_read, control_read, ended_fd):
+        for fd in (output_read, errors_read, control_read, ended_fd):
             self._poll.register(fd, select.POLLIN)
         self._control_buffer = b""
         self._reported: list[StepOutcome] = []  # steps that reported, not yet collected
@@ -130,7 +141,7 @@ class Container:
         self._fork_refused = False  # a shell of the current block said so (RLIMIT_NPROC)
         self.cap_reached = False  # by the current block (`start_block`)
 
-    def run_step(self, sink: Callable[[bytes], None], deadline: float) -> StepOutcome:
+    def run_step(self, sinks: Sinks, deadline: float) -> StepOutcome:
         """Let the next step run; collect its output until it reports, ends, or times out.
 
         A step that reaches the process cap gets `CAPPED_GRACE_S` to end by itself (a
@@ -145,25 +156,25 @@ class Container:
         capped_until: float | None = None
         while True:
             if self._reported:
-                self._drain(sink)
+                self._drain(sinks)
                 return self._reported.pop(0)
             if self.ended:
-                self._drain(sink)
+                self._drain(sinks)
                 return StepOutcome(returncode=self.exit_code, ended=True)
             now = time.monotonic()
             remaining = deadline - now
             if remaining <= 0:
                 self.kill()
-                self._drain(sink)
+                self._drain(sinks)
                 return StepOutcome(timed_out=True, ended=True)
             if capped_until is None and self.note_cap():
                 capped_until = now + CAPPED_GRACE_S
             if capped_until is not None and now >= capped_until:
                 self.kill()
-                self._drain(sink)
+                self._drain(sinks)
                 return StepOutcome(ended=True)
             # Awake now and then to look at the cap, which no file descriptor reports.
-            self._wait(sink, min(remaining, _CAP_POLL_S))
+            self._wait(sinks, min(remaining, _CAP_POLL_S))
 
     def start_block(self) -> None:
         """A new block of the job starts: `cap_reached` is about it alone from now on."""
@@ -221,14 +232,14 @@ class Container:
             return False
         return self._counted_processes() > self.nproc_limit.processes_before + 1
 
-    def _watch_leftovers(self, sink: Callable[[bytes], None], until: float) -> None:
+    def _watch_leftovers(self, sinks: Sinks, until: float) -> None:
         """Let what the block left behind run a little (`LEFTOVER_GRACE_S`), while it
         keeps running and has not reached the cap."""
         while not self.ended and self._has_leftovers() and not self.note_cap():
             remaining = until - time.monotonic()
             if remaining <= 0:
                 return
-            self._wait(sink, min(remaining, _LEFTOVER_POLL_S))
+            self._wait(sinks, min(remaining, _LEFTOVER_POLL_S))
 
     def _release(self) -> None:
         """Tell the first process, which waits after its last step, to end (EOF)."""
@@ -236,32 +247,34 @@ class Container:
             os.close(self._commands)
             self._commands = None
 
-    def finish(self, sink: Callable[[bytes], None], deadline: float) -> bool:
+    def finish(self, sinks: Sinks, deadline: float) -> bool:
         """Wait for the container to end after its last step; kill it at the deadline.
 
         Whatever the block left running gets a short grace first (`_watch_leftovers`).
         Returns False if it had to be killed.
         """
         if not self.ended:
-            self._watch_leftovers(sink, min(deadline, time.monotonic() + LEFTOVER_GRACE_S))
+            self._watch_leftovers(sinks, min(deadline, time.monotonic() + LEFTOVER_GRACE_S))
             self._release()
         while not self.ended:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.kill()
-                self._drain(sink)
+                self._drain(sinks)
                 return False
-            self._wait(sink, remaining)
-        self._drain(sink)
+            self._wait(sinks, remaining)
+        self._drain(sinks)
         return True
 
-    def _wait(self, sink: Callable[[bytes], None], remaining: float) -> None:
+    def _wait(self, sinks: Sinks, remaining: float) -> None:
         if self._pidfd is None and self._spawner.has_ended(self.pid):
             self._reap()  # reported while another container of the job was waiting
             return
         for fd, _ in self._poll.poll(max(1, int(remaining * 1000))):
             if fd == self._output:
-                self._read_output(sink)
+                self._read(fd, sinks.output)
+            elif fd == self._errors:
+                self._read(fd, sinks.errors)
             elif fd == self._control:
                 self._read_control()
             elif fd == self._pidfd:
@@ -271,23 +284,25 @@ class Container:
                 if self._spawner.has_ended(self.pid):
                     self._reap()
 
-    def _read_output(self, sink: Callable[[bytes], None]) -> bool:
+    def _read(self, fd: int, sink: Callable[[bytes], None]) -> bool:
         """Read what is there; False once nothing more can come (EOF or nothing ready)."""
         try:
-            data = os.read(self._output, _READ_SIZE)
+            data = os.read(fd, _READ_SIZE)
         except BlockingIOError:
             return False
         if not data:
-            self._forget(self._output)
+            self._forget(fd)
             return False
         if self.nproc_limit is not None and _SHELL_FORK_REFUSED.search(data):
             self._fork_refused = True
         sink(data)
         return True
 
-    def _drain(self, sink: Callable[[bytes], None]) -> None:
-        """Take what is already in the pipe, without waiting for anyone still holding it."""
-        while self._read_output(sink):
+    def _drain(self, sinks: Sinks) -> None:
+        """Take what is already in the pipes, without waiting for anyone still holding them."""
+        while self._read(self._output, sinks.output):
+            pass
+        while self._read(self._errors, sinks.errors):
             pass
 
     def _read_control(self) -> None:
@@ -348,7 +363,7 @@ class Container:
 
     def close(self) -> None:
         self.kill()
-        for fd in (self._output, self._commands, self._control, self._pidfd):
+        for fd in (self._output, self._errors, self._commands, self._control, self._pidfd):
             if fd is not None:
                 with contextlib.suppress(OSError):
                     os.close(fd)

@@ -28,7 +28,7 @@ from fencerun.isolation.sandbox import (
 )
 from fencerun.run.container_spec import ContainerSpec, SandboxPlan
 from fencerun.run.python_runtime import serve
-from fencerun.run.shell_runtime import COMMAND_FD, CONTROL_FD, exec_shell
+from fencerun.run.shell_runtime import COMMAND_FD, CONTROL_FD, STDERR_FD, exec_shell
 
 # The first process's exit status when its sandbox could not be built.
 SETUP_FAILED = 70
@@ -40,27 +40,31 @@ def _write_record(record: dict[str, object], fd: int = CONTROL_FD) -> None:
         data = data[os.write(fd, data) :]
 
 
-def _arrange_fds(output: int, commands: int, control: int, kept: Sequence[int]) -> list[int]:
-    """0 = /dev/null, 1 and 2 = the output pipe, the command and control pipes at
-    fixed numbers, then `kept` (returned where they now are, closed on exec); everything
-    else the worker had open is closed."""
+def _arrange_fds(pipes: Sequence[int], kept: Sequence[int]) -> list[int]:
+    """0 = /dev/null, 1 = the output pipe, 2 and STDERR_FD = the stderr pipe, the command
+    and control pipes at fixed numbers, then `kept` (returned where they now are, closed on
+    exec); everything else the worker had open is closed.
+
+    Each step then points its fd 2 at the output pipe or at STDERR_FD, as its block's
+    stderr option says (`steps.stderr_shown`)."""
     # Lift the pipes above the target numbers first: a pipe may already sit on one.
-    output, commands, control, *kept = (
-        fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 100) for fd in (output, commands, control, *kept)
+    output, errors, commands, control, *kept = (
+        fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 100) for fd in (*pipes, *kept)
     )
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.dup2(output, 1)
-    os.dup2(output, 2)
+    os.dup2(errors, 2)
     os.dup2(commands, COMMAND_FD, inheritable=False)
     os.dup2(control, CONTROL_FD, inheritable=False)
-    placed = [os.dup2(fd, CONTROL_FD + 1 + n, inheritable=False) for n, fd in enumerate(kept)]
+    os.dup2(errors, STDERR_FD, inheritable=False)
+    placed = [os.dup2(fd, STDERR_FD + 1 + n, inheritable=False) for n, fd in enumerate(kept)]
     os.closerange(3, COMMAND_FD)
     # Where closerange closes one number at a time (off Linux), only up to the fd limit.
     highest = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     if highest == resource.RLIM_INFINITY or highest > 1 << 20:
         highest = 1 << 20
-    os.closerange(CONTROL_FD + 1 + len(placed), highest)
+    os.closerange(STDERR_FD + 1 + len(placed), highest)
     return placed
 
 
@@ -80,6 +84,7 @@ def first_process(
     spec: ContainerSpec,
     server_pid: int,
     output: int,
+    errors: int,
     commands: int,
     control: int,
     *idmaps: int,
@@ -87,7 +92,7 @@ def first_process(
     """The block's first process, in a fork of the fork server: build the sandbox, then
     become the block. Never returns into the server's code, whatever fails."""
     try:
-        _become_block(plan, spec, server_pid, (output, commands, control), idmaps)
+        _become_block(plan, spec, server_pid, (output, errors, commands, control), idmaps)
     finally:
         os._exit(SETUP_FAILED)
 
@@ -96,14 +101,14 @@ def _become_block(
     plan: SandboxPlan,
     spec: ContainerSpec,
     server_pid: int,
-    pipes: tuple[int, int, int],
+    pipes: tuple[int, int, int, int],
     idmaps: Sequence[int],
 ) -> None:
     # What the fork server did once is not repeated here: SIGTERM's default action, the
     # offline network namespace (prepare_fork_server), the environment (adopt_environment),
     # Python's std streams (prepare_in_fork_server). drop_privileges sets no_new_privs again
     # and finds the bounding set already empty: one system call each.
-    control_fd = pipes[2]
+    control_fd = pipes[3]
     try:
         if plan.death_signal:
             # Dies with the fork server, which dies with the worker; without a PID
@@ -119,7 +124,7 @@ def _become_block(
         os.setsid()
         if plan.subreaper:
             libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
-        idmaps = _arrange_fds(*pipes, idmaps)
+        idmaps = _arrange_fds(pipes, idmaps)
         control_fd = CONTROL_FD
         if plan.namespaces.own_flags or plan.namespaces.clone_flags:
             enter_namespaces(plan.namespaces, plan.outside_ids)

@@ -32,14 +32,21 @@ from fencerun.isolation.sandbox import (
 from fencerun.isolation.scrub import PathScrubber
 from fencerun.model import Block, Figure, Result
 from fencerun.run.capture import OutputBuffer
-from fencerun.run.container import Container
+from fencerun.run.container import Container, Sinks
 from fencerun.run.container_spec import ContainerSpec, ProcessLimit, SandboxPlan
 from fencerun.run.protocol import WorkerSettings
 from fencerun.run.provenance import now_iso, provenance
 from fencerun.run.python_runtime import PythonStep
 from fencerun.run.shell_runtime import ShellStep
 from fencerun.run.spawner import Spawner
-from fencerun.run.steps import Family, Step, block_workdir, family_of, steps_for
+from fencerun.run.steps import (
+    Family,
+    Step,
+    block_workdir,
+    family_of,
+    stderr_shown,
+    steps_for,
+)
 
 NOT_RUN_RETURNCODE = -1
 KILLED_RETURNCODE = -9
@@ -161,6 +168,7 @@ def _python_step(block: Block, step: Step, workdir: str | None) -> PythonStep:
         workdir=workdir,
         columns=block.options.width,
         figure_salt=f"{block.location.path}:{block.index}",
+        stderr_shown=stderr_shown(block),
     )
 
 
@@ -195,7 +203,9 @@ class _FamilyRun:
                 if family == "python":
                     python_steps.append(_python_step(block, step, here))
                 else:
-                    shell_steps.append(ShellStep(step.code, here, block.options.width))
+                    shell_steps.append(
+                        ShellStep(step.code, here, block.options.width, stderr_shown(block))
+                    )
         timeouts = sum(block_timeout(block, settings.default_timeout) for _, block in blocks)
         filesystem = (
             plan_filesystem(
@@ -257,6 +267,8 @@ def _run_block(
     started_at, start = started
     deadline = start + block_timeout(block, settings.default_timeout)
     buffer = OutputBuffer(settings.max_output_bytes)
+    errors = OutputBuffer(settings.max_output_bytes)
+    sinks = Sinks(buffer.add, errors.add)
     returncode: int | None = 0
     timed_out = ended = False
     figures: list[str] = []
@@ -266,7 +278,7 @@ def _run_block(
             # A command whose output ends mid-line must not share it with the next prompt.
             buffer.start_line()
             buffer.add_verbatim(step.echo.encode())
-        outcome = run.container.run_step(buffer.add, deadline)
+        outcome = run.container.run_step(sinks, deadline)
         figures += outcome.figures
         timed_out, ended = outcome.timed_out, outcome.ended
         # A console block fails with its first failing command.
@@ -275,13 +287,14 @@ def _run_block(
         if ended:
             break
     if position == run.last_position and not ended:
-        timed_out = ended = not run.container.finish(buffer.add, deadline)
+        timed_out = ended = not run.container.finish(sinks, deadline)
     reached_cap = run.container.note_cap()
     result = Result(
         output=buffer.text(run.scrub),
+        stderr=errors.text(run.scrub),
         returncode=KILLED_RETURNCODE if timed_out or returncode is None else returncode,
         timed_out=timed_out,
-        truncated=buffer.truncated,
+        truncated=buffer.truncated or errors.truncated,
         process_cap=settings.policy.max_processes if reached_cap else None,
         figures=tuple(Figure(svg) for svg in figures),
         provenance=provenance(family_of(block), started_at, time.monotonic() - start),

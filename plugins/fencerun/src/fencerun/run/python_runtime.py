@@ -23,6 +23,7 @@ from typing import NoReturn
 
 from fencerun.isolation import libc
 from fencerun.run.figures import collect_figures, note_saves, pin_fonts
+from fencerun.run.shell_runtime import STDERR_FD
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class PythonStep:
     workdir: str | None  # change to this folder first
     columns: int | None  # the block's width option, as COLUMNS while it runs
     figure_salt: str
+    stderr_shown: bool  # stderr joins the output (fd 1), else it goes to its own pipe
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ def prepare_in_fork_server() -> _Prepared:
     Each container gets its own copy of them with the fork, as fresh as if it had made
     them itself; made there, they would cost every block the pages the making writes to.
     The streams are unbuffered text on fds 0-2 (which the container points at its pipes),
-    so stdout and stderr keep their order in the pipe.
+    so where stderr shares the output's pipe, stdout and stderr keep their order in it.
     """
     global _prepared
 
@@ -168,6 +170,7 @@ def serve(
             break
         pin_fonts()  # matplotlib imported by an earlier step of the session
         note_saves()
+        os.dup2(1 if step.stderr_shown else STDERR_FD, 2)
         returncode = _run(step, main)
         if os.getpid() != owner:
             # A child the block forked without exiting: like the child of a

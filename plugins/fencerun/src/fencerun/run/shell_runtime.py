@@ -21,9 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
-# File descriptors the driver uses; set up by the container before exec.
+# File descriptors the driver uses; set up by the container before exec. Single digits:
+# sh (dash) redirects no others.
 COMMAND_FD = 7
 CONTROL_FD = 8
+STDERR_FD = 9  # the stderr pipe, where fd 2 goes back to for a step whose stderr is apart
 _FIRST_STEP_FD = 10
 
 
@@ -32,6 +34,7 @@ class ShellStep:
     code: str
     workdir: str | None  # change to this folder first
     columns: int | None  # the block's width option, as COLUMNS while it runs
+    stderr_shown: bool  # stderr joins the output (fd 1), else it goes to its own pipe
 
 
 def driver_script(steps: Sequence[ShellStep], shell_name: str) -> str:
@@ -41,6 +44,7 @@ def driver_script(steps: Sequence[ShellStep], shell_name: str) -> str:
         # `$(< file)` is a bash builtin; sh needs cat.
         read_code = f"$(< {code_path})" if shell_name == "bash" else f"$(cat {code_path})"
         lines.append(f"read -r _ <&{COMMAND_FD} || exit 0")
+        lines.append("exec 2>&1" if step.stderr_shown else f"exec 2>&{STDERR_FD}")
         if step.workdir is not None:
             lines.append(f"cd {shlex.quote(step.workdir)} || exit")
         columns = f"COLUMNS={step.columns} " if step.columns else ""
@@ -75,7 +79,7 @@ def exec_shell(
         os.lseek(code, 0, os.SEEK_SET)
         os.dup2(code, _FIRST_STEP_FD + number, inheritable=True)
         os.close(code)
-    for fd in (COMMAND_FD, CONTROL_FD):
+    for fd in (COMMAND_FD, CONTROL_FD, STDERR_FD):
         os.set_inheritable(fd, True)
     # Python ignores these; a shell and its commands expect the defaults
     # (`yes | head` must end quietly).

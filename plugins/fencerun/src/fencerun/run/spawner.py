@@ -45,7 +45,7 @@ from fencerun.isolation.sandbox import PidNamespaceFactory
 _REPLY = struct.Struct("=Bii")
 _SPAWNED, _ENDED, _FAILED, _READY, _UNREADY = 1, 2, 3, 4, 5
 _LENGTH = struct.Struct("=Q")
-_MAX_FDS = 8
+_MAX_FDS = 9
 
 
 class SpawnError(RuntimeError):

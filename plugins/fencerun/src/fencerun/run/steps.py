@@ -41,6 +41,18 @@ def family_of(block: Block) -> Family:
     return FAMILIES[block.language]
 
 
+def stderr_shown(block: Block) -> bool:
+    """Whether the block's stderr joins its output in the order written (stderr="show").
+
+    Without the option, as markdown-exec does: a shell block's stderr is part of its output
+    (it runs them with stderr=STDOUT); a Python block's is not (it captures `print` alone,
+    the rest reaching the build's log), so it shows only when the block fails.
+    """
+    if block.options.stderr:
+        return block.options.stderr == "show"
+    return family_of(block) != "python"
+
+
 def pycon_source(code: str) -> str:
     """The Python code of a `>>> ` / `... ` session; output lines are expected results, not code."""
     lines = []
