@@ -79,7 +79,7 @@ def test_build_makes_an_sdist_and_a_wheel_with_everything_the_plugin_reads(dist:
         (license_text,) = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
         assert "MIT License" in archive.read(license_text).decode("utf-8")
     assert {"fencerun/assets/fencerun.css", "fencerun/py.typed", "fencerun/cli.py"} <= names
-    assert "fencerun/isolation/sandbox.py" in names and "fencerun/run/worker.py" in names
+    assert "fencerun/isolation/view_mounts.py" in names and "fencerun/run/worker.py" in names
     assert "fencerun = fencerun.plugin:FencerunPlugin" in entries
     assert "fencerun = fencerun.cli:main" in entries
     with tarfile.open(dist.sdist) as archive:

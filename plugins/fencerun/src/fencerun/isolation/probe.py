@@ -19,21 +19,21 @@ from typing import Any, NoReturn
 
 from fencerun.isolation import libc
 from fencerun.isolation.limits import become_block_uid
-from fencerun.isolation.policy import GIB, MIB, IsolationPolicy, memory_limit_enforced
-from fencerun.isolation.sandbox import (
+from fencerun.isolation.namespaces import (
     BLOCK_HOSTNAME,
-    PRIVATE_HOME,
-    MachineView,
     Namespaces,
     PidNamespaceFactory,
     bring_up_loopback,
-    build_filesystem,
-    drop_bounding_set,
-    drop_privileges,
     enter_namespaces,
     idmap_namespace,
-    last_capability,
     offline_network_namespace,
+)
+from fencerun.isolation.policy import GIB, MIB, IsolationPolicy, memory_limit_enforced
+from fencerun.isolation.privileges import drop_bounding_set, drop_privileges, last_capability
+from fencerun.isolation.view_mounts import build_filesystem
+from fencerun.isolation.view_plan import (
+    PRIVATE_HOME,
+    MachineView,
     plan_filesystem,
     plan_machine_layer,
 )
