@@ -19,8 +19,8 @@ from pathlib import Path
 from fencerun.isolation.environment import block_environment
 from fencerun.isolation.limits import PidsCgroup
 from fencerun.isolation.namespaces import idmap_namespace
-from fencerun.isolation.probe import Protections
 from fencerun.isolation.processes import processes_of
+from fencerun.isolation.protections import Protections
 from fencerun.isolation.scrub import PathScrubber
 from fencerun.isolation.view_plan import (
     PRIVATE_HOME,

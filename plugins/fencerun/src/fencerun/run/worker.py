@@ -29,7 +29,8 @@ from fencerun.isolation.hidden import home_folders, needed_paths, system_secrets
 from fencerun.isolation.limits import block_uid
 from fencerun.isolation.namespaces import offline_network_namespace
 from fencerun.isolation.privileges import last_capability
-from fencerun.isolation.probe import Protections, portable, probe
+from fencerun.isolation.probe import probe
+from fencerun.isolation.protections import Protections, portable
 from fencerun.isolation.reaper import kill_descendants
 from fencerun.isolation.scrub import PathScrubber
 from fencerun.isolation.view_plan import MachineView, plan_machine_layer
