@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from fencerun.isolation.sandbox import BLOCK_HOSTNAME
+from fencerun.isolation.namespaces import BLOCK_HOSTNAME
 from fencerun.run import Executor
 
 from tests.fencerun.run.helpers import run_one

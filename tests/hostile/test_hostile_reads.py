@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fencerun.isolation.probe import CAN_READ_USER_FILES
+from fencerun.isolation.protections import CAN_READ_USER_FILES
 from fencerun.run import Executor
 
 from tests.fencerun.run.helpers import run_one

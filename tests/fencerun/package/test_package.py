@@ -81,7 +81,7 @@ def test_build_makes_an_sdist_and_a_wheel_with_everything_the_plugin_reads(dist:
     assert {"fencerun/assets/fencerun.css", "fencerun/py.typed", "fencerun/cli.py"} <= names
     # Every build reads the editor's script and stylesheet (on_files), pyodide or not.
     assert {"fencerun/assets/fencerun-pyodide.js", "fencerun/assets/fencerun-pyodide.css"} <= names
-    assert "fencerun/isolation/sandbox.py" in names and "fencerun/run/worker.py" in names
+    assert "fencerun/isolation/view_mounts.py" in names and "fencerun/run/worker.py" in names
     assert "fencerun = fencerun.plugin:FencerunPlugin" in entries
     assert "fencerun = fencerun.cli:main" in entries
     with tarfile.open(dist.sdist) as archive:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from fencerun.isolation import libc
 from fencerun.isolation.policy import IsolationPolicy
-from fencerun.isolation.probe import Protections
+from fencerun.isolation.protections import Protections
 
 UTF8_LOCALE = "C.UTF-8"
 _DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin"

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fencerun.isolation.namespaces import Namespaces
 from fencerun.isolation.policy import IsolationPolicy
-from fencerun.isolation.sandbox import FilesystemPlan, Namespaces
+from fencerun.isolation.view_plan import FilesystemPlan
 from fencerun.run.python_runtime import PythonStep
 from fencerun.run.shell_runtime import ShellStep
 

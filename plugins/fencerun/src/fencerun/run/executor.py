@@ -38,8 +38,8 @@ import fencerun
 from fencerun.isolation.environment import hide_build_environment, worker_environment
 from fencerun.isolation.limits import PidsCgroup
 from fencerun.isolation.policy import IsolationPolicy
-from fencerun.isolation.probe import Protections
 from fencerun.isolation.project_view import project_view
+from fencerun.isolation.protections import Protections
 from fencerun.isolation.scrub import build_private_paths
 from fencerun.model import Block, Result
 from fencerun.run.protocol import (

@@ -20,12 +20,9 @@ from typing import NoReturn
 
 from fencerun.isolation import libc
 from fencerun.isolation.limits import apply_rlimits, become_block_uid
-from fencerun.isolation.sandbox import (
-    bring_up_loopback,
-    build_filesystem,
-    drop_privileges,
-    enter_namespaces,
-)
+from fencerun.isolation.namespaces import bring_up_loopback, enter_namespaces
+from fencerun.isolation.privileges import drop_privileges
+from fencerun.isolation.view_mounts import build_filesystem
 from fencerun.run.container_spec import ContainerSpec, SandboxPlan
 from fencerun.run.python_runtime import serve
 from fencerun.run.shell_runtime import COMMAND_FD, CONTROL_FD, STDERR_FD, exec_shell

@@ -18,18 +18,18 @@ from pathlib import Path
 
 from fencerun.isolation.environment import block_environment
 from fencerun.isolation.limits import PidsCgroup
-from fencerun.isolation.probe import Protections
+from fencerun.isolation.namespaces import idmap_namespace
 from fencerun.isolation.processes import processes_of
-from fencerun.isolation.sandbox import (
+from fencerun.isolation.protections import Protections
+from fencerun.isolation.scrub import PathScrubber
+from fencerun.isolation.view_plan import (
     PRIVATE_HOME,
     PRIVATE_TMP,
     PRIVATE_WORK,
     FilesystemPlan,
     MachineLayer,
-    idmap_namespace,
     plan_filesystem,
 )
-from fencerun.isolation.scrub import PathScrubber
 from fencerun.model import Block, Figure, Result
 from fencerun.run.capture import OutputBuffer
 from fencerun.run.container import Container, Sinks

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import IO
 
 from fencerun.isolation.policy import IsolationPolicy
-from fencerun.isolation.probe import Protections
 from fencerun.isolation.project_view import ProjectView
+from fencerun.isolation.protections import Protections
 from fencerun.model import Block, Result
 
 _HEADER = struct.Struct(">Q")

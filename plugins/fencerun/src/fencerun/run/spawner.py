@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from fencerun.isolation import libc
+from fencerun.isolation.namespaces import PidNamespaceFactory
 from fencerun.isolation.reaper import kill_descendants
-from fencerun.isolation.sandbox import PidNamespaceFactory
 
 # Replies of the server: (kind, pid, wait status or errno, or the length of a message)
 _REPLY = struct.Struct("=Bii")

@@ -24,18 +24,16 @@ from typing import IO
 
 from fencerun.isolation import libc
 from fencerun.isolation.environment import worker_environment
+from fencerun.isolation.fork_server_setup import prepare_fork_server
 from fencerun.isolation.hidden import home_folders, needed_paths, system_secrets
 from fencerun.isolation.limits import block_uid
-from fencerun.isolation.probe import Protections, portable, probe
+from fencerun.isolation.namespaces import offline_network_namespace
+from fencerun.isolation.privileges import last_capability
+from fencerun.isolation.probe import probe
+from fencerun.isolation.protections import Protections, portable
 from fencerun.isolation.reaper import kill_descendants
-from fencerun.isolation.sandbox import (
-    MachineView,
-    last_capability,
-    offline_network_namespace,
-    plan_machine_layer,
-    prepare_fork_server,
-)
 from fencerun.isolation.scrub import PathScrubber
+from fencerun.isolation.view_plan import MachineView, plan_machine_layer
 from fencerun.run.container_spec import SandboxPlan
 from fencerun.run.figures import note_saves, pin_fonts
 from fencerun.run.first_process import adopt_environment, first_process
