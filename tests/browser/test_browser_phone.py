@@ -124,3 +124,17 @@ def test_table_cells_keep_each_figure_on_one_line_on_a_phone(
 ) -> None:
     split: list[str] = on_phone[path].page.evaluate(SPLIT_CELLS)
     assert split == [], f"{path}: table cells broken across lines on a phone: {split[:5]}"
+
+
+@pytest.mark.parametrize("path", [post_path(post, "ko") for post in POSTS])
+def test_a_blocks_footer_sits_below_its_output_not_over_it(
+    on_phone: dict[str, Opened], path: str
+) -> None:
+    """The provenance line is read, not hidden under the code's horizontal scroll bar."""
+    overlaps: list[str] = on_phone[path].page.evaluate(
+        "() => [...document.querySelectorAll('.fencerun-provenance')]"
+        ".filter(footer => footer.previousElementSibling && footer.getBoundingClientRect().top"
+        " < footer.previousElementSibling.getBoundingClientRect().bottom - 0.5)"
+        ".map(footer => footer.textContent.slice(0, 60))"
+    )
+    assert overlaps == []
