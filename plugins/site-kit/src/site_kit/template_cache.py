@@ -26,6 +26,8 @@ class TemplateCacheConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs le
 
 class TemplateCachePlugin(BasePlugin[TemplateCacheConfig]):  # type: ignore[no-untyped-call]
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        if env.bytecode_cache is not None:
+            return env  # the preview keeps compiled templates in memory for its whole life
         folder = Path(config.config_file_path).parent / self.config.cache_dir
         folder.mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = FileSystemBytecodeCache(str(folder))
