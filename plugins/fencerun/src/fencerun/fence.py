@@ -39,7 +39,7 @@ from xml.etree.ElementTree import Element
 from markdown import Markdown
 from pymdownx.superfences import SuperFencesException
 
-from fencerun.engine import Engine, PageSource
+from fencerun.engine import Engine
 from fencerun.errors import (
     BlockError,
     FencerunError,
@@ -59,6 +59,7 @@ from fencerun.markdown_ext import (
     inert_code,
     stray_exec_warning,
 )
+from fencerun.model import PageSource
 from fencerun.options import FALSE_WORDS, LANGUAGES, PYODIDE, TREE
 from fencerun.render import render_block
 from fencerun.render.markup import CSS_PATH, html_fence

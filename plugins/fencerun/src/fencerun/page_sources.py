@@ -12,8 +12,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 from mkdocs.utils.meta import get_data
 
-from fencerun.engine import PageSource
 from fencerun.fences import first_line_of
+from fencerun.model import PageSource
 
 
 def page_body(source: str) -> tuple[str, int]:

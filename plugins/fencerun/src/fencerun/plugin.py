@@ -29,7 +29,7 @@ from fencerun.config import (
     pyodide_assets,
     snippet_view,
 )
-from fencerun.engine import Engine, PageSource
+from fencerun.engine import Engine
 from fencerun.errors import (
     BlockError,
     BlockFailure,
@@ -40,7 +40,7 @@ from fencerun.errors import (
 )
 from fencerun.fences import FoundBlock, first_line_of
 from fencerun.markdown_ext import OutputMarkdown
-from fencerun.model import Block, Result
+from fencerun.model import Block, PageSource, Result
 from fencerun.page_rewrite import PageRendering, snippet_readings
 from fencerun.page_sources import page_body, page_path, pages_under
 from fencerun.render.markup import CSS_PATH, html_fence
