@@ -50,11 +50,7 @@ from fencerun.errors import (
 from fencerun.fence_site import FenceSite, page_candidates, read_site, zensical_context
 from fencerun.fences import FoundBlock
 from fencerun.markdown_ext import (
-    INSERT,
     FencerunExtension,
-    HeadingsOut,
-    IdPrefixer,
-    InsertHeadings,
     OutputMarkdown,
     inert_code,
     stray_exec_warning,
@@ -67,6 +63,7 @@ from fencerun.render.notices import block_error_box
 from fencerun.render.snippets import SnippetView, confine_output, snippets_of
 from fencerun.render.svg import FigureFile
 from fencerun.run import Executor, WorkerFailure
+from fencerun.toc_headings import INSERT, HeadingsOut, IdPrefixer, InsertHeadings
 
 log = logging.getLogger("fencerun")
 
