@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from fencerun.engine import Engine, PageSource
+from fencerun.engine import Engine
+from fencerun.model import PageSource
 from fencerun.settings import Settings
 
 from tests.fencerun.conftest import build, write_project

@@ -10,10 +10,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from fencerun.engine import Engine, PageSource, key_environment
+from fencerun.engine import Engine
 from fencerun.errors import BlockError, FencerunError
 from fencerun.freeze import FrozenResults, frozen_id
-from fencerun.model import Block, Result
+from fencerun.model import Block, PageSource, Result
+from fencerun.planner import key_environment
 from fencerun.report import REPORT_FILE
 from fencerun.settings import Settings, execute_switch
 from fencerun.store import ResultStore

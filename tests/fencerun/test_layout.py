@@ -1,5 +1,5 @@
 """The package reads as its pipeline: each stage has its module, and none imports MkDocs
-(only the adapters do: plugin.py, config.py, cli.py)."""
+(only the adapters do: plugin.py, config.py, page_sources.py, cli.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import fencerun
 
 PACKAGE = Path(fencerun.__file__).resolve().parent
-ADAPTERS = {"fencerun.plugin", "fencerun.config", "fencerun.cli"}
+ADAPTERS = {"fencerun.plugin", "fencerun.config", "fencerun.page_sources", "fencerun.cli"}
 STAGES = {
     "find": "fencerun.fences",
     "key": "fencerun.keys",

@@ -9,8 +9,8 @@ from concurrent.futures import Future
 from contextlib import closing
 from pathlib import Path
 
-from fencerun.engine import Engine, PageSource
-from fencerun.model import Block, Result
+from fencerun.engine import Engine
+from fencerun.model import Block, PageSource, Result
 from fencerun.settings import Settings
 from fencerun.store import ResultStore
 

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 from fencerun.isolation import libc
 from fencerun.model import Block, BlockOptions, SourceLocation
-from fencerun.run import Executor, WorkerFailure
-from fencerun.run import executor as executor_module
+from fencerun.run import Executor, WorkerFailure, worker_slot
 
 from tests.fencerun.conftest import build_env, write_project
 
@@ -118,7 +117,7 @@ def test_a_worker_that_cannot_start_fails_its_blocks_at_once(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reason = "fencerun worker: could not start: prctl 36: Operation not permitted"
-    monkeypatch.setattr(executor_module, "_BOOT", f"import sys; sys.exit({reason!r})")
+    monkeypatch.setattr(worker_slot, "_BOOT", f"import sys; sys.exit({reason!r})")
     block = Block(
         language="bash",
         code="echo never",

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 from fencerun.isolation import IsolationPolicy
 from fencerun.isolation.environment import block_environment
-from fencerun.run import Executor
-from fencerun.run import executor as executor_module
+from fencerun.run import Executor, worker_slot
 
 from tests.fencerun.run.helpers import block, processes_marked, run_one
 
@@ -147,7 +146,7 @@ def test_a_pool_closed_while_its_workers_start_leaves_no_worker_running(
 ) -> None:
     """`close` waits a grace for each worker; a worker that starts after it gave up (a busy
     machine) must still be stopped, not left running for the garbage collector to find."""
-    monkeypatch.setattr(executor_module, "_STOP_GRACE_S", 0.0)
+    monkeypatch.setattr(worker_slot, "_STOP_GRACE_S", 0.0)
     before = set(threading.enumerate())  # other pools of this session have threads too
     pool = Executor(project_dir=project, workers=1)
     slots = [thread for thread in set(threading.enumerate()) - before]

@@ -30,7 +30,8 @@ from fencerun.fences import find_blocks
 from fencerun.freeze import FrozenResults, frozen_id
 from fencerun.includes import SnippetIncluder
 from fencerun.model import Block, Result
-from fencerun.plugin import FencerunPlugin, page_body
+from fencerun.page_sources import page_body
+from fencerun.plugin import FencerunPlugin
 from fencerun.progress import BlockProgress
 from fencerun.report import REPORT_FILE, BuildReport
 from fencerun.run import Executor

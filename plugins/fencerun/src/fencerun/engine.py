@@ -1,5 +1,8 @@
 """Orchestration: find -> key -> run -> store -> render, for all pages of a build.
 
+Finding and keying a page's blocks is the planner's (`planner.py`); the engine runs what is
+not known yet and keeps what passes.
+
 `prepare` reads every page up front and submits each block whose result is not known yet, so
 blocks run in parallel while MkDocs is still reading files; `result_for` then waits for one
 result when its page renders. A result is known when the result store holds it from an
@@ -23,25 +26,23 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
 from fencerun.commands import missing_commands
 from fencerun.errors import BlockError, BlockFailure, failure_of
-from fencerun.fences import FoundBlock, PageFences, scan_page
+from fencerun.fences import PageFences
 from fencerun.freeze import FrozenResults, frozen_id
 from fencerun.includes import SnippetIncluder
-from fencerun.isolation.environment import block_environment
-from fencerun.isolation.project_view import project_view
-from fencerun.keys import BlockKeys
-from fencerun.model import Block, Result
+from fencerun.isolation.project_view import ProjectView
+from fencerun.model import Block, PageSource, Result
 from fencerun.options import LITERATE
+from fencerun.planner import PagePlanner, job_for, session_of
 from fencerun.progress import BlockProgress
 from fencerun.report import REPORT_FILE, BuildReport
-from fencerun.run.steps import check_workdir
 from fencerun.settings import Settings
 from fencerun.store import ResultStore
 
@@ -55,22 +56,10 @@ class ExecutorLike(Protocol):
 Warn = Callable[[BlockError], None]
 
 _NOT_EXECUTED = Result(output="", returncode=0, origin="not-executed")
-# Parsed pages kept between builds: every page of a large site in two languages, with room
-# for the versions an author saves while serving.
-SCANS_KEPT = 2048
 
 
 def _log_warning(problem: BlockError) -> None:
     logging.getLogger("fencerun").warning("fencerun: %s", problem.describe())
-
-
-@dataclass(frozen=True)
-class PageSource:
-    """A page as the engine reads it: its body without front matter, and where that starts."""
-
-    path: str  # relative to the docs folder
-    markdown: str
-    first_line: int = 1
 
 
 class Engine:
@@ -89,11 +78,8 @@ class Engine:
         self._executor: ExecutorLike | None = None
         self._warn = warn
         self._progress_lines = progress_lines
-        self._keys = _block_keys(settings)
+        self._planner = PagePlanner(settings)
         self._lock = threading.Lock()
-        self._pages: dict[tuple[str, str, int], PageFences] = {}
-        self._scans: dict[tuple[str, str, int, bool], PageFences] = {}
-        self._key_of: dict[Block, str] = {}
         # Every result known to this engine, by slot (see _slot), across builds.
         self._slots: dict[str, tuple[Block, Future[Result]]] = {}
         self._store = ResultStore(settings.cache_dir)
@@ -102,77 +88,34 @@ class Engine:
     def _open_build(self, settings: Settings) -> None:
         """The state of one top-level build."""
         self.settings = settings
-        snippets = settings.snippets
-        # Takes in what block bodies include; None when the site does not use snippets.
-        self.include = SnippetIncluder(snippets) if snippets is not None else None
         # One store object per folder for the engine's life: a block of an earlier build
         # that ends late stores its result through it, and `close` closes it.
         if self._store.folder != settings.cache_dir:
             self._store.close()
             self._store = ResultStore(settings.cache_dir)
         self._frozen = FrozenResults(settings.frozen_dir)
-        # What blocks may see, write and publish; walked once per build, since a `.git` may
-        # come or go between serve rebuilds.
-        self.view = project_view(settings.project_dir, settings.written_dirs)
         self._used: set[str] = set()  # slots this build asked for
         self._counted: set[str] = set()  # slots already in the report
         self._expected: set[str] = set()  # slots in the progress bar's total
-        self._pages.clear()
-        self._key_of.clear()
         self.report = BuildReport(settings.docs_label)
         self._progress = BlockProgress(emit=self._progress_lines)
         self._finished = False
 
-    # -- find and plan -------------------------------------------------------------------
+    # -- find and plan (planner.py) ------------------------------------------------------
 
     def plan(self, page: PageSource) -> PageFences:
         """The page's fences, parsed once per text; a malformed block raises BlockError."""
-        cache_key = (page.path, page.markdown, page.first_line)
-        fences = self._pages.get(cache_key)
-        if fences is None:
-            fences = self._scan(page)
-            self._check_sessions(fences.blocks)
-            for found in fences.blocks:
-                check_workdir(found.block, self.view)
-            for found in fences.blocks:
-                session = [b for b in _blocks(fences) if _same_session(b, found.block)]
-                earlier = session[: session.index(found.block)]
-                self._key_of[found.block] = self._keys(found.block, earlier)
-            self._pages[cache_key] = fences
-        return fences
+        return self._planner.plan(page)
 
-    def _scan(self, page: PageSource) -> PageFences:
-        """A page's fences, parsed once per text for the engine's life: a `mkdocs serve`
-        rebuild parses only the pages that changed (their keys are computed afresh, since
-        a workdir's files may have changed), and those whose blocks include files."""
-        scan_key = (page.path, page.markdown, page.first_line, self.settings.markdown_default)
-        fences = self._scans.get(scan_key)
-        if fences is None:
-            fences = scan_page(
-                page.markdown,
-                page.path,
-                first_line=page.first_line,
-                markdown_default=self.settings.markdown_default,
-                include=self.include,
-            )
-            if fences.includes_files:
-                return fences  # kept for this build only, by `plan`
-            if len(self._scans) >= SCANS_KEPT:
-                self._scans.pop(next(iter(self._scans)))  # the oldest
-            self._scans[scan_key] = fences
-        return fences
+    @property
+    def include(self) -> SnippetIncluder | None:
+        """What takes in the files block bodies include; None without pymdownx.snippets."""
+        return self._planner.include
 
-    @staticmethod
-    def _check_sessions(blocks: Sequence[FoundBlock]) -> None:
-        for found in blocks:
-            options = found.block.options
-            if options.freeze and options.session:
-                raise BlockError(
-                    found.block.location,
-                    "a frozen block cannot be part of a session",
-                    "later blocks of the session would miss the state it builds; "
-                    "remove freeze or session",
-                )
+    @property
+    def view(self) -> ProjectView:
+        """What of the project blocks may see, write and publish, in this build."""
+        return self._planner.view
 
     # -- run -----------------------------------------------------------------------------
 
@@ -204,9 +147,9 @@ class Engine:
             except BlockError:
                 continue
             for found in fences.blocks:
-                group = _session_of(found.block, fences)
+                group = session_of(found.block, fences)
                 missing = [m for m in group if not self._known_without_running(m)]
-                self._expected.update(self._slot(member) for member in _job(group, missing))
+                self._expected.update(self._slot(member) for member in job_for(group, missing))
         self._progress.expect(len(self._expected))
 
     def _known_without_running(self, block: Block) -> bool:
@@ -223,7 +166,7 @@ class Engine:
         one for each block that ran, however many pages or languages show it."""
         failed = []
         listed: set[str] = set()
-        for fences in list(self._pages.values()):
+        for fences in self._planner.planned():
             for found in fences.blocks:
                 slot = self._slot(found.block)
                 entry = self._slots.get(slot)
@@ -240,7 +183,7 @@ class Engine:
     def _slot(self, block: Block) -> str:
         if block.options.freeze:
             return f"frozen:{block.location.path}:{frozen_id(block)}"
-        return self._key_of[block]
+        return self._planner.keys[block]
 
     def _ensure(self, block: Block, fences: PageFences) -> str:
         """Makes sure the block's result is known or on its way; returns its slot."""
@@ -251,7 +194,7 @@ class Engine:
                 return slot
             # A session block needs every earlier block of its session to run before it, in
             # one job; earlier blocks whose results are known keep those results.
-            group = _session_of(block, fences)
+            group = session_of(block, fences)
             missing = []
             for member in group:
                 member_slot = self._slot(member)
@@ -265,7 +208,7 @@ class Engine:
                 else:
                     missing.append(member)
             if missing:
-                self._submit(_job(group, missing))
+                self._submit(job_for(group, missing))
         return slot
 
     def _known_result(self, block: Block) -> Result | None:
@@ -277,7 +220,7 @@ class Engine:
 
     def _stored(self, block: Block, *, warn: bool) -> Result | None:
         try:
-            return self._store.get(self._key_of[block])
+            return self._store.get(self._planner.keys[block])
         except OSError as error:
             if warn:
                 self._warn(_unusable_store(block, error))
@@ -316,7 +259,7 @@ class Engine:
 
     def _keeper(self, block: Block) -> Callable[[Future[Result]], None]:
         """Keeps a passing result: in the store, or as the recording of a frozen block."""
-        key, store, frozen = self._key_of[block], self._store, self._frozen
+        key, store, frozen = self._planner.keys[block], self._store, self._frozen
 
         def keep(future: Future[Result]) -> None:
             if future.cancelled() or future.exception() is not None:
@@ -339,7 +282,7 @@ class Engine:
             if slot in self._counted:
                 return
             self._counted.add(slot)
-        key = "" if block.options.freeze else self._key_of.get(block, "")
+        key = "" if block.options.freeze else self._planner.keys.get(block, "")
         self.report.add(block, result, key=key)
 
     # -- builds --------------------------------------------------------------------------
@@ -376,12 +319,6 @@ class Engine:
         if _executor_settings(settings) != _executor_settings(self.settings):
             self.close()
         self._progress.close()
-        if key_environment(settings) != self._keys.environment:
-            self._keys = _block_keys(settings)
-        else:
-            self._keys.start_build(settings)
-        if settings.snippets != self.settings.snippets:
-            self._scans.clear()  # block bodies include other files now
         with self._lock:
             for slot, (block, future) in list(self._slots.items()):
                 if block.options.freeze or not future.done() or _worth_retrying(block, future):
@@ -389,6 +326,7 @@ class Engine:
                 else:
                     # Kept from an earlier build: reused now, not run.
                     self._slots[slot] = (block, _done(_reused(future.result())))
+        self._planner.start_build(settings)
         self._open_build(settings)
 
     def start_workers_if_cold(self) -> None:
@@ -411,24 +349,6 @@ class Engine:
         self._store.close()
 
 
-def key_environment(settings: Settings, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
-    """The part of a block's environment the site chooses (variables passed through from the
-    build or set in its config), as the executor gives it to blocks: part of every key.
-
-    The sandbox's fixed allow-list (locale, PATH, a fresh HOME and TMPDIR) stays out: it
-    differs between machines and checkouts only by paths, and keying it would turn a store
-    restored on another machine (CI) into misses.
-    """
-    policy = settings.isolation_policy()
-    chosen = {*policy.env_pass, *policy.env_extra}
-    seen = block_environment(policy, environ, home="", tmp="")
-    return {name: value for name, value in seen.items() if name in chosen}
-
-
-def _block_keys(settings: Settings) -> BlockKeys:
-    return BlockKeys.for_settings(settings, environment=key_environment(settings))
-
-
 def _unusable_store(block: Block, error: OSError) -> BlockError:
     return BlockError(
         block.location,
@@ -437,32 +357,10 @@ def _unusable_store(block: Block, error: OSError) -> BlockError:
     )
 
 
-def _blocks(fences: PageFences) -> list[Block]:
-    return [found.block for found in fences.blocks]
-
-
-def _same_session(candidate: Block, block: Block) -> bool:
-    # Literate Markdown runs nothing, so it has no state to share, whatever its header says.
-    if not block.options.session or LITERATE in (candidate.language, block.language):
-        return candidate == block
-    return candidate.options.session == block.options.session
-
-
 def _done(result: Result) -> Future[Result]:
     future: Future[Result] = Future()
     future.set_result(result)
     return future
-
-
-def _session_of(block: Block, fences: PageFences) -> list[Block]:
-    """The blocks of the page that share the block's session (the block alone if none)."""
-    return [member for member in _blocks(fences) if _same_session(member, block)]
-
-
-def _job(session: list[Block], missing: list[Block]) -> list[Block]:
-    """What runs, as one job, for a session some of whose results are missing: every block
-    up to the last missing one, since each may rely on the state the earlier ones built."""
-    return session[: session.index(missing[-1]) + 1] if missing else []
 
 
 def _reused(result: Result) -> Result:

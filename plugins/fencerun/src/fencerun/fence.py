@@ -39,7 +39,7 @@ from xml.etree.ElementTree import Element
 from markdown import Markdown
 from pymdownx.superfences import SuperFencesException
 
-from fencerun.engine import Engine, PageSource
+from fencerun.engine import Engine
 from fencerun.errors import (
     BlockError,
     FencerunError,
@@ -50,15 +50,12 @@ from fencerun.errors import (
 from fencerun.fence_site import FenceSite, page_candidates, read_site, zensical_context
 from fencerun.fences import FoundBlock
 from fencerun.markdown_ext import (
-    INSERT,
     FencerunExtension,
-    HeadingsOut,
-    IdPrefixer,
-    InsertHeadings,
     OutputMarkdown,
     inert_code,
     stray_exec_warning,
 )
+from fencerun.model import PageSource
 from fencerun.options import FALSE_WORDS, LANGUAGES, PYODIDE, TREE
 from fencerun.render import render_block
 from fencerun.render.markup import CSS_PATH, html_fence
@@ -66,6 +63,7 @@ from fencerun.render.notices import block_error_box
 from fencerun.render.snippets import SnippetView, confine_output, snippets_of
 from fencerun.render.svg import FigureFile
 from fencerun.run import Executor, WorkerFailure
+from fencerun.toc_headings import INSERT, HeadingsOut, IdPrefixer, InsertHeadings
 
 log = logging.getLogger("fencerun")
 

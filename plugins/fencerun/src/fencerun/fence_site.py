@@ -19,9 +19,9 @@ from typing import Any
 import yaml
 from markdown import Markdown
 
-from fencerun.engine import PageSource
 from fencerun.errors import FencerunError
 from fencerun.fences import first_line_of
+from fencerun.model import PageSource
 from fencerun.render.snippets import snippet_settings
 from fencerun.settings import Settings
 from fencerun.site_options import OnError, SiteOptions, read_site_options, site_settings

@@ -20,6 +20,15 @@ Origin = Literal["live", "cached", "frozen", "not-executed"]
 
 
 @dataclass(frozen=True)
+class PageSource:
+    """A page as the engine reads it: its body without front matter, and where that starts."""
+
+    path: str  # relative to the docs folder
+    markdown: str
+    first_line: int = 1
+
+
+@dataclass(frozen=True)
 class SourceLocation:
     """Where a block stands: a path relative to the docs folder and a 1-based line."""
 

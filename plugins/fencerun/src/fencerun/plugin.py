@@ -9,10 +9,7 @@ build starts and ends; the engine's memo lives as long as the plugin.
 from __future__ import annotations
 
 import logging
-import os
 import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Literal
@@ -24,7 +21,6 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
-from mkdocs.utils.meta import get_data
 
 from fencerun.config import (
     FencerunConfig,
@@ -33,7 +29,7 @@ from fencerun.config import (
     pyodide_assets,
     snippet_view,
 )
-from fencerun.engine import Engine, PageSource
+from fencerun.engine import Engine
 from fencerun.errors import (
     BlockError,
     BlockFailure,
@@ -42,12 +38,11 @@ from fencerun.errors import (
     failure_of,
     failures_message,
 )
-from fencerun.fences import FoundBlock, Include, PageFences, first_line_of
-from fencerun.includes import escaped_for
+from fencerun.fences import FoundBlock, first_line_of
 from fencerun.markdown_ext import OutputMarkdown
-from fencerun.model import Block, Result
-from fencerun.options import LITERATE
-from fencerun.render import FigureSink, plain_fence_header, render_block
+from fencerun.model import Block, PageSource, Result
+from fencerun.page_rewrite import PageRendering, snippet_readings
+from fencerun.page_sources import page_body, page_path, pages_under
 from fencerun.render.markup import CSS_PATH, html_fence
 from fencerun.render.notices import block_error_box
 from fencerun.render.pyodide import ASSET_PLACEHOLDER, EDITOR_MARK
@@ -204,7 +199,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         if self.depth == 1:
             # The first language of the build: the bar's total counts every language's
             # blocks, read from the docs folder (static-i18n builds the others later).
-            others = _pages_under(config.docs_dir, exclude=self.sources, drafts=self.serving)
+            others = pages_under(config.docs_dir, exclude=self.sources, drafts=self.serving)
             engine.expect([*pages, *others])
         problems = []
         for page in pages:
@@ -226,7 +221,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         except (OSError, UnicodeDecodeError):
             return None  # MkDocs reports an unreadable page itself when it gets to it
         body, first_line = page_body(source)
-        path = _page_path(file, config)
+        path = page_path(file, config)
         self.sources[path] = (body, first_line)
         return PageSource(path, body, first_line)
 
@@ -236,7 +231,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         engine = self._engine()
-        path = _page_path(page.file, config)
+        path = page_path(page.file, config)
         body, first_line = self.sources.get(path, (markdown, 1))
         if body != markdown:
             first_line = first_line_of(page.file.content_string, markdown)
@@ -259,7 +254,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         except WorkerFailure as error:
             # The executor could not run a block at all: a fault of fencerun or the machine.
             raise PluginError(f"fencerun: {error}") from None
-        rendering = _PageRendering(
+        rendering = PageRendering(
             fences,
             results,
             confined=self._confined,
@@ -276,7 +271,7 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         if self.snippets is None:
             return result
         confined, warning = confine_output(
-            found.block, result, self.snippets, readings=_snippet_readings(found)
+            found.block, result, self.snippets, readings=snippet_readings(found)
         )
         if warning is not None:
             message = warning.describe(self.docs_label)
@@ -381,94 +376,6 @@ class FencerunPlugin(BasePlugin[FencerunConfig]):  # type: ignore[no-untyped-cal
         return self.engine
 
 
-@dataclass(frozen=True)
-class _PageRendering:
-    """What replaces a page's blocks; a literate block's output is its body with the blocks
-    in it replaced in turn, at any depth."""
-
-    fences: PageFences
-    results: Mapping[FoundBlock, Result]
-    confined: Callable[[FoundBlock, Result], Result]
-    figure_files: FigureSink
-    provenance_footer: bool
-    locale: str
-    include: Include | None  # pymdownx.snippets, which reads the page after fencerun
-
-    def text(self, markdown: str, *, parent: FoundBlock | None) -> str:
-        """`markdown` (the page, or `parent`'s body) with the blocks standing in it rendered."""
-        inside = self.fences.within(parent)
-        rendered = {found.start: self.block(found) for found in inside.blocks}
-        return _rewrite(markdown, inside, rendered)
-
-    def block(self, found: FoundBlock) -> str:
-        block, result = found.block, self.results[found]
-        if block.language == LITERATE and block.options.markdown:
-            # The page's own Markdown, read by snippets like the page (not confined as an
-            # output), and then once more when its output is converted.
-            body = self._escaped(block.code, _snippet_readings(found))
-            result = replace(result, output=self.text(body, parent=found))
-        else:
-            result = self.confined(found, result)
-        return render_block(
-            self._as_shown(found),
-            result,
-            provenance_footer=self.provenance_footer,
-            locale=self.locale,
-            figure_files=self.figure_files,
-        )
-
-    def _as_shown(self, found: FoundBlock) -> Block:
-        """The block with the code it shows as markdown-exec shows it, after snippets, and
-        escaped for snippets' readings of the page."""
-        block = found.block
-        readings = _snippet_readings(found)
-        code = block.code  # a block's code has taken in its snippets already
-        if block.language == LITERATE and self.include is not None:
-            try:
-                code = self.include(code, block.location)
-            except BlockError:
-                readings -= 1  # left to snippets' own reading, which reports what is missing
-        code = self._escaped(code, readings)
-        return block if code == block.code else replace(block, code=code)
-
-    def _escaped(self, text: str, readings: int) -> str:
-        return escaped_for(text, readings) if self.include is not None else text
-
-
-def _snippet_readings(found: FoundBlock) -> int:
-    """How often pymdownx.snippets reads the lines that replace the block: once in the page,
-    once more in the output of each literate block around it; never where a line starts with
-    '>' (a blockquote)."""
-    if ">" in found.indent:
-        return 0
-    return 1 + (_snippet_readings(found.parent) if found.parent is not None else 0)
-
-
-def _pages_under(
-    docs_dir: str, *, exclude: Mapping[str, object], drafts: bool
-) -> Iterator[PageSource]:
-    """Every Markdown page under `docs_dir` but those in `exclude`, as the build reads them;
-    hidden files and folders are left out, as MkDocs leaves them out, and so are pages
-    marked `draft: true` unless `drafts` (the blog publishes them under `mkdocs serve`)."""
-    for root, folders, names in os.walk(docs_dir):
-        folders[:] = sorted(folder for folder in folders if not folder.startswith("."))
-        for name in sorted(names):
-            if name.startswith(".") or not name.endswith((".md", ".markdown")):
-                continue
-            path = Path(root, name)
-            relative = path.relative_to(docs_dir).as_posix()
-            if relative in exclude:
-                continue
-            try:
-                source = path.read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError):
-                continue  # the build reports it if it builds the page
-            body, meta = get_data(source)
-            if meta.get("draft") is True and not drafts:
-                continue
-            yield PageSource(relative, body, first_line_of(source, body))
-
-
 def _with_editor_assets(html: str, page: Page) -> str:
     """The page with the pyodide editors' stylesheet in its head and their script last in its
     body, where it runs before the editors ask for it (on DOMContentLoaded)."""
@@ -483,37 +390,6 @@ def _with_editor_assets(html: str, page: Page) -> str:
     if body_end == -1:
         return f"{html}{js}\n"
     return f"{html[:body_end]}{js}\n{html[body_end:]}"
-
-
-def _rewrite(markdown: str, fences: PageFences, rendered: Mapping[int, str]) -> str:
-    lines = markdown.split("\n")
-    edits: list[tuple[int, int, list[str]]] = []
-    for found in fences.blocks:
-        text = ["", *rendered[found.start].split("\n"), ""]
-        edits.append((found.start, found.end, [_indent(line, found.indent) for line in text]))
-    for disabled in fences.disabled:
-        header = plain_fence_header(disabled.marker, disabled.language, title=disabled.title)
-        edits.append((disabled.start, disabled.start, [disabled.indent + header]))
-    for start, end, replacement in sorted(edits, reverse=True):
-        lines[start : end + 1] = replacement
-    return "\n".join(lines)
-
-
-def _indent(line: str, indent: str) -> str:
-    return indent + line if line else indent.rstrip()
-
-
-def page_body(source: str) -> tuple[str, int]:
-    """The page's Markdown without its front matter (read as MkDocs reads it), and the line
-    of `source` where that starts."""
-    body, _meta = get_data(source)
-    return body, first_line_of(source, body)
-
-
-def _page_path(file: File, config: MkDocsConfig) -> str:
-    if file.abs_src_path:
-        return Path(os.path.relpath(file.abs_src_path, config.docs_dir)).as_posix()
-    return file.src_uri
 
 
 def _locale(page: Page, config: MkDocsConfig) -> str:

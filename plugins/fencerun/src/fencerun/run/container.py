@@ -5,7 +5,7 @@ Process tree for one job (one block, or the blocks of one session):
     worker ── fork server ── first process of the block (PID 1 of its own PID namespace)
                                 └── whatever the block starts
 
-The worker's fork server (run/spawner.py) gives the fork its own PID namespace
+The worker's fork server (run/fork_server.py) gives the fork its own PID namespace
 where the kernel allows it; the first process then builds its sandbox
 (run/first_process.py, the other side of the fork); the worker moves it into the
 block's pids cgroup; only then does any code of the block run. When the first process
