@@ -331,6 +331,12 @@ def test_html_from_escaped_output_is_escaped_in_the_ansi_block() -> None:
     assert "&lt;b&gt;&amp;&lt;/b&gt;" in text and "<b>" not in text
 
 
+def test_an_ansi_block_drops_blank_lines_around_its_text_as_a_code_fence_does() -> None:
+    text = render(block('result="ansi"'), Result("\n\x1b[31mred\x1b[0m\n\n", 0), footer=False)
+    code = BeautifulSoup(text, "html.parser").select_one(".fencerun-ansi code")
+    assert code is not None and code.get_text() == "red\n"
+
+
 def test_a_failure_is_never_hidden_in_a_tab() -> None:
     text = render(block('source="tabbed-left"'), Result("boom", 1))
     assert "===" not in text
@@ -390,7 +396,7 @@ def test_a_console_transcript_with_ansi_result_shows_colours_not_escape_codes() 
     assert "\x1b" not in text and "[34m" not in text
     soup = BeautifulSoup(text, "html.parser")
     code = soup.select_one(".fencerun-ansi pre code")
-    assert code is not None and code.get_text() == "$ ls --color\ndocs <b>"
+    assert code is not None and code.get_text() == "$ ls --color\ndocs <b>\n"
     assert code.find("span", style=True) is not None
     filename = soup.select_one(".fencerun-ansi .filename")
     assert filename is not None and filename.get_text() == "ls"

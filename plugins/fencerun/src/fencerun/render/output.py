@@ -58,9 +58,12 @@ def snippet_passes(block: Block) -> int:
 def ansi_block(text: str, title: str | None = None) -> str:
     """Text with ANSI colour codes as a coloured code block (Material's title markup)."""
     heading = f'<span class="filename">{escape(title)}</span>' if title else ""
+    # Leading and trailing blank lines dropped, one line end kept, as Pygments treats the
+    # text of every other fence (and markdown-exec's `ansi` lexer this one).
+    shown = clean(text).strip("\n") + "\n"
     return html_fence(
         f'<div class="highlight fencerun-ansi">{heading}<pre><code>'
-        f"{ansi_to_html(clean(text))}</code></pre></div>"
+        f"{ansi_to_html(shown)}</code></pre></div>"
     )
 
 
