@@ -73,6 +73,16 @@ print("no-footer-here")
 print("disabled block")
 ```
 
+## Private paths
+
+```bash exec="on" workdir="docs" markdown="on"
+printf 'markdown in %s and `%s`\\n' "$(pwd)" "$(pwd)"
+```
+
+```bash exec="on" workdir="docs" html="on"
+echo "<p class=\"html-path\">html in $(pwd)</p>"
+```
+
 ## Child processes
 
 ```python exec="on"
@@ -130,7 +140,16 @@ def test_exec_fence_in_markdown_output_is_shown_as_code_and_never_runs(
     inert = [e for e in elements if "fencerun-inert" in classes(e)]
     assert len(inert) == 1 and "should-never-run" in inert[0].get_text()
     assert not (built.project / "ran.txt").exists()
-    assert "blocks 8 run, 0 reused, 0 failed" in built.output
+    assert "blocks 10 run, 0 reused, 0 failed" in built.output
+
+
+def test_private_paths_show_by_their_names_in_markdown_and_html_outputs(
+    soup: BeautifulSoup,
+) -> None:
+    (markdown,) = [e for e in section(soup, "private-paths") if e.find("code")]
+    assert markdown.get_text() == "markdown in <project>/docs and <project>/docs"
+    html = soup.select_one("p.html-path")
+    assert html is not None and html.get_text() == "html in <project>/docs"
 
 
 def test_html_option_inserts_raw_html(soup: BeautifulSoup) -> None:

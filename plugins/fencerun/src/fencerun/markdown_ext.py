@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from html import escape
@@ -28,8 +29,11 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 from markdown import Extension, Markdown
+from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
 
 from fencerun.fence_header import OptionError
+from fencerun.isolation.scrub import NEUTRAL_NAMES
 from fencerun.options import LANGUAGES, PYODIDE, TREE, pyodide_options, tree_options
 from fencerun.render.markup import HTML_FENCE, MARKDOWN_FENCE, fence
 from fencerun.render.pyodide import CDN_ASSETS, PyodideAssets, editor_html
@@ -46,6 +50,8 @@ from fencerun.toc_headings import (
 )
 
 log = logging.getLogger("mkdocs.plugins.fencerun")
+
+_NAMES_RE = "|".join(re.escape(name) for name in NEUTRAL_NAMES)
 
 # Set while a block's Markdown output is converted: exec fences found then are the output's own.
 _in_output: ContextVar[bool] = ContextVar("fencerun_in_output", default=False)
@@ -106,6 +112,8 @@ class OutputMarkdown:
         **kwargs: Any,
     ) -> str:  # fmt: skip
         inner = self._markdown()
+        # Above the raw HTML pattern (90), below code spans and autolinks.
+        inner.inlinePatterns.register(_NamesAsText(_NAMES_RE, inner), "fencerun_names", 95)
         inner.treeprocessors.register(IdPrefixer(inner, options["idprefix"]), "fencerun_ids", 4)
         headings: list[Element] = []
         inner.treeprocessors.register(HeadingCollector(inner, headings), "fencerun_collect", 1)
@@ -211,6 +219,14 @@ def inert_code(src: str, language: str) -> str:
         f'<pre class="fencerun-inert"><code class="language-{escape(language)}">'
         f"{escape(src)}</code></pre>"
     )
+
+
+class _NamesAsText(InlineProcessor):  # type: ignore[misc]  # Markdown has no type hints
+    """Shows the neutral names of private paths (`<project>`, ...) in an output's Markdown as
+    text: taken for raw HTML, each would be an unknown tag, and show nothing."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:
+        return AtomicString(m.group(0)), m.start(0), m.end(0)
 
 
 class FencerunExtension(Extension):  # type: ignore[misc]  # Markdown has no type hints

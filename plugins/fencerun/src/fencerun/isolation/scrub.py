@@ -47,6 +47,15 @@ class PathScrubber:
         return self._pattern.sub(lambda match: self._table[match.group(0)], text)
 
 
+# The neutral names of private paths. They look like HTML tags: an output shown as HTML or
+# Markdown must show them as text (`render.output.names_as_text`, `markdown_ext`).
+PROJECT = "<project>"
+VENV = "<venv>"
+HOME = "<home>"
+TMP = "<tmp>"
+WORKDIR = "<workdir>"
+NEUTRAL_NAMES = (PROJECT, VENV, HOME, TMP, WORKDIR)
+
 # Temp folders every machine has: naming one in output tells nothing about the build
 # machine, and a block with a mount namespace has a /tmp of its own there.
 _SHARED_TEMP = ("/tmp", "/var/tmp", "/dev/shm")
@@ -60,13 +69,13 @@ def build_private_paths(project_dir: Path) -> list[tuple[str, str]]:
     folders (no mount namespace). A temp folder of the build's own (TMPDIR set to a
     private place, as on some CI runners) is.
     """
-    paths = [(str(project_dir), "<project>")]
+    paths = [(str(project_dir), PROJECT)]
     if sys.prefix != sys.base_prefix:
-        paths.append((sys.prefix, "<venv>"))
+        paths.append((sys.prefix, VENV))
     home = os.path.expanduser("~")
     if home not in ("", "/"):
-        paths.append((home, "<home>"))
+        paths.append((home, HOME))
     temp = tempfile.gettempdir()
     if os.path.realpath(temp).rstrip("/") not in _SHARED_TEMP and temp.rstrip("/"):
-        paths.append((temp, "<tmp>"))
+        paths.append((temp, TMP))
     return paths

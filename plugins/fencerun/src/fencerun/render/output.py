@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
+from fencerun.isolation.scrub import NEUTRAL_NAMES
 from fencerun.model import Block, Figure, Result
 from fencerun.options import LITERATE
 from fencerun.render.ansi import ansi_to_html
@@ -31,7 +32,7 @@ def output_markdown(block: Block, text: str) -> str:
     if not text.strip():
         return ""
     if options.html:
-        return html_fence(text)
+        return html_fence(names_as_text(text))
     if options.markdown:
         literate = block.language == LITERATE
         return markdown_fence(
@@ -41,6 +42,14 @@ def output_markdown(block: Block, text: str) -> str:
         return deferred(ansi_block(text), text.rstrip("\n"))
     shown = text.rstrip("\n")
     return deferred(fence(options.result or "text", shown), shown)
+
+
+def names_as_text(html: str) -> str:
+    """HTML that shows the neutral names of private paths (`<project>`, ...) the output
+    holds, where a browser would take each for an unknown tag and show nothing."""
+    for name in NEUTRAL_NAMES:
+        html = html.replace(name, escape(name))
+    return html
 
 
 def snippet_passes(block: Block) -> int:
