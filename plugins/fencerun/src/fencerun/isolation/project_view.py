@@ -4,7 +4,9 @@ A block sees the project read-only, never its git data (`.git` holds hooks that 
 outside any sandbox, and the CI job's token in `.git/config`), nor what the build itself
 writes: the result store, the other caches and the built site. Its workdir, the one folder
 it may write, and the files its output may include (pymdownx.snippets) must stand in the
-project outside all of these and outside the build's virtual environment.
+project outside all of these and outside the build's virtual environment. A block without
+a workdir works in a private folder that shows the project's other entries at their names,
+read-only, so that it reads the project's files by the paths markdown-exec's blocks use.
 """
 
 from __future__ import annotations
@@ -65,6 +67,21 @@ class ProjectView:
     def workdir(self, workdir: str) -> str:
         """The real path of an allowed workdir."""
         return os.path.realpath(self.root / workdir)
+
+    def shown_entries(self) -> tuple[str, ...]:
+        """The project folder's entries a block's own working folder shows, at the same
+        names, so that relative paths read as from the project folder (markdown-exec runs
+        blocks there): every entry but the hidden ones, as it stands now."""
+        try:
+            names = sorted(os.listdir(self.root))
+        except OSError:
+            return ()
+        entries = (str(self.root / name) for name in names)
+        return tuple(entry for entry in entries if not self._hides(entry))
+
+    def _hides(self, entry: str) -> bool:
+        real = Path(os.path.realpath(entry))
+        return any(_inside(real, folder) for folder in self.hidden)
 
 
 def project_view(project_dir: Path, build_dirs: Iterable[Path] = ()) -> ProjectView:

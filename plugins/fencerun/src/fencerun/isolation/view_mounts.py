@@ -181,12 +181,37 @@ def build_filesystem(
     for folder, tree in sorted(idmapped.items()):
         libc.move_mount(tree, folder)
         os.close(tree)
+    # Last, from the finished view: what it hides inside them stays hidden.
+    for entry in plan.shown_in_work:
+        _show_in_work(entry)
     if plan.own_dev_shm:
         libc.mount(
             "tmpfs", "/dev/shm", "tmpfs", libc.MS_NOSUID | libc.MS_NODEV, "size=64m,mode=1777"
         )
     if plan.mount_proc:
         libc.mount("proc", "/proc", "proc", libc.MS_NOSUID | libc.MS_NODEV | libc.MS_NOEXEC)
+
+
+def _show_in_work(entry: str) -> None:
+    """The project's `entry` at its name in the private work folder, read-only; a symlink
+    as a link to the entry, so that it leads where it leads from the project."""
+    place = os.path.join(PRIVATE_WORK, os.path.basename(entry))
+    try:
+        found = os.lstat(entry)
+    except FileNotFoundError:
+        return  # gone since the worker listed the project
+    if stat.S_ISLNK(found.st_mode):
+        os.symlink(entry, place)
+        return
+    _make_mount_point(place, folder=stat.S_ISDIR(found.st_mode))
+    # With what is mounted inside it: a hidden .git stays hidden.
+    libc.mount(entry, place, None, libc.MS_BIND | libc.MS_REC)
+    try:
+        libc.mount_setattr(place, recursive=True, set_flags=libc.MOUNT_ATTR_RDONLY)
+    except OSError as error:
+        if error.errno != errno.ENOSYS:
+            raise
+        _set_read_only(place, True)
 
 
 def _name_block_user(uid: int) -> None:

@@ -84,6 +84,8 @@ class FilesystemPlan:
     # files shown as its own and its new files written as their owner's.
     block_uid: int | None = None
     owners: tuple[tuple[int, int], ...] = ()  # (uid, gid) of each writable folder, on disk
+    # Entries of the project shown, read-only, at their names in the private work folder.
+    shown_in_work: tuple[str, ...] = ()
 
     @property
     def idmap_owners(self) -> list[tuple[int, int]]:
@@ -101,10 +103,12 @@ def plan_filesystem(
     tmp_bytes: int,
     mount_proc: bool,
     block_uid: int | None = None,
+    shown_in_work: Sequence[str] = (),
 ) -> FilesystemPlan:
     """Read-only view of the machine, `writable` folders writable, a private /tmp, and the
     machine's layer (`MachineLayer`) unless the fork server mounted it; for a block that
-    becomes `block_uid`, its /tmp and writable folders its own (`FilesystemPlan`).
+    becomes `block_uid`, its /tmp and writable folders its own (`FilesystemPlan`); the
+    project's entries `shown_in_work` in its private work folder.
 
     Paths the block needs (`needed`, its writable folders) that live under /tmp are shown
     again on top of the private /tmp.
@@ -134,6 +138,7 @@ def plan_filesystem(
         owners=()
         if block_uid is None
         else tuple((found.st_uid, found.st_gid) for found in map(os.stat, real_writable)),
+        shown_in_work=tuple(shown_in_work),
     )
 
 

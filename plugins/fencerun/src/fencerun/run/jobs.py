@@ -21,7 +21,7 @@ from fencerun.isolation.limits import PidsCgroup
 from fencerun.isolation.namespaces import idmap_namespace
 from fencerun.isolation.processes import processes_of
 from fencerun.isolation.protections import Protections
-from fencerun.isolation.scrub import PathScrubber
+from fencerun.isolation.scrub import HOME, TMP, WORKDIR, PathScrubber
 from fencerun.isolation.view_plan import (
     PRIVATE_HOME,
     PRIVATE_TMP,
@@ -141,13 +141,14 @@ def block_timeout(block: Block, default: float) -> float:
 
 
 def _fresh_folders(
-    ctx: WorkerContext, owner: int | None
+    ctx: WorkerContext, owner: int | None, shown_in_work: Sequence[str]
 ) -> tuple[str | None, tuple[str, str, str]]:
     """(host folder to remove afterwards, (home, tmp, work)) for one container.
 
     With a mount namespace they live in the container's private /tmp and
-    vanish with it; without one, in a folder of the executor's temp folder,
-    given to `owner` when the block runs as that uid.
+    vanish with it (the container shows the project's entries in its work folder);
+    without one, in a folder of the executor's temp folder, given to `owner` when the
+    block runs as that uid, its work folder holding links to the project's entries.
     """
     if ctx.protections.namespaces.mount:
         return None, (PRIVATE_HOME, PRIVATE_TMP, PRIVATE_WORK)
@@ -155,6 +156,8 @@ def _fresh_folders(
     home, tmp, work = (os.path.join(folder, name) for name in ("home", "tmp", "work"))
     for path in (home, tmp, work):
         os.mkdir(path, 0o700)
+    for entry in shown_in_work:
+        os.symlink(entry, os.path.join(work, os.path.basename(entry)))
     if owner is not None:
         for path in (folder, home, tmp, work):
             os.chown(path, owner, owner)
@@ -186,11 +189,15 @@ class _FamilyRun:
         workdirs = [block_workdir(block, settings.view) for _, block in blocks]
         writable = tuple(path for path in workdirs if path is not None)
         uid, in_full = ctx.block_identity(family, writes_folders=bool(writable))
+        # A container that starts in its own work folder finds the project's files there.
+        shown_in_work = settings.view.shown_entries() if workdirs[0] is None else ()
         # Without a mount namespace, a block that is its uid in full needs its folders its own.
-        self._folder, (home, tmp, work) = _fresh_folders(ctx, uid if in_full else None)
+        self._folder, (home, tmp, work) = _fresh_folders(
+            ctx, uid if in_full else None, shown_in_work
+        )
         # With a mount namespace these are the container's own paths under its private
         # /tmp, the same on every machine: only host folders are private.
-        own = ((work, "<workdir>"), (home, "<home>"), (tmp, "<tmp>")) if self._folder else ()
+        own = ((work, WORKDIR), (home, HOME), (tmp, TMP)) if self._folder else ()
         self.scrub = ctx.scrubber.with_paths(own)
         python_steps: list[PythonStep] = []
         shell_steps: list[ShellStep] = []
@@ -216,6 +223,7 @@ class _FamilyRun:
                 tmp_bytes=policy.tmp_bytes,
                 mount_proc=ctx.plan.namespaces.own_proc,
                 block_uid=uid if in_full else None,
+                shown_in_work=shown_in_work,
             )
             if ctx.plan.namespaces.mount
             else None
