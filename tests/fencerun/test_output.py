@@ -241,6 +241,24 @@ def test_an_exec_fence_from_an_included_file_is_shown_as_code_with_a_warning(
     assert build(tmp_path).returncode == 1  # --strict turns the warning into a failure
 
 
+def test_a_result_fence_pygments_does_not_draw_keeps_the_outputs_line_ends(
+    tmp_path: Path,
+) -> None:
+    # markdown-exec's gallery pipes pipdeptree's graph into result="mermaid".
+    yml = PLAIN_MKDOCS_YML.format(plugin_options="").replace(
+        "  - pymdownx.superfences\n",
+        "  - pymdownx.superfences:\n      custom_fences:\n        - name: mermaid\n"
+        "          class: mermaid\n"
+        "          format: !!python/name:pymdownx.superfences.fence_code_format\n",
+    )
+    page = '```bash exec="on" result="mermaid"\nprintf "graph LR\\n  a --> b\\n\\n\\n"\n```\n'
+    write_project(tmp_path, {"index.md": page}, mkdocs_yml=yml)
+    result = build(tmp_path)
+    assert result.returncode == 0, result.output
+    (graph,) = result.soup().select("pre.mermaid code")
+    assert graph.get_text() == "graph LR\n  a --> b\n\n\n"  # what markdown-exec shows
+
+
 # Over 300 kB of SVG each: past the 200,000-byte output cap.
 PRINTED_FIGURES = """
 # Figures

@@ -41,7 +41,11 @@ def output_markdown(block: Block, text: str) -> str:
     if options.result == "ansi":
         return deferred(ansi_block(text), text.rstrip("\n"))
     shown = text.rstrip("\n")
-    return deferred(fence(options.result or "text", shown), shown)
+    if options.result:
+        # As markdown-exec writes it, line ends and all: a fence Pygments does not highlight
+        # (mermaid) keeps them, as under markdown-exec; Pygments drops them.
+        return deferred(fence(options.result, text), shown)
+    return deferred(fence("text", shown), shown)
 
 
 def names_as_text(html: str) -> str:
