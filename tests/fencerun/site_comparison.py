@@ -6,7 +6,7 @@ stands outside another fence; a block's result is everything the page shows from
 to the next one, read from both builds as a flat list of tags and texts. Left out of the
 comparison, as what the two may differ in by design: fencerun's provenance footer, its
 wrappers and classes; colour markup (spans in code, ANSI escapes); heading ids and the
-numbers in generated ids (a block's id prefix, tab sets, matplotlib's clip paths); and what
+numbers in generated ids (a block's id prefix, tab sets, random ids of figures); and what
 no reader sees: a script's text, a figure's metadata, an empty paragraph, a paragraph a
 browser ends before a block inside it. The projects' paths read `<project>` on both sides.
 """
@@ -44,8 +44,9 @@ _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _BLOCK_PREFIX = re.compile(r"(?:exec|pyodide)-\d+--")
 _TAB_SET = re.compile(r"(?:exec-\d+--)?__tabbed_\d+")
 _TAB_COUNT = re.compile(r"^\d+:")
-# matplotlib's ids of a figure's clip paths and markers, random unless the block salts them.
-_FIGURE_ID = re.compile(r"\b[mp][0-9a-f]{10}\b")
+# Random ids: matplotlib's of a figure's clip paths and markers (unless the block salts
+# them), and the uuids other libraries (plotly) give their elements.
+_FIGURE_ID = re.compile(r"\b[mp][0-9a-f]{10}\b|\b[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\b")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _LINKED_ATTRIBUTES = ("id", "href", "xlink:href", "for", "name", "clip-path")
 # Where a browser ends a paragraph: before any of these.
