@@ -86,13 +86,19 @@ def is_rendered(info: str) -> bool:
 
 
 def mark_blocks(page: str, text: str) -> tuple[str, list[Block]]:
-    """The page with a marker before each outermost rendered fence, and those blocks."""
+    """The page with a marker before each outermost rendered fence, and those blocks; a
+    fence in an HTML comment shows nothing, and is left out."""
     out: list[str] = []
     found: list[tuple[int, str]] = []
     nested: list[int] = []  # rendered fences in each found block, itself included
     open_fence: tuple[str, int] | None = None  # (fence character, length)
     in_block = False  # whether the open fence is a found block
+    in_comment = False
     for number, line in enumerate(text.splitlines(keepends=True), 1):
+        if open_fence is None and (in_comment or line.lstrip().startswith("<!--")):
+            in_comment = "-->" not in line
+            out.append(line)
+            continue
         match = _FENCE.match(line.rstrip("\n"))
         if match is None:
             out.append(line)
@@ -152,10 +158,12 @@ def build_both(
     *,
     plugins: Mapping[str, str],
     edit_page: Callable[[str, str], str] = lambda page, text: text,
+    edit_config: Callable[[str, str], str] = lambda side, text: text,
 ) -> Builds:
     """Copy `entries` of `source` (its mkdocs.yml aside) into a project per side, mark the
     blocks of every page (after `edit_page(page, text)`), and build each with its `plugins:`
-    section; the sites are built outside the projects, where no block lists them."""
+    section and `source`'s mkdocs.yml as `edit_config(side, text)` makes it; the sites are
+    built outside the projects, where no block lists them."""
     env = {"PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")}
     builds: dict[str, Build] = {}
     site_dirs: dict[str, Path] = {}
@@ -170,7 +178,7 @@ def build_both(
             else:
                 shutil.copy2(origin, project / entry)
         site_dirs[side] = where / f"site-{side}"
-        config = (source / "mkdocs.yml").read_text(encoding="utf-8")
+        config = edit_config(side, (source / "mkdocs.yml").read_text(encoding="utf-8"))
         config += f"site_dir: {site_dirs[side]}\n{plugins[side]}"
         (project / "mkdocs.yml").write_text(config, encoding="utf-8")
         blocks = []
