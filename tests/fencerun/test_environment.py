@@ -18,6 +18,13 @@ import os
 for name in ("GREETING", "FENCERUN_TEST_TOKEN", "FENCERUN_TEST_SECRET"):
     print(name, os.environ.get(name, "unset"))
 ```
+
+```python exec="on"
+import os
+from pathlib import Path
+config_dir = os.environ["MKDOCS_CONFIG_DIR"]
+print("config dir", config_dir, (Path(config_dir) / "mkdocs.yml").is_file())
+```
 """
 
 OPTIONS = """
@@ -55,13 +62,19 @@ def test_blocks_see_set_and_passed_variables_and_nothing_else(builds: list[Shown
     assert "FENCERUN_TEST_SECRET unset" in text and "must-not-leak" not in text
 
 
+def test_blocks_find_the_folder_of_mkdocs_yml_as_markdown_exec_names_it(
+    builds: list[Shown],
+) -> None:
+    assert "config dir <project> True" in builds[0].text
+
+
 def test_a_changed_passed_variable_reruns_the_block_and_an_unchanged_one_reuses_it(
     builds: list[Shown],
 ) -> None:
     _first, changed, same = builds
-    assert "blocks 1 run, 0 reused" in changed.log
+    assert "blocks 2 run, 0 reused" in changed.log
     assert "FENCERUN_TEST_TOKEN second" in changed.text
-    assert "blocks 0 run, 1 reused" in same.log
+    assert "blocks 0 run, 2 reused" in same.log
     assert "FENCERUN_TEST_TOKEN second" in same.text
 
 

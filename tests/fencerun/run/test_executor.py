@@ -62,8 +62,11 @@ def test_portable_summary_says_exactly_what_holds(project: Path) -> None:
 
 def test_block_environment_is_the_allow_list() -> None:
     build = {**os.environ, "GITHUB_TOKEN": "t", "AWS_SECRET_ACCESS_KEY": "k", "USER": "me"}
-    environment = block_environment(IsolationPolicy(), build, home="<home>", tmp="<tmp>")
+    environment = block_environment(
+        IsolationPolicy(), build, home="<home>", tmp="<tmp>", config_dir="<project>"
+    )
     assert environment["HOME"] == "<home>" and environment["TMPDIR"] == "<tmp>"
+    assert environment["MKDOCS_CONFIG_DIR"] == "<project>"
     assert environment["LC_ALL"] == "C.UTF-8"
     assert not {"GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "USER"} & environment.keys()
 

@@ -129,13 +129,13 @@ def key_environment(settings: Settings, environ: Mapping[str, str] = os.environ)
     """The part of a block's environment the site chooses (variables passed through from the
     build or set in its config), as the executor gives it to blocks: part of every key.
 
-    The sandbox's fixed allow-list (locale, PATH, a fresh HOME and TMPDIR) stays out: it
-    differs between machines and checkouts only by paths, and keying it would turn a store
-    restored on another machine (CI) into misses.
+    The sandbox's fixed allow-list (locale, PATH, a fresh HOME and TMPDIR, the project's
+    folder) stays out: it differs between machines and checkouts only by paths, and keying
+    it would turn a store restored on another machine (CI) into misses.
     """
     policy = settings.isolation_policy()
     chosen = {*policy.env_pass, *policy.env_extra}
-    seen = block_environment(policy, environ, home="", tmp="")
+    seen = block_environment(policy, environ, home="", tmp="", config_dir="")
     return {name: value for name, value in seen.items() if name in chosen}
 
 

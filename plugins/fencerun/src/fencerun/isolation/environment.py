@@ -77,11 +77,18 @@ def hide_build_environment(protections: Protections) -> bool:
 
 
 def block_environment(
-    policy: IsolationPolicy, build_env: Mapping[str, str], *, home: str, tmp: str
+    policy: IsolationPolicy,
+    build_env: Mapping[str, str],
+    *,
+    home: str,
+    tmp: str,
+    config_dir: str,
 ) -> dict[str, str]:
-    """Environment of one block: the allow-list, its own HOME and TMPDIR, then the policy's."""
+    """Environment of one block: the allow-list, its own HOME and TMPDIR, the folder of
+    mkdocs.yml as markdown-exec's plugin names it (MKDOCS_CONFIG_DIR, which its pages use
+    to find the project's files), then the policy's."""
     env = _common(build_env)
-    env.update(HOME=home, TMPDIR=tmp, PYTHONUNBUFFERED="1")
+    env.update(HOME=home, TMPDIR=tmp, PYTHONUNBUFFERED="1", MKDOCS_CONFIG_DIR=config_dir)
     env.update({name: build_env[name] for name in policy.env_pass if name in build_env})
     env.update(policy.env_extra)
     return env

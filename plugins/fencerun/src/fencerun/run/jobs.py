@@ -234,7 +234,15 @@ class _FamilyRun:
             shell=ctx.shells.get(family, ""),
             shell_name=family,
             workdir=workdirs[0] or work,
-            env=ctx.env_to_send(block_environment(policy, settings.build_env, home=home, tmp=tmp)),
+            env=ctx.env_to_send(
+                block_environment(
+                    policy,
+                    settings.build_env,
+                    home=home,
+                    tmp=tmp,
+                    config_dir=settings.project_dir,
+                )
+            ),
             filesystem=filesystem,
             cpu_seconds=policy.cpu_seconds or math.ceil(timeouts) + 1,
             process_limit=process_limit,
