@@ -134,18 +134,10 @@ class KbLinksPlugin(BasePlugin[KbLinksConfig]):  # type: ignore[no-untyped-call]
         backlinks = [] if linked is None else linked.backlinks.get(page.file.src_uri, [])
         shown = []
         for backlink in backlinks:
-            file = (
-                None
-                if self.files is None
-                else self.files.get_file_from_path(backlink.source.src_uri)
-            )
-            if file is not None and file.page is not None:
+            source = self._page_of(backlink.source)
+            if source is not None:
                 shown.append(
-                    {
-                        "page": file.page,
-                        "title": backlink.source.title,
-                        "sentence": backlink.sentence,
-                    }
+                    {"page": source, "title": backlink.source.title, "sentence": backlink.sentence}
                 )
         page.kb_backlinks = shown  # type: ignore[attr-defined]
         page.kb_related, page.kb_map = self._around(page)  # type: ignore[attr-defined]
@@ -165,7 +157,9 @@ class KbLinksPlugin(BasePlugin[KbLinksConfig]):  # type: ignore[no-untyped-call]
 
     def _page_of(self, note: Note) -> Page | None:
         """The page of `note` in this build: None for a draft the blog left out."""
-        file = None if self.files is None else self.files.get_file_from_path(note.src_uri)
+        # By its exact src_uri, a dict lookup: static-i18n's get_file_from_path tries each
+        # language's path in turn with pathlib, and a note's related pages ask for hundreds.
+        file = None if self.files is None else self.files.src_uris.get(note.src_uri)
         return None if file is None else file.page
 
     def _is_article(self, note: Note) -> bool:
