@@ -52,6 +52,8 @@ HEADINGS = (
     ("더 읽을거리", "Further reading"),
 )
 TITLE = {"ko": "{topic} 노트 {number}", "en": "{topic} note {number}"}
+# Not the topic alone: "Processes" would be a second page that [[processes]] names.
+TOPIC_TITLE = {"ko": "{topic} 노트", "en": "{topic} notes"}
 PART_TITLE = {"ko": "{topic} 묶음 {part}", "en": "{topic}, part {part}"}
 INDEX_DESCRIPTION = {"ko": "{title}에 든 노트입니다.", "en": "The notes of {title}."}
 LINK = {"ko": "노트 {number}", "en": "Note {number}"}
@@ -145,7 +147,8 @@ def _folders(notes: int, language: str) -> dict[str, str]:
     folders = {NOTES_DIR: NOTES_TITLE[language]}
     for number in range(1, notes + 1):
         topic, part = TOPICS[_topic(number)], _part(number)
-        folders.setdefault(posixpath.dirname(_folder(number)), topic[side])
+        topic_title = TOPIC_TITLE[language].format(topic=topic[side])
+        folders.setdefault(posixpath.dirname(_folder(number)), topic_title)
         title = PART_TITLE[language].format(topic=topic[side], part=part)
         folders.setdefault(_folder(number), title)
     return folders

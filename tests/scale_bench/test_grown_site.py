@@ -15,7 +15,8 @@ from scripts.scale_bench.generate import FOLDER_NOTES, NOTES_DIR, grow
 from scripts.scale_bench.plain import plain_config
 from scripts.scale_bench.queries import PLANTED_QUERIES
 from scripts.scale_bench.sentences import prose_sentences
-from tests.site_copy import REPO, copy_site
+from tests.site.built_site import SITE_URL
+from tests.site_copy import REPO, build_site, copy_site
 
 NOTES = len(PLANTED_QUERIES) + 7
 
@@ -71,6 +72,14 @@ def test_a_notes_links_lead_to_pages_of_the_copy(grown: Path) -> None:
     for path, text in notes_of(grown, "ko").items():
         for target in re.findall(r"\]\(([^)]+\.md)\)", text):
             assert (docs / posixpath.dirname(path) / target).resolve().is_file(), (path, target)
+
+
+def test_the_grown_copy_builds(grown: Path, tmp_path: Path) -> None:
+    done = build_site(grown, tmp_path / "site", site_url=SITE_URL, run_blocks=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (
+        tmp_path / "site" / "en" / "kb" / "scale" / "linux" / "part-01" / "index.html"
+    ).is_file()
 
 
 def test_the_same_seed_grows_the_same_notes(grown: Path, tmp_path: Path) -> None:
