@@ -21,9 +21,14 @@ class Build:
     peak_tree_mib: float
     # The largest resident set of a single process of the tree (the kernel's own count).
     peak_process_mib: float
-    # CPU time of the tree (user and system), over the build's wall time: the cores it kept
-    # busy on average.
-    cores_busy: float
+    # CPU time of the tree (user and system): on a machine others share, steadier than the
+    # wall time, which waits for their turns too.
+    cpu_seconds: float
+
+    @property
+    def cores_busy(self) -> float:
+        """The cores the build kept busy on average."""
+        return self.cpu_seconds / self.seconds
 
 
 class BuildFailed(Exception):
@@ -49,7 +54,7 @@ def timed_build(what: str, argv: list[str], cwd: Path, env: dict[str, str], log:
     if process.returncode != 0:
         raise BuildFailed(what, process.returncode, log)
     cpu_seconds = usage.ru_utime + usage.ru_stime
-    return Build(seconds, sampler.peak_bytes / 2**20, usage.ru_maxrss / 1024, cpu_seconds / seconds)
+    return Build(seconds, sampler.peak_bytes / 2**20, usage.ru_maxrss / 1024, cpu_seconds)
 
 
 class _TreeSampler(threading.Thread):

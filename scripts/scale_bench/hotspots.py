@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .builds import timed_build
-from .project import PLAIN_OUT, PLAIN_YML, REPO, Project, environment
+from .project import PLAIN_OUT, PLAIN_YML, Project, environment
 
-SITE_PLUGINS = REPO / "plugins"
 TOP = 15
 
 Function = tuple[str, int, str]  # cProfile's key: file, line, name
@@ -36,7 +35,7 @@ def profile_warm_builds(project: Project) -> str:
         (
             (seconds, f"{_short(path)} {name}")
             for (path, _, name), seconds in site.cumulative.items()
-            if Path(path).is_relative_to(SITE_PLUGINS) and name.lstrip("_").startswith("on_")
+            if _site_plugin(path) and name.lstrip("_").startswith("on_")
         ),
         reverse=True,
     )
@@ -126,12 +125,22 @@ def _package(path: str) -> str:
     source = Path(path)
     if "overrides" in source.parts and source.suffix == ".html":
         return "the site's templates (overrides/)"
-    if source.is_relative_to(SITE_PLUGINS):
-        return f"site plugin {source.relative_to(SITE_PLUGINS).parts[0]}"
+    if plugin := _site_plugin(path):
+        return f"site plugin {plugin}"
     if "site-packages" in source.parts:
         package = source.parts[source.parts.index("site-packages") + 1]
         return f"{package} templates" if source.suffix == ".html" else package
     return "python standard library" if "lib" in source.parts else path
+
+
+def _site_plugin(path: str) -> str | None:
+    """The site plugin a source file is part of (plugins/<name>/src/...): the copy's own, as
+    its `scripts/site` installs them into the venv it links."""
+    parts = Path(path).parts
+    for index in range(len(parts) - 2):
+        if parts[index] == "plugins" and parts[index + 2] == "src":
+            return parts[index + 1]
+    return None
 
 
 def _name(function: Function) -> str:

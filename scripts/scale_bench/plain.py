@@ -7,6 +7,8 @@ fencerun, and any added later), the theme overrides (they read what those plugin
 provide), and Material's blog plugin, which upstream does not work with static-i18n's
 folder layout (the site's blog-i18n exists for that, ultrabug/mkdocs-static-i18n#283):
 the four posts a language become ordinary pages. The exec blocks then render as code.
+Added: Material's navigation.prune, its own answer to a nav of thousands of pages, as the
+site prunes its knowledge base's (kb-links, overrides/partials/nav-item.html).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ TOP_LEVEL = re.compile(r"^\S")
 CUSTOM_DIR = re.compile(r"^  custom_dir: .*\n", re.MULTILINE)
 # The site's Markdown extensions (plugins/site-markdown) stand in for stock ones.
 SITE_EXTENSION = re.compile(r"^(  - )site_markdown\.(\w+)", re.MULTILINE)
+THEME_FEATURES = re.compile(r"^(  features:\n)", re.MULTILINE)
+PRUNE = "    - navigation.prune\n"
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,12 @@ class PlainConfig:
 
 def plain_config(site_yml: str) -> PlainConfig:
     text = SITE_EXTENSION.sub(r"\1\2", CUSTOM_DIR.sub("", site_yml))
+    text, features = THEME_FEATURES.subn(lambda found: found.group(1) + PRUNE, text, count=1)
+    if not features:
+        raise SystemExit(
+            "error: mkdocs.yml: the plain build adds navigation.prune to the theme's "
+            "features, which it looks for as a `  features:` list under `theme:`"
+        )
     kept: list[str] = []
     dropped: list[str] = []
     pending_comments: list[str] = []

@@ -73,6 +73,13 @@ def _builds(results: Results) -> Iterator[str]:
             )
     for name, build in measured:
         if build is not None:
+            cpu_ratio = f"{build.cpu_seconds / plain.cpu_seconds:.2f}×" if plain else "-"
+            rows.append(
+                f"| CPU time, {name.split(' ')[0]} (user + system, all processes) "
+                f"| {build.cpu_seconds:.1f} s | {_cpu(plain)} | {cpu_ratio} |"
+            )
+    for name, build in measured:
+        if build is not None:
             rows.append(
                 f"| cores kept busy, {name.split(' ')[0]} (CPU time / wall time) "
                 f"| {build.cores_busy:.2f} | {f'{plain.cores_busy:.2f}' if plain else '-'} | |"
@@ -105,7 +112,7 @@ def _median_build(builds: Sequence[Build]) -> Build | None:
         statistics.median(build.seconds for build in builds),
         max(build.peak_tree_mib for build in builds),
         max(build.peak_process_mib for build in builds),
-        statistics.median(build.cores_busy for build in builds),
+        statistics.median(build.cpu_seconds for build in builds),
     )
 
 
@@ -115,6 +122,10 @@ def _megabytes(size: float | None) -> str:
 
 def _seconds(build: Build | None) -> str:
     return f"{build.seconds:.1f} s" if build else "-"
+
+
+def _cpu(build: Build | None) -> str:
+    return f"{build.cpu_seconds:.1f} s" if build else "-"
 
 
 def _ratio(build: Build, plain: Build | None) -> str:

@@ -24,6 +24,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from kb_links.config import KbLinksConfig
 from kb_links.graph import LanguageLinks, link_languages
 from kb_links.index_page import NOTES_MARKER, notes_list
 from kb_links.links import LinkProblem, markdown_link, page_links
@@ -40,7 +41,7 @@ log = logging.getLogger("mkdocs.plugins.kb_links")
 KB_FOLDER = "kb"
 
 
-class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+class KbLinksPlugin(BasePlugin[KbLinksConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         super().__init__()
         self.i18n: Any = None
@@ -75,7 +76,7 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     # Fill the knowledge base's section of the nav, and write the pages' previews (run
     # late) - after static-i18n (-100) has set this language's nav and blog-i18n (-110) the
     # blog's: every note of kb/ in order, each subfolder a section, with no list of them to
-    # keep in mkdocs.yml.
+    # keep in mkdocs.yml; past prune_nav_above pages, pruned on the pages outside each.
     @event_priority(-130)
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         # The previews of the pages this build publishes: the blog (-50) has left its drafts
@@ -95,6 +96,8 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         tree = folder_tree(root, linked.index.notes.values())
         section.children = _nav_items(tree, files)
         _splice_pages(nav, section)
+        if len(tree.all_notes()) > self.config.prune_nav_above:
+            _prune(section)
         return nav
 
     # Turn wikilinks into Markdown links (run early) - before fencerun (0) runs blocks,
@@ -131,18 +134,10 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         backlinks = [] if linked is None else linked.backlinks.get(page.file.src_uri, [])
         shown = []
         for backlink in backlinks:
-            file = (
-                None
-                if self.files is None
-                else self.files.get_file_from_path(backlink.source.src_uri)
-            )
-            if file is not None and file.page is not None:
+            source = self._page_of(backlink.source)
+            if source is not None:
                 shown.append(
-                    {
-                        "page": file.page,
-                        "title": backlink.source.title,
-                        "sentence": backlink.sentence,
-                    }
+                    {"page": source, "title": backlink.source.title, "sentence": backlink.sentence}
                 )
         page.kb_backlinks = shown  # type: ignore[attr-defined]
         page.kb_related, page.kb_map = self._around(page)  # type: ignore[attr-defined]
@@ -162,7 +157,9 @@ class KbLinksPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def _page_of(self, note: Note) -> Page | None:
         """The page of `note` in this build: None for a draft the blog left out."""
-        file = None if self.files is None else self.files.get_file_from_path(note.src_uri)
+        # By its exact src_uri, a dict lookup: static-i18n's get_file_from_path tries each
+        # language's path in turn with pathlib, and a note's related pages ask for hundreds.
+        file = None if self.files is None else self.files.src_uris.get(note.src_uri)
         return None if file is None else file.page
 
     def _is_article(self, note: Note) -> bool:
@@ -231,6 +228,15 @@ def _nav_items(folder: Folder, files: Files) -> list[Any]:
     for child in folder.folders:
         items.append(Section(child.title, _nav_items(child, files)))
     return [item for item in items if item is not None]
+
+
+def _prune(section: Section) -> None:
+    """Marks the section and every section below it for partials/nav-item.html, which
+    shows each of them whole only on the pages inside it."""
+    section.kb_pruned = True  # type: ignore[attr-defined]
+    for child in section.children:
+        if isinstance(child, Section):
+            _prune(child)
 
 
 def _page(note: Note, files: Files) -> Page | None:
