@@ -8,11 +8,17 @@
 // for every query, the pages of the result list, best first.
 //
 // stdin: a JSON array of query strings. stdout: a JSON array, one entry per
-// query: {"query": ..., "pages": [location without #anchor, ...]}.
+// query: {"query": ..., "pages": [location without #anchor, ...], "terms":
+// [the query terms Material reports for the best result], "fetched": [each
+// file the worker fetched for the query, the first query also those of
+// setting up: {"path": ..., "gzip": bytes gzipped as a static host sends it}],
+// "items": the result as the worker sent it}.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
+const url = require("node:url");
 const vm = require("node:vm");
+const zlib = require("node:zlib");
 
 // Material's message types (integrations/search/worker/message).
 const SETUP = 0;
@@ -20,12 +26,21 @@ const READY = 1;
 const QUERY = 2;
 const RESULT = 3;
 
-function loadWorker(workerPath) {
+function loadWorker(workerPath, fetched) {
   const listeners = [];
   const outbox = [];
   const scriptDirs = [];
-  const context = vm.createContext({ console });
+  const context = vm.createContext({ console, URL, Map, Set });
   context.self = context;
+  context.location = { href: url.pathToFileURL(path.resolve(workerPath)).href };
+  // Like a worker's fetch, of the site's files on disk; each is counted.
+  context.fetch = async (address) => {
+    const file = url.fileURLToPath(new URL(address));
+    if (!fs.existsSync(file)) return { ok: false, status: 404 };
+    const body = fs.readFileSync(file);
+    fetched.push({ path: file, gzip: zlib.gzipSync(body).length });
+    return { ok: true, status: 200, json: async () => JSON.parse(body.toString("utf8")) };
+  };
   context.addEventListener = (type, listener) => {
     if (type === "message") listeners.push(listener);
   };
@@ -70,7 +85,8 @@ async function main(argv) {
   const [workerPath, indexPath] = argv;
   const index = JSON.parse(fs.readFileSync(indexPath, "utf8"));
   const queries = JSON.parse(fs.readFileSync(0, "utf8"));
-  const send = loadWorker(workerPath);
+  const fetched = [];
+  const send = loadWorker(workerPath, fetched);
 
   only(await send({
     type: SETUP,
@@ -82,16 +98,20 @@ async function main(argv) {
     const result = only(await send({ type: QUERY, data: query }), RESULT, "RESULT");
     // Each group is one page: its article first or among its sections.
     const pages = result.data.items.map((group) => group[0].location.split("#")[0]);
-    answers.push({ query, pages });
+    const best = result.data.items.length ? result.data.items[0][0].terms : {};
+    answers.push({
+      query, pages, terms: Object.keys(best), fetched: fetched.splice(0), items: result.data.items,
+    });
   }
   process.stdout.write(JSON.stringify(answers));
   return 0;
 }
 
+// exitCode, not exit(): exit() would cut off output still on its way down a pipe.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => { process.exitCode = code; },
   (error) => {
     console.error(error && error.stack ? error.stack : String(error));
-    process.exit(1);
+    process.exitCode = 1;
   },
 );

@@ -36,6 +36,7 @@ def test_stock_search_misses_queries_of_every_korean_kind(stock_outcomes: list[O
 def test_english_answers_are_the_same_as_stock_search(
     fixture_outcomes: list[Outcome], stock_outcomes: list[Outcome]
 ) -> None:
-    ours = [outcome.answer for outcome in fixture_outcomes if outcome.query.index == "en"]
-    stock = [outcome.answer for outcome in stock_outcomes if outcome.query.index == "en"]
+    # The same pages in the same order, reporting the same query terms.
+    ours = [(o.answer.pages, o.answer.terms) for o in fixture_outcomes if o.query.index == "en"]
+    stock = [(o.answer.pages, o.answer.terms) for o in stock_outcomes if o.query.index == "en"]
     assert ours == stock

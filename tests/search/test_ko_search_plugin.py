@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -12,33 +11,19 @@ import pytest
 import yaml
 from ko_search.inner_words import inner_words
 from ko_search.search_index import add_inner_words
-from ko_search.worker import worker_for
+from ko_search.worker import worker
 
 from tests.search.fixture_site import REPO
-from tests.search.material_search import SearchSetup, search
+from tests.search.material_search import search
+from tests.search.small_site import small_site
 
 SEPARATOR = re.compile(r"[\s\-]+")
 
-# Stands in for Material's worker: answers each query with the query it was
-# sent, so a test sees what ko-search made of the reader's text.
-ECHO_WORKER = """
-addEventListener("message", function (event) {
-  var message = event.data;
-  postMessage(message.type === 0
-    ? {type: 1}
-    : {type: 3, data: {items: [[{location: message.data}]]}});
-});
-"""
 
-
-def rewritten(tmp_path: Path, queries: list[str], site_text: str) -> list[str]:
-    worker = worker_for("echo.js")
-    (tmp_path / "echo.js").write_text(ECHO_WORKER, encoding="utf-8")
-    (tmp_path / worker.name).write_text(worker.source, encoding="utf-8")
-    index = {"config": {}, "docs": [{"location": "", "title": "", "text": site_text}]}
-    (tmp_path / "index.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
-    answers = search(SearchSetup(tmp_path / worker.name, tmp_path / "index.json"), queries)
-    return [answer.pages[0] for answer in answers]
+def terms(tmp_path: Path, queries: list[str], site_text: str) -> list[tuple[str, ...]]:
+    """What the best result reports as the query's terms, after ko-search read the query."""
+    setup = small_site(tmp_path, [{"location": "", "title": "", "text": site_text}])
+    return [answer.terms for answer in search(setup, queries)]
 
 
 def test_inner_words_are_the_tails_of_korean_words() -> None:
@@ -70,40 +55,74 @@ def test_rewriting_an_index_twice_changes_nothing() -> None:
         ],
     }
     once = add_inner_words(index)
-    assert once["docs"][0]["inner"] == "스왑"
+    assert once["docs"][0]["inner"] == "스왑 임시변수"
     assert "inner" not in once["docs"][1]
     assert add_inner_words(once) == once
 
 
+def test_two_korean_words_written_apart_are_also_indexed_joined() -> None:
+    words = inner_words(["<p>주니어 인프라 엔지니어로 일합니다. Linux 서버</p>"], SEPARATOR)
+    assert "인프라엔지니어로" in words
+    assert not [word for word in words if "linux" in word]
+
+
 def test_particles_and_endings_are_stripped_from_the_query(tmp_path: Path) -> None:
     queries = ["리눅스를", "팀을", "컨테이너에서는", "설치했다", "DB를", "+리눅스를"]
-    assert rewritten(tmp_path, queries, "") == ["리눅스", "팀", "컨테이너", "설치", "db", "+리눅스"]
-
-
-def test_nouns_that_end_like_a_particle_keep_their_last_syllable(tmp_path: Path) -> None:
-    assert rewritten(tmp_path, ["결과", "속도", "회의", "권한"], "") == [
-        "결과",
-        "속도",
-        "회의",
-        "권한",
+    site = "리눅스 팀 컨테이너 설치 db"
+    assert terms(tmp_path, queries, site) == [
+        ("리눅스",),
+        ("팀",),
+        ("컨테이너",),
+        ("설치",),
+        ("db",),
+        ("리눅스",),
     ]
 
 
+def test_nouns_that_end_like_a_particle_keep_their_last_syllable(tmp_path: Path) -> None:
+    queries = ["결과", "속도", "회의", "권한"]
+    site = "결과 속도 회의 권한"
+    assert terms(tmp_path, queries, site) == [("결과",), ("속도",), ("회의",), ("권한",)]
+
+
 def test_a_letter_still_being_composed_is_left_out(tmp_path: Path) -> None:
-    assert rewritten(tmp_path, ["리눅스ㄹ", "컨테이너 ㅋ"], "") == ["리눅스", "컨테이너 "]
+    assert terms(tmp_path, ["리눅스ㄹ", "컨테이너 ㅋ"], "리눅스 컨테이너") == [
+        ("리눅스",),
+        ("컨테이너",),
+    ]
 
 
-def test_a_word_written_together_is_searched_as_the_site_writes_it(tmp_path: Path) -> None:
-    apart = "인프라 엔지니어와 컨테이너 플랫폼"
-    assert rewritten(tmp_path, ["인프라엔지니어를"], apart) == ["인프라 엔지니어"]
-    both = "인프라엔지니어와 인프라 엔지니어"
-    assert rewritten(tmp_path, ["인프라엔지니어"], both) == ["인프라엔지니어 인프라 엔지니어"]
-    assert rewritten(tmp_path, ["쿠버네티스"], "쿠버네티스는") == ["쿠버네티스"]
+def test_a_word_written_together_finds_the_words_the_site_writes_apart(tmp_path: Path) -> None:
+    site = "인프라 엔지니어와 컨테이너 기술로 만든 플랫폼"
+    # Apart on the page, side by side: the index holds them joined.
+    # Not side by side: the query is split into words the site has.
+    assert terms(tmp_path, ["인프라엔지니어를", "컨테이너플랫폼", "쿠버네티스"], site) == [
+        ("인프라엔지니어",),
+        ("컨테이너", "플랫폼"),
+        (),
+    ]
 
 
-def test_english_queries_pass_unchanged(tmp_path: Path) -> None:
-    queries = ["Linux containers", "kubernetes~1", "+title:swap -xor"]
-    assert rewritten(tmp_path, queries, "Linux containers") == queries
+def test_english_queries_are_read_as_material_reads_them(tmp_path: Path) -> None:
+    site = "Linux containers swap"
+    assert terms(tmp_path, ["Linux containers", "+swap -xor", '"linux swap"'], site) == [
+        ("linux", "containers"),
+        ("swap",),
+        ("linux", "swap"),
+    ]
+
+
+def test_results_show_the_matched_words_marked(tmp_path: Path) -> None:
+    docs = [
+        {"location": "a/", "title": "XOR스왑 실험", "text": "<p>임시 변수</p><p>스왑은 빠르다</p>"},
+        {"location": "a/#b", "title": "측정", "text": "<p>timeit으로 스왑 측정</p>"},
+    ]
+    setup = small_site(tmp_path, docs)
+    [answer] = search(setup, ["측정"])
+    result = answer.items
+    assert [item["location"] for item in result[0]] == ["a/#b", "a/"]
+    assert result[0][0]["title"] == "<mark>측정</mark>"
+    assert result[0][0]["text"] == "<p>timeit으로 스왑 <mark>측정</mark></p>"
 
 
 def test_a_site_without_the_search_plugin_fails_to_build_with_a_hint(tmp_path: Path) -> None:
@@ -128,5 +147,5 @@ def test_pages_load_the_ko_search_worker_next_to_materials(fixture_site: Path, p
     match = re.search(r'"search": "([^"]*)"', html)
     assert match, f"{page} has no search worker URL"
     assert re.search(r"assets/javascripts/workers/ko-search\.[0-9a-f]{8}\.min\.js$", match.group(1))
-    worker = fixture_site / "assets/javascripts/workers" / match.group(1).rsplit("/", 1)[-1]
-    assert "importScripts(MATERIAL_WORKER)" in worker.read_text(encoding="utf-8")
+    loaded = fixture_site / "assets/javascripts/workers" / match.group(1).rsplit("/", 1)[-1]
+    assert loaded.read_text(encoding="utf-8") == worker().source

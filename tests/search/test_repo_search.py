@@ -6,7 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from site_kit.hangul import HANGUL
+import pytest
+from ko_search.shards import documents
 
 from tests.search.query_set import Outcome, recall
 from tests.search.test_fixture_search import describe
@@ -37,14 +38,13 @@ def test_every_page_loads_the_ko_search_worker(repo_site: Path) -> None:
         assert (repo_site / "assets/javascripts/workers" / name).is_file()
 
 
-def test_english_text_gets_no_inner_words(repo_site: Path) -> None:
-    korean = json.loads((repo_site / "search/search_index.json").read_text(encoding="utf-8"))
-    english = json.loads((repo_site / "en/search/search_index.json").read_text(encoding="utf-8"))
-    assert "inner" in korean["config"]["fields"]
-    without_hangul = [
-        doc
-        for doc in english["docs"]
-        if not HANGUL.search(doc["title"] + doc["text"] + " ".join(doc.get("tags", [])))
-    ]
-    assert without_hangul, "every English document has Hangul: the English index was not checked"
-    assert [doc["location"] for doc in without_hangul if "inner" in doc] == []
+@pytest.mark.parametrize("root", ["", "en/"])
+def test_pages_fetch_a_stub_index_that_names_the_languages_shards(
+    repo_site: Path, root: str
+) -> None:
+    stub = json.loads((repo_site / root / "search/search_index.json").read_text(encoding="utf-8"))
+    assert stub["docs"] == []
+    assert stub["config"]["ko_search"] == f"{root}search/ko-search/"
+    assert (repo_site / stub["config"]["ko_search"] / "manifest.json").is_file()
+    pages = {doc["location"].split("#")[0] for doc in documents(str(repo_site / root / "search"))}
+    assert "about/" in pages
