@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ko_search.apart import written_apart
 from ko_search.inner_words import inner_words
 from ko_search.search_index import add_inner_words
 from ko_search.worker import worker
@@ -55,15 +56,17 @@ def test_rewriting_an_index_twice_changes_nothing() -> None:
         ],
     }
     once = add_inner_words(index)
-    assert once["docs"][0]["inner"] == "스왑 임시변수"
+    assert once["docs"][0]["inner"] == "스왑"
     assert "inner" not in once["docs"][1]
     assert add_inner_words(once) == once
 
 
-def test_two_korean_words_written_apart_are_also_indexed_joined() -> None:
-    words = inner_words(["<p>주니어 인프라 엔지니어로 일합니다. Linux 서버</p>"], SEPARATOR)
-    assert "인프라엔지니어로" in words
-    assert not [word for word in words if "linux" in word]
+def test_neighbouring_words_are_kept_as_written_apart() -> None:
+    text = "<p>주니어 (인프라 엔지니어로) 일합니다. Linux 서버와 API docs</p>"
+    pairs = set(written_apart([text], SEPARATOR))
+    assert {"인프라 엔지니어로", "linux 서버와"} <= pairs
+    assert "일합니다 linux" not in pairs  # a sentence ends between them
+    assert "api docs" not in pairs  # no Korean: English spacing is not in doubt
 
 
 def test_particles_and_endings_are_stripped_from_the_query(tmp_path: Path) -> None:
@@ -92,14 +95,17 @@ def test_a_letter_still_being_composed_is_left_out(tmp_path: Path) -> None:
     ]
 
 
-def test_a_word_written_together_finds_the_words_the_site_writes_apart(tmp_path: Path) -> None:
-    site = "인프라 엔지니어와 컨테이너 기술로 만든 플랫폼"
-    # Apart on the page, side by side: the index holds them joined.
-    # Not side by side: the query is split into words the site has.
-    assert terms(tmp_path, ["인프라엔지니어를", "컨테이너플랫폼", "쿠버네티스"], site) == [
-        ("인프라엔지니어",),
+def test_a_word_written_together_is_searched_as_the_site_writes_it(tmp_path: Path) -> None:
+    site = "인프라 엔지니어와 컨테이너 플랫폼"
+    assert terms(tmp_path / "apart", ["인프라엔지니어를", "컨테이너플랫폼"], site) == [
+        ("인프라", "엔지니어"),
         ("컨테이너", "플랫폼"),
-        (),
+    ]
+    site = "인프라엔지니어와 인프라 엔지니어, 쿠버네티스는 클라우드"
+    assert terms(tmp_path / "both", ["인프라엔지니어", "쿠버네티스", "클라우드"], site) == [
+        ("인프라엔지니어", "인프라", "엔지니어"),
+        ("쿠버네티스",),
+        ("클라우드",),
     ]
 
 

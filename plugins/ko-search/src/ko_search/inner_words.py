@@ -6,10 +6,6 @@ and splits text only at spaces and hyphens. A Korean token such as
 by 스왑. Indexing every tail of such a token (엔지니어를, 지니어를, ...) turns
 prefix search into search anywhere inside a word, which finds compound parts
 without a dictionary of Korean nouns.
-
-Korean spacing varies too: two Korean words the text writes apart are also
-indexed joined (인프라 엔지니어로 as 인프라엔지니어로), so a reader who writes
-them together finds them.
 """
 
 from __future__ import annotations
@@ -39,23 +35,10 @@ def inner_words(texts: Iterable[str], separator: re.Pattern[str]) -> list[str]:
     for text in texts:
         # Material's tokenizer ends a token at every tag.
         plain = html.unescape(TAG.sub(" ", text))
-        before = ""
         for token in separator.split(plain):
             if HANGUL.search(token):
                 seen.update(dict.fromkeys(_token_inner_words(token.lower())))
-            if joined := _joined(before, token.lower()):
-                seen[joined] = None
-            before = token.lower()
     return list(seen)
-
-
-def _joined(before: str, token: str) -> str | None:
-    """The two words written apart, together, when Hangul meets Hangul across the space."""
-    if not (before and token and HANGUL.match(before[-1]) and HANGUL.match(token[0])):
-        return None
-    last: str = WORD_RUN.findall(before)[-1]
-    first: str = WORD_RUN.findall(token)[0]
-    return last + first
 
 
 def _token_inner_words(token: str) -> Iterator[str]:

@@ -7,7 +7,8 @@ The same index is written here as files a query picks from, as Pagefind does:
   letter, longer where a shard would be too big);
 - t/<n>.json: one shard per key: each term starting with the key, with the
   documents it scores highest in, and the same for the key as a whole, for a
-  query that is no longer than the key;
+  query that is no longer than the key; and the pairs of words the site
+  writes apart that start with the key (apart.py);
 - p/<n>.json: one fragment per page: its article and sections as results
   show them.
 
@@ -24,9 +25,11 @@ import math
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from .apart import written_apart
 
 FOLDER = "ko-search"
 MANIFEST = "manifest.json"
@@ -201,7 +204,15 @@ def write_shards(index: dict[str, Any], separator: re.Pattern[str], folder: str)
         separator,
         "stopWordFilter" in pipeline,
     )
-    roots = _keys(postings)
+    shown = [
+        text
+        for doc in index["docs"]
+        for text in [doc.get("title", ""), doc.get("text", ""), *doc.get("tags", [])]
+    ]
+    # A pair goes with the terms, with no documents, so that it lands in the shard
+    # of the deepest key it starts with, as the worker looks it up.
+    pairs: dict[str, dict[DocRef, int]] = {pair: {} for pair in written_apart(shown, separator)}
+    roots = _keys({**pairs, **postings})
     os.makedirs(os.path.join(folder, "t"), exist_ok=True)
     os.makedirs(os.path.join(folder, "p"), exist_ok=True)
     numbers: dict[str, int] = {}
@@ -337,8 +348,8 @@ def _walk(keys: Iterable[_Key]) -> Iterator[_Key]:
         yield from _walk(key.children)
 
 
-def _subtree_terms(key: _Key) -> Iterator[dict[DocRef, int]]:
-    yield from key.terms.values()
+def _subtree_terms(key: _Key) -> Iterator[tuple[str, dict[DocRef, int]]]:
+    yield from key.terms.items()
     for child in key.children:
         yield from _subtree_terms(child)
 
@@ -347,27 +358,51 @@ def _shard(key: _Key) -> dict[str, Any]:
     """n: how many terms start with the key; p: its best documents as a query prefix;
     t: its own terms' best documents."""
     whole: dict[DocRef, int] = defaultdict(int)
+    # lunr meets a query's documents term by term: documents of equal score stay
+    # in the order of the first term that found them.
+    first: dict[DocRef, tuple[int, ...]] = {}
     count = 0
-    for docs in _subtree_terms(key):
+    for term, docs in _subtree_terms(key):
+        if _is_pair(term):
+            continue
         count += 1
+        order = lunr_order(term)
         for ref, score in docs.items():
             whole[ref] += score
+            first[ref] = min(first.get(ref, order), order)
     return {
         "n": count,
-        "p": _best(whole),
-        "t": {term: _best(docs) for term, docs in sorted(key.terms.items())},
+        "p": _best(whole, lambda ref: (first[ref], ref)),
+        "t": {
+            term: _best(docs, lambda ref: ref)
+            for term, docs in sorted(key.terms.items())
+            if not _is_pair(term)
+        },
+        "j": sorted(term for term in key.terms if _is_pair(term)),
     }
 
 
-def _best(docs: dict[DocRef, int]) -> list[int]:
-    """The TOP_DOCS documents Material would rank highest for this list alone, in
-    document order, flat: page (as a step from the one before), section, score."""
+def _is_pair(term: str) -> bool:
+    # Terms never hold a space: the separator splits at every one.
+    return " " in term
+
+
+def lunr_order(term: str) -> tuple[int, ...]:
+    """Sorts terms in the order lunr expands a prefix: a term before the longer ones it
+    begins, and otherwise the higher letter first."""
+    return tuple(-ord(letter) for letter in term)
+
+
+def _best(docs: dict[DocRef, int], met: Callable[[DocRef], Any]) -> list[int]:
+    """The TOP_DOCS documents Material would rank highest for this list alone, in the
+    order lunr meets them (met), flat: page (as a step from the one before), section,
+    score."""
 
     def impact(ref: DocRef) -> tuple[int, DocRef]:
         factor = ARTICLE_FACTOR if ref[1] == 0 else SECTION_FACTOR
         return (-docs[ref] * factor, ref)
 
-    kept = sorted(sorted(docs, key=impact)[:TOP_DOCS])
+    kept = sorted(sorted(docs, key=impact)[:TOP_DOCS], key=met)
     flat = []
     page_before = 0
     for page, section in kept:

@@ -112,14 +112,21 @@
         addDocs(docs, found.shard.p);
         return { n: found.shard.n, docs: docs };
       }
-      var n = 0;
-      for (var each in found.shard.t)
-        if (prefix ? each.lastIndexOf(term, 0) === 0 : each === term) {
-          n++;
-          addDocs(docs, found.shard.t[each]);
-        }
-      return { n: n, docs: docs };
+      var terms = Object.keys(found.shard.t).filter(function (each) {
+        return prefix ? each.lastIndexOf(term, 0) === 0 : each === term;
+      });
+      terms.sort(lunrOrder).forEach(function (each) { addDocs(docs, found.shard.t[each]); });
+      return { n: terms.length, docs: docs };
     });
+  }
+
+  // lunr meets a prefix's terms in this order (shards.lunr_order), and so the
+  // documents that tie on score: a term before the longer ones it begins, and
+  // otherwise the higher letter first. docs keeps the order it met them in.
+  function lunrOrder(a, b) {
+    for (var i = 0; i < Math.min(a.length, b.length); i++)
+      if (a[i] !== b[i]) return a[i] < b[i] ? 1 : -1;
+    return a.length - b.length;
   }
 
   function addDocs(docs, flat) {
@@ -150,15 +157,33 @@
     return word;
   }
 
+  // Whether the site writes left and right side by side, apart.
+  function apart(left, right) {
+    var pair = left + " " + right;
+    return shardOf(pair).then(function (found) {
+      return !!found && found.shard.j.some(function (each) {
+        return each.lastIndexOf(pair, 0) === 0;
+      });
+    });
+  }
+
   // Korean spacing varies: a reader may write together what a page writes
-  // apart. The index holds words the site writes apart joined (인프라 엔지니어
-  // as 인프라엔지니어), so a word of four or more letters is split only when
-  // the site has no word starting with it: into the fewest pieces of two or
-  // more letters, each on the site (컨테이너기반 -> 컨테이너, 기반).
+  // apart. A word of four or more letters that the site never has as typed
+  // is searched as its pieces, the fewest of two or more letters each on the
+  // site (컨테이너플랫폼: 컨테이너, 플랫폼); one it has, also as the two halves
+  // it writes apart somewhere (인프라엔지니어 and 인프라 엔지니어).
   function words(word) {
     if (word.length < 4) return Promise.resolve([word]);
     return onSite(word).then(function (found) {
-      if (found) return [word];
+      if (found) {
+        var halves = [];
+        for (var i = 2; i <= word.length - 2; i++) halves.push([word.slice(0, i), word.slice(i)]);
+        return Promise.all(halves.map(function (h) { return apart(h[0], h[1]); }))
+          .then(function (written) {
+            var at = written.indexOf(true);
+            return at < 0 ? [word] : [word].concat(halves[at]);
+          });
+      }
       var pieces = [];
       for (var start = 0; start < word.length - 1; start++)
         for (var end = start + 2; end <= word.length; end++)
@@ -244,14 +269,16 @@
   function rank(scored, ix) {
     var kept = scored.filter(function (c) { return c.presence !== PROHIBITED; });
     var length = magnitude(kept);
-    var scores = new Map();
+    var scores = new Map();  // in the order lunr meets the documents
     kept.forEach(function (c) {
       c.docs.forEach(function (thousandths, ref) {
         scores.set(ref, (scores.get(ref) || 0) + c.boost * thousandths / 1000 / length);
       });
     });
     var items = [];
+    var met = 0;
     scores.forEach(function (score, ref) {
+      met++;
       for (var i = 0; i < scored.length; i++) {
         var c = scored[i];
         if ((c.presence === REQUIRED) !== c.docs.has(ref) && c.presence !== OPTIONAL) return;
@@ -266,9 +293,9 @@
       for (var term in terms) { counted++; if (terms[term]) held++; }
       var section = ref % 65536;
       var boost = (section === 0 ? 1 : 0) + (counted ? held / counted : 0);
-      items.push({ ref: ref, score: score * (1 + boost * boost), terms: terms });
+      items.push({ ref: ref, met: met, score: score * (1 + boost * boost), terms: terms });
     });
-    items.sort(function (a, b) { return b.score - a.score || a.ref - b.ref; });
+    items.sort(function (a, b) { return b.score - a.score || a.met - b.met; });
     var groups = new Map();
     items.forEach(function (item) {
       var page = Math.floor(item.ref / 65536);
