@@ -12,7 +12,8 @@
 // [the query terms Material reports for the best result], "fetched": [each
 // file the worker fetched for the query, the first query also those of
 // setting up: {"path": ..., "gzip": bytes gzipped as a static host sends it}],
-// "items": the result as the worker sent it}.
+// "items": the result as the worker sent it last, "screens": the number of
+// pages in each of its answers}.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -69,6 +70,16 @@ function loadWorker(workerPath, fetched) {
   return send;
 }
 
+// The worker may answer a query more than once, the list growing: the last
+// answer is the whole list.
+function last(replies, type, what) {
+  const matching = replies.filter((reply) => reply.type === type);
+  if (!matching.length) {
+    throw new Error(`expected a ${what} reply from the worker, got ${JSON.stringify(replies)}`);
+  }
+  return matching[matching.length - 1];
+}
+
 function only(replies, type, what) {
   const matching = replies.filter((reply) => reply.type === type);
   if (matching.length !== 1) {
@@ -95,12 +106,16 @@ async function main(argv) {
 
   const answers = [];
   for (const query of queries) {
-    const result = only(await send({ type: QUERY, data: query }), RESULT, "RESULT");
+    const replies = await send({ type: QUERY, data: query });
+    const result = last(replies, RESULT, "RESULT");
+    const screens = replies.filter((reply) => reply.type === RESULT)
+      .map((reply) => reply.data.items.length);
     // Each group is one page: its article first or among its sections.
     const pages = result.data.items.map((group) => group[0].location.split("#")[0]);
     const best = result.data.items.length ? result.data.items[0][0].terms : {};
     answers.push({
       query, pages, terms: Object.keys(best), fetched: fetched.splice(0), items: result.data.items,
+      screens,
     });
   }
   process.stdout.write(JSON.stringify(answers));

@@ -37,6 +37,7 @@ class Answer:
     fetched: tuple[Fetched, ...] = ()  # by the worker, for this query (the first: and setup)
     # The result as Material's search box gets it: per page, its article and sections.
     items: list[list[dict[str, Any]]] = field(default_factory=list, compare=False)
+    screens: tuple[int, ...] = ()  # pages in each answer the worker sent, as the list grew
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def search(setup: SearchSetup, queries: Sequence[str]) -> list[Answer]:
             tuple(item["terms"]),
             tuple(Fetched(Path(each["path"]), each["gzip"]) for each in item["fetched"]),
             item["items"],
+            tuple(item["screens"]),
         )
         for item in json.loads(result.stdout)
     ]

@@ -131,6 +131,16 @@ def test_results_show_the_matched_words_marked(tmp_path: Path) -> None:
     assert result[0][0]["text"] == "<p>timeit으로 스왑 <mark>측정</mark></p>"
 
 
+def test_the_first_screen_of_results_comes_before_the_rest(tmp_path: Path) -> None:
+    docs = [
+        {"location": f"note-{n}/", "title": f"노트 {n}", "text": "리눅스 " * (n + 1)}
+        for n in range(25)
+    ]
+    [answer] = search(small_site(tmp_path, docs), ["리눅스"])
+    # Material's list shows ten pages before the reader scrolls.
+    assert answer.screens == (10, 20)
+
+
 def test_a_site_without_the_search_plugin_fails_to_build_with_a_hint(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# 홈\n", encoding="utf-8")

@@ -15,8 +15,11 @@
   var QUERY = 2;
   var RESULT = 3;
 
-  // Pages in a result list: two screens of Material's list. Their fragments
-  // are what a query loads beyond its shards.
+  // Pages in a result list: two screens of Material's list, which shows ten
+  // before the reader scrolls. Their fragments are what a query loads beyond
+  // its shards, so the first screen is answered as soon as its ten are in, and
+  // the whole list once the rest are.
+  var SCREEN_PAGES = 10;
   var RESULT_PAGES = 20;
   var OPTIONAL = 0;
   var REQUIRED = 1;
@@ -382,7 +385,8 @@
     return shown;
   }
 
-  function search(query) {
+  // Answers with the result list, a screen at a time: answer(items).
+  function search(query, answer) {
     return index.then(function (ix) {
       return rewriteQuery(query).then(function (rewritten) {
         var found = clauses(rewritten, ix.separator);
@@ -395,11 +399,15 @@
         }));
       }).then(function (scored) {
         var pages = scored.length ? rank(scored, ix) : [];
-        return Promise.all(pages.map(function (entry) {
+        var shown = pages.map(function (entry) {
           return load(ix.folder + "p/" + entry[0] + ".json").then(function (docs) {
             return entry[1].map(function (e) { return item(docs[e.ref % 65536], e, ix); });
           });
-        }));
+        });
+        return Promise.all(shown.slice(0, SCREEN_PAGES)).then(function (first) {
+          if (pages.length > SCREEN_PAGES) answer(first);
+          return Promise.all(shown);
+        }).then(answer);
       });
     });
   }
@@ -413,11 +421,15 @@
     }
     if (message.type !== QUERY) return undefined;
     var asked = ++latest;
-    return search(message.data).then(function (items) {
-      if (asked === latest) postMessage({ type: RESULT, data: { items: items } });
-    }, function (error) {
+    var answered = false;
+    return search(message.data, function (items) {
+      if (asked !== latest) return;
+      answered = true;
+      postMessage({ type: RESULT, data: { items: items } });
+    }).catch(function (error) {
       console.warn("ko-search: " + (error && error.message));
-      if (asked === latest) postMessage({ type: RESULT, data: { items: [] } });
+      // A first screen already shown stays; otherwise the list empties.
+      if (asked === latest && !answered) postMessage({ type: RESULT, data: { items: [] } });
     });
   });
 })();
