@@ -63,7 +63,11 @@ def split_index_file(path: str, shards_url: str) -> str:
     """
     with open(path, encoding="utf-8") as f:
         index = json.load(f)
-    index = add_inner_words(index)
+    return write_split_index(add_inner_words(index), path, shards_url)
+
+
+def write_split_index(index: dict[str, Any], path: str, shards_url: str) -> str:
+    """split_index_file for an index in hand, its inner words as they are."""
     folder = os.path.join(os.path.dirname(path), shards.FOLDER)
     shutil.rmtree(folder, ignore_errors=True)
     shards.write_shards(index, _separator(index["config"]["separator"]), folder)
