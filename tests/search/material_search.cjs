@@ -7,7 +7,8 @@
 // each query as a reader's typed text, and prints what the worker answers:
 // for every query, the pages of the result list, best first.
 //
-// stdin: a JSON array of query strings. stdout: a JSON array, one entry per
+// stdin: a JSON array of queries: strings, or lists of strings typed in a row.
+// stdout: a JSON array, one entry per
 // query: {"query": ..., "pages": [location without #anchor, ...], "terms":
 // [the query terms Material reports for the best result], "fetched": [each
 // file the worker fetched for the query, the first query also those of
@@ -106,7 +107,10 @@ async function main(argv) {
 
   const answers = [];
   for (const query of queries) {
-    const replies = await send({ type: QUERY, data: query });
+    // A list of queries is typed in a row, each sent before the worker answers
+    // the one before, as keystrokes are: the last one's answer is reported.
+    const typed = Array.isArray(query) ? query : [query];
+    const replies = (await Promise.all(typed.map((text) => send({ type: QUERY, data: text })))).flat();
     const result = last(replies, RESULT, "RESULT");
     const screens = replies.filter((reply) => reply.type === RESULT)
       .map((reply) => reply.data.items.length);
@@ -114,7 +118,7 @@ async function main(argv) {
     const pages = result.data.items.map((group) => group[0].location.split("#")[0]);
     const best = result.data.items.length ? result.data.items[0][0].terms : {};
     answers.push({
-      query, pages, terms: Object.keys(best), fetched: fetched.splice(0), items: result.data.items,
+      query: typed[typed.length - 1], pages, terms: Object.keys(best), fetched: fetched.splice(0), items: result.data.items,
       screens,
     });
   }

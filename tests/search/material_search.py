@@ -61,7 +61,9 @@ def setup_of(site_root: Path, language_root: str = "") -> SearchSetup:
     return SearchSetup(site_root / worker, site_root / index)
 
 
-def search(setup: SearchSetup, queries: Sequence[str]) -> list[Answer]:
+def search(setup: SearchSetup, queries: Sequence[str | list[str]]) -> list[Answer]:
+    """The worker's answer to each query; a list of strings is typed in a row, each sent
+    before the worker has answered the one before (its answer: the last one's)."""
     node = shutil.which("node")
     assert node, "the search tests need Node.js 18+ (node) on PATH"
     result = subprocess.run(

@@ -141,6 +141,19 @@ def test_the_first_screen_of_results_comes_before_the_rest(tmp_path: Path) -> No
     assert answer.screens == (10, 20)
 
 
+def test_a_query_typed_over_loads_no_pages_for_its_results(tmp_path: Path) -> None:
+    docs = [
+        {"location": "linux/", "title": "리눅스", "text": "리눅스 명령어"},
+        {"location": "swap/", "title": "스왑", "text": "XOR 스왑"},
+    ]
+    setup = small_site(tmp_path, docs)
+    [answer] = search(setup, [["스왑", "리눅스"]])
+    assert answer.screens == (1,)  # the last query's answer only
+    assert answer.pages == ("linux/",)
+    pages = setup.index.parent / "ko-search" / "p"
+    assert [each.path for each in answer.fetched if each.path.parent == pages] == [pages / "0.json"]
+
+
 def test_a_site_without_the_search_plugin_fails_to_build_with_a_hint(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# 홈\n", encoding="utf-8")

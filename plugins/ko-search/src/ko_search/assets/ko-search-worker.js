@@ -385,8 +385,19 @@
     return shown;
   }
 
-  // Answers with the result list, a screen at a time: answer(items).
-  function search(query, answer) {
+  // The items of pages (from rank), their fragments loaded.
+  function shown(pages, ix) {
+    return Promise.all(pages.map(function (entry) {
+      return load(ix.folder + "p/" + entry[0] + ".json").then(function (docs) {
+        return entry[1].map(function (e) { return item(docs[e.ref % 65536], e, ix); });
+      });
+    }));
+  }
+
+  // Answers with the result list, a screen at a time: answer(items). A reader
+  // types a query a letter at a time, and each letter is a query: once current()
+  // says a newer one came, no more fragments are loaded for this one.
+  function search(query, answer, current) {
     return index.then(function (ix) {
       return rewriteQuery(query).then(function (rewritten) {
         var found = clauses(rewritten, ix.separator);
@@ -399,15 +410,14 @@
         }));
       }).then(function (scored) {
         var pages = scored.length ? rank(scored, ix) : [];
-        var shown = pages.map(function (entry) {
-          return load(ix.folder + "p/" + entry[0] + ".json").then(function (docs) {
-            return entry[1].map(function (e) { return item(docs[e.ref % 65536], e, ix); });
+        if (!current()) return undefined;
+        return shown(pages.slice(0, SCREEN_PAGES), ix).then(function (first) {
+          answer(first);
+          if (pages.length <= SCREEN_PAGES || !current()) return undefined;
+          return shown(pages.slice(SCREEN_PAGES), ix).then(function (rest) {
+            answer(first.concat(rest));
           });
         });
-        return Promise.all(shown.slice(0, SCREEN_PAGES)).then(function (first) {
-          if (pages.length > SCREEN_PAGES) answer(first);
-          return Promise.all(shown);
-        }).then(answer);
       });
     });
   }
@@ -422,11 +432,12 @@
     if (message.type !== QUERY) return undefined;
     var asked = ++latest;
     var answered = false;
+    function current() { return asked === latest; }
     return search(message.data, function (items) {
-      if (asked !== latest) return;
+      if (!current()) return;
       answered = true;
       postMessage({ type: RESULT, data: { items: items } });
-    }).catch(function (error) {
+    }, current).catch(function (error) {
       console.warn("ko-search: " + (error && error.message));
       // A first screen already shown stays; otherwise the list empties.
       if (asked === latest && !answered) postMessage({ type: RESULT, data: { items: [] } });
