@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import material
 import pytest
 import yaml
 from ko_search.apart import written_apart
@@ -152,6 +153,15 @@ def test_a_query_typed_over_loads_no_pages_for_its_results(tmp_path: Path) -> No
     assert answer.pages == ("linux/",)
     pages = setup.index.parent / "ko-search" / "p"
     assert [each.path for each in answer.fetched if each.path.parent == pages] == [pages / "0.json"]
+
+
+def test_materials_page_script_sends_the_messages_the_worker_answers() -> None:
+    # SETUP (0) with the index's config, answered by READY (1); QUERY (2) with the
+    # typed text, answered by RESULT (3). A Material that changes them breaks search.
+    scripts = Path(material.__file__).parent / "templates/assets/javascripts"
+    bundle = next(scripts.glob("bundle.*.min.js")).read_text(encoding="utf-8")
+    for sent_or_read in ("type:0,data:{config:", "e.type===1}", "type:2,data:", "e.type===3}"):
+        assert sent_or_read in bundle
 
 
 def test_a_site_without_the_search_plugin_fails_to_build_with_a_hint(tmp_path: Path) -> None:
