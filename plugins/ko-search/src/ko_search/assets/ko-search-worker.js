@@ -62,23 +62,37 @@
     .concat(WEAK.map(function (text) { return { text: text, left: 2 }; }))
     .sort(function (a, b) { return b.text.length - a.text.length; });
 
+  var config = null;  // Material's search settings, from SETUP
   var index = null;   // a promise of {folder, keys, stop, separator}
   var loaded = {};    // URL -> promise of its JSON, so a file is fetched once
   var latest = 0;     // the newest query: an older one still loading stays unanswered
 
+  // A file that failed to load (a phone losing its signal) is tried again by
+  // the next query that needs it.
   function load(url) {
     if (!loaded[url])
       loaded[url] = fetch(url).then(function (response) {
         if (!response.ok) throw new Error(url + ": " + response.status);
         return response.json();
+      }).catch(function (error) {
+        delete loaded[url];
+        throw error;
       });
     return loaded[url];
+  }
+
+  function ready() {
+    if (!index) index = setup().catch(function (error) {
+      index = null;
+      throw error;
+    });
+    return index;
   }
 
   // The worker lives in assets/javascripts/workers/ of the site; the stub
   // search_index.json of each language names its shards' folder from the
   // site's root.
-  function setup(config) {
+  function setup() {
     var folder = new URL("../../../" + config.ko_search, self.location.href).href;
     var separator = new RegExp(config.separator, "g");
     return load(folder + "manifest.json").then(function (manifest) {
@@ -93,7 +107,7 @@
 
   // The shard holding the terms that start with term, and its key, or null.
   function shardOf(term) {
-    return index.then(function (ix) {
+    return ready().then(function (ix) {
       for (var n = Math.min(term.length, ix.longest); n > 0; n--) {
         var key = term.slice(0, n);
         if (Object.prototype.hasOwnProperty.call(ix.keys, key))
@@ -239,7 +253,9 @@
       // Material matches a plain word as a prefix; one with a modifier (+, -,
       // ^, ~) as written, unless it ends in *.
       var prefix = (presence === OPTIONAL && !modified) || /\*$/.test(rest);
-      rest.replace(/^\*+|\*+$/g, "").split(separator).forEach(function (term) {
+      // Material reads a colon after any other word as a space.
+      var terms = rest.replace(/^\*+|\*+$/g, "").replace(/:/g, " ").split(separator);
+      terms.forEach(function (term) {
         if (term) found.push({
           term: term.toLowerCase(), presence: presence, prefix: prefix,
           boost: boost ? +boost[1] : 1
@@ -398,7 +414,7 @@
   // types a query a letter at a time, and each letter is a query: once current()
   // says a newer one came, no more fragments are loaded for this one.
   function search(query, answer, current) {
-    return index.then(function (ix) {
+    return ready().then(function (ix) {
       return rewriteQuery(query).then(function (rewritten) {
         var found = clauses(rewritten, ix.separator);
         return Promise.all(found.map(function (c) {
@@ -425,7 +441,10 @@
   self.addEventListener("message", function (event) {
     var message = event.data;
     if (message.type === SETUP) {
-      index = setup(message.data.config);
+      config = message.data.config;
+      index = null;
+      // Loads the manifest now, while the reader has yet to type.
+      ready().catch(function () { return undefined; });
       postMessage({ type: READY });
       return undefined;
     }
