@@ -122,6 +122,23 @@ def test_english_queries_are_read_as_material_reads_them(tmp_path: Path) -> None
     ]
 
 
+def test_a_required_word_must_be_on_the_page_and_a_prohibited_one_must_not(
+    tmp_path: Path,
+) -> None:
+    docs = [
+        {"location": "swap/", "title": "", "text": "linux swap"},
+        {"location": "xor/", "title": "", "text": "linux xor"},
+    ]
+    setup = small_site(tmp_path, docs)
+    answers = search(setup, ["linux -xor", "+xor linux", '"linux swap"', "linux"])
+    assert [answer.pages for answer in answers] == [
+        ("swap/",),
+        ("xor/",),
+        ("swap/",),
+        ("swap/", "xor/"),
+    ]
+
+
 def test_results_show_the_matched_words_marked(tmp_path: Path) -> None:
     docs = [
         {"location": "a/", "title": "XOR스왑 실험", "text": "<p>임시 변수</p><p>스왑은 빠르다</p>"},

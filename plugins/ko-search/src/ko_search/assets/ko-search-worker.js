@@ -298,10 +298,11 @@
     var met = 0;
     scores.forEach(function (score, ref) {
       met++;
-      for (var i = 0; i < scored.length; i++) {
-        var c = scored[i];
-        if ((c.presence === REQUIRED) !== c.docs.has(ref) && c.presence !== OPTIONAL) return;
-      }
+      var ruledOut = scored.some(function (c) {
+        var has = c.docs.has(ref);
+        return (c.presence === REQUIRED && !has) || (c.presence === PROHIBITED && has);
+      });
+      if (ruledOut) return;
       var terms = {};
       var held = 0;
       var counted = 0;
@@ -310,6 +311,8 @@
         else if (!ix.stop.has(c.term) && !(c.term in terms)) terms[c.term] = false;
       });
       for (var term in terms) { counted++; if (terms[term]) held++; }
+      // Material's: an article over its sections, a page with more of the
+      // query's terms over one with fewer.
       var section = ref % 65536;
       var boost = (section === 0 ? 1 : 0) + (counted ? held / counted : 0);
       items.push({ ref: ref, met: met, score: score * (1 + boost * boost), terms: terms });
