@@ -2,8 +2,7 @@
 """Measures Korean search: recall on tests/search/queries.yaml and index size.
 
 Builds the test fixture site and the repository's site once each (with
-ko-search), then searches them with Material's own worker in Node under each
-way of indexing Korean:
+ko-search), then searches them in Node under each way of indexing Korean:
 
 - stock:      Material's index and worker as they ship
 - query:      ko-search's worker (particles stripped, spacing), no inner words
@@ -37,8 +36,9 @@ import click
 # The test helpers are imported by their names from the project root.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ko_search.search_index import FIELD, InnerWords, add_inner_words
-from ko_search.worker import WORKERS_DIR
+from ko_search.search_index import FIELD, InnerWords, add_inner_words, write_split_index
+from ko_search.shards import documents
+from ko_search.worker import WORKERS_DIR, worker
 
 from tests.search import query_set
 from tests.search.fixture_site import LANGUAGES, build_fixture_site, build_repo_site
@@ -139,22 +139,43 @@ def measure(site: str, root: Path, queries: Sequence[Query], kiwi_python: str | 
     setups = {
         language: setup_of(root, f"{path}/" if path else "") for language, path in LANGUAGES.items()
     }
-    korean_index = json.loads(setups["ko"].index.read_text(encoding="utf-8"))
+    korean_index = whole_index(setups["ko"])
     material_worker = next((root / WORKERS_DIR).glob("search.*.min.js"))
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         for variant in variants(korean_index, kiwi_python):
-            index_file = Path(scratch) / f"{variant.name}.json"
-            index_file.write_text(serialized(variant.index), encoding="utf-8")
+            if variant.material_worker:
+                index_file = Path(scratch) / f"{variant.name}.json"
+                index_file.write_text(serialized(variant.index), encoding="utf-8")
+                korean = SearchSetup(material_worker, index_file)
+            else:
+                korean = ko_search_site(Path(scratch) / variant.name, variant.index)
             outcomes = []
             for language, setup in setups.items():
-                worker = material_worker if variant.material_worker else setup.worker
-                index = index_file if language == "ko" else setup.index
                 of_language = [query for query in queries if query.index == language]
-                answers = search(SearchSetup(worker, index), [query.text for query in of_language])
+                answers = search(
+                    korean if language == "ko" else setup, [query.text for query in of_language]
+                )
                 outcomes += [Outcome(q, a) for q, a in zip(of_language, answers, strict=True)]
             rows.append(Row(site, variant, outcomes))
     return rows
+
+
+def whole_index(setup: SearchSetup) -> dict[str, Any]:
+    """The index Material would load whole, from ko-search's stub and fragments."""
+    stub = json.loads(setup.index.read_text(encoding="utf-8"))
+    config = {name: value for name, value in stub["config"].items() if name != "ko_search"}
+    return {"config": config, "docs": documents(str(setup.index.parent))}
+
+
+def ko_search_site(root: Path, index: dict[str, Any]) -> SearchSetup:
+    """index in shards under root, and ko-search's worker, as a built site has them."""
+    stub = root / "search" / "search_index.json"
+    stub.parent.mkdir(parents=True)
+    write_split_index(index, str(stub), "search/ko-search/")
+    (root / WORKERS_DIR).mkdir(parents=True)
+    (root / WORKERS_DIR / "ko-search.js").write_text(worker().source, encoding="utf-8")
+    return SearchSetup(root / WORKERS_DIR / "ko-search.js", stub)
 
 
 def serialized(index: dict[str, Any]) -> str:

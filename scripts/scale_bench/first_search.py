@@ -66,7 +66,8 @@ MATERIAL = Engine(
     "input.md-search__input",
     ".md-search-result__item",
     "",
-    re.compile(r"/assets/javascripts/workers/|/search/search_index\.json"),
+    # The worker, and the index: whole, or ko-search's stub, shards and fragments.
+    re.compile(r"/assets/javascripts/workers/|/search/"),
 )
 PAGEFIND = Engine(
     "Pagefind",

@@ -7,12 +7,20 @@
 // each query as a reader's typed text, and prints what the worker answers:
 // for every query, the pages of the result list, best first.
 //
-// stdin: a JSON array of query strings. stdout: a JSON array, one entry per
-// query: {"query": ..., "pages": [location without #anchor, ...]}.
+// stdin: a JSON array of queries: strings, or lists of strings typed in a row.
+// stdout: a JSON array, one entry per
+// query: {"query": ..., "pages": [location without #anchor, ...], "terms":
+// [the query terms Material reports for the best result], "fetched": [each
+// file the worker fetched for the query, the first query also those of
+// setting up: {"path": ..., "gzip": bytes gzipped as a static host sends it}],
+// "items": the result as the worker sent it last, "screens": the number of
+// pages in each of its answers}.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
+const url = require("node:url");
 const vm = require("node:vm");
+const zlib = require("node:zlib");
 
 // Material's message types (integrations/search/worker/message).
 const SETUP = 0;
@@ -20,12 +28,21 @@ const READY = 1;
 const QUERY = 2;
 const RESULT = 3;
 
-function loadWorker(workerPath) {
+function loadWorker(workerPath, fetched) {
   const listeners = [];
   const outbox = [];
   const scriptDirs = [];
-  const context = vm.createContext({ console });
+  const context = vm.createContext({ console, URL, Map, Set });
   context.self = context;
+  context.location = { href: url.pathToFileURL(path.resolve(workerPath)).href };
+  // Like a worker's fetch, of the site's files on disk; each is counted.
+  context.fetch = async (address) => {
+    const file = url.fileURLToPath(new URL(address));
+    if (!fs.existsSync(file)) return { ok: false, status: 404 };
+    const body = fs.readFileSync(file);
+    fetched.push({ path: file, gzip: zlib.gzipSync(body).length });
+    return { ok: true, status: 200, json: async () => JSON.parse(body.toString("utf8")) };
+  };
   context.addEventListener = (type, listener) => {
     if (type === "message") listeners.push(listener);
   };
@@ -54,6 +71,16 @@ function loadWorker(workerPath) {
   return send;
 }
 
+// The worker may answer a query more than once, the list growing: the last
+// answer is the whole list.
+function last(replies, type, what) {
+  const matching = replies.filter((reply) => reply.type === type);
+  if (!matching.length) {
+    throw new Error(`expected a ${what} reply from the worker, got ${JSON.stringify(replies)}`);
+  }
+  return matching[matching.length - 1];
+}
+
 function only(replies, type, what) {
   const matching = replies.filter((reply) => reply.type === type);
   if (matching.length !== 1) {
@@ -70,7 +97,8 @@ async function main(argv) {
   const [workerPath, indexPath] = argv;
   const index = JSON.parse(fs.readFileSync(indexPath, "utf8"));
   const queries = JSON.parse(fs.readFileSync(0, "utf8"));
-  const send = loadWorker(workerPath);
+  const fetched = [];
+  const send = loadWorker(workerPath, fetched);
 
   only(await send({
     type: SETUP,
@@ -79,19 +107,30 @@ async function main(argv) {
 
   const answers = [];
   for (const query of queries) {
-    const result = only(await send({ type: QUERY, data: query }), RESULT, "RESULT");
+    // A list of queries is typed in a row, each sent before the worker answers
+    // the one before, as keystrokes are: the last one's answer is reported.
+    const typed = Array.isArray(query) ? query : [query];
+    const replies = (await Promise.all(typed.map((text) => send({ type: QUERY, data: text })))).flat();
+    const result = last(replies, RESULT, "RESULT");
+    const screens = replies.filter((reply) => reply.type === RESULT)
+      .map((reply) => reply.data.items.length);
     // Each group is one page: its article first or among its sections.
     const pages = result.data.items.map((group) => group[0].location.split("#")[0]);
-    answers.push({ query, pages });
+    const best = result.data.items.length ? result.data.items[0][0].terms : {};
+    answers.push({
+      query: typed[typed.length - 1], pages, terms: Object.keys(best), fetched: fetched.splice(0), items: result.data.items,
+      screens,
+    });
   }
   process.stdout.write(JSON.stringify(answers));
   return 0;
 }
 
+// exitCode, not exit(): exit() would cut off output still on its way down a pipe.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => { process.exitCode = code; },
   (error) => {
     console.error(error && error.stack ? error.stack : String(error));
-    process.exit(1);
+    process.exitCode = 1;
   },
 );

@@ -92,3 +92,13 @@ def recall_by_kind(outcomes: Sequence[Outcome]) -> Mapping[str, float]:
         for kind in KINDS
         if (of_kind := [outcome for outcome in outcomes if outcome.query.kind == kind])
     }
+
+
+def top_share(outcomes: Sequence[Outcome], top: int = 3) -> float:
+    """The share of expected pages among the first `top` results of their query."""
+    expected = [(outcome, page) for outcome in outcomes for page in outcome.query.find]
+    within = sum(
+        page in [page_key(location) for location in outcome.answer.pages[:top]]
+        for outcome, page in expected
+    )
+    return within / len(expected)

@@ -6,9 +6,10 @@ import json
 import re
 from pathlib import Path
 
-from site_kit.hangul import HANGUL
+import pytest
+from ko_search.shards import documents
 
-from tests.search.query_set import Outcome, recall
+from tests.search.query_set import Outcome, recall, top_share
 from tests.search.test_fixture_search import describe
 
 CONFIG_SCRIPT = re.compile(
@@ -19,6 +20,13 @@ CONFIG_SCRIPT = re.compile(
 def test_every_query_finds_its_pages_on_the_site(repo_outcomes: list[Outcome]) -> None:
     missed = [outcome for outcome in repo_outcomes if not outcome.found]
     assert recall(repo_outcomes) == 1.0, describe(missed)
+
+
+def test_expected_pages_rank_among_the_first_three_on_the_site(
+    repo_outcomes: list[Outcome],
+) -> None:
+    # 55 of 58 under Material's own worker with ko-search's inner words and query rewriting.
+    assert top_share(repo_outcomes) >= 55 / 58
 
 
 def test_no_query_finds_the_pages_it_must_avoid_on_the_site(repo_outcomes: list[Outcome]) -> None:
@@ -37,14 +45,13 @@ def test_every_page_loads_the_ko_search_worker(repo_site: Path) -> None:
         assert (repo_site / "assets/javascripts/workers" / name).is_file()
 
 
-def test_english_text_gets_no_inner_words(repo_site: Path) -> None:
-    korean = json.loads((repo_site / "search/search_index.json").read_text(encoding="utf-8"))
-    english = json.loads((repo_site / "en/search/search_index.json").read_text(encoding="utf-8"))
-    assert "inner" in korean["config"]["fields"]
-    without_hangul = [
-        doc
-        for doc in english["docs"]
-        if not HANGUL.search(doc["title"] + doc["text"] + " ".join(doc.get("tags", [])))
-    ]
-    assert without_hangul, "every English document has Hangul: the English index was not checked"
-    assert [doc["location"] for doc in without_hangul if "inner" in doc] == []
+@pytest.mark.parametrize("root", ["", "en/"])
+def test_pages_fetch_a_stub_index_that_names_the_languages_shards(
+    repo_site: Path, root: str
+) -> None:
+    stub = json.loads((repo_site / root / "search/search_index.json").read_text(encoding="utf-8"))
+    assert stub["docs"] == []
+    assert stub["config"]["ko_search"] == f"{root}search/ko-search/"
+    assert (repo_site / stub["config"]["ko_search"] / "manifest.json").is_file()
+    pages = {doc["location"].split("#")[0] for doc in documents(str(repo_site / root / "search"))}
+    assert "about/" in pages

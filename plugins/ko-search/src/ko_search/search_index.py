@@ -1,18 +1,21 @@
-"""Adds the inner words of Korean tokens to a Material search index.
+"""Adds the inner words of Korean tokens to a Material search index, and writes
+it in shards in place of the search_index.json pages load.
 
-Material builds its Lunr index in the browser from search_index.json: every
-field named in config.fields is indexed, but only title, text and tags are
-shown in results. The inner words go into a field of their own, so they are
-found and never shown.
+Every field named in config.fields is indexed, but only title, text and tags
+are shown in results. The inner words go into a field of their own, so they
+are found and never shown.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from . import shards
 from .inner_words import inner_words
 
 FIELD = "inner"
@@ -50,12 +53,32 @@ def add_inner_words(index: dict[str, Any], find: InnerWords = inner_words) -> di
     return {**index, "config": {**index["config"], "fields": fields}, "docs": docs}
 
 
-def rewrite_index_file(path: str, find: InnerWords = inner_words) -> None:
+def split_index_file(path: str, shards_url: str) -> str:
+    """Writes the index at path (Material's) in shards beside it, and in its place a
+    stub: Material's settings, no documents, and shards_url (the shards' folder, from
+    the site's root) for the worker. Returns the stub.
+
+    Material's page script fetches search_index.json on every page and hands
+    it to the worker; the stub keeps that small.
+    """
     with open(path, encoding="utf-8") as f:
         index = json.load(f)
+    return write_split_index(add_inner_words(index), path, shards_url)
+
+
+def write_split_index(index: dict[str, Any], path: str, shards_url: str) -> str:
+    """split_index_file for an index in hand, its inner words as they are."""
+    folder = os.path.join(os.path.dirname(path), shards.FOLDER)
+    shutil.rmtree(folder, ignore_errors=True)
+    shards.write_shards(index, _separator(index["config"]["separator"]), folder)
+    stub = json.dumps(
+        {"config": {**index["config"], "ko_search": shards_url}, "docs": []},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     with open(path, "w", encoding="utf-8") as f:
-        # Hangul as UTF-8 (3 bytes a syllable), not as \uXXXX escapes (6).
-        json.dump(add_inner_words(index, find), f, ensure_ascii=False, separators=(",", ":"))
+        f.write(stub)
+    return stub
 
 
 def _separator(pattern: str) -> re.Pattern[str]:
