@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.not_checked import Cause, cause_of, skip_for
+from tests.not_checked import Cause, cause_of
 from tests.site.built_site import SITE_URL, BuiltSite
 from tests.site_copy import built_copy, copy_site
 
@@ -27,10 +27,15 @@ def real_site(site_project: Path, tmp_path_factory: pytest.TempPathFactory) -> B
     return built_copy(site_project, tmp_path_factory.mktemp("site"), site_url=SITE_URL)
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    needs_root = item.get_closest_marker("needs_root")
-    if needs_root is not None and os.geteuid() != 0:
-        skip_for(Cause.ROOT, needs_root.args[0] if needs_root.args else item.name)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`needs_root` as a skip mark, so that the skip is reported at the test's own line."""
+    if os.geteuid() == 0:
+        return
+    for item in items:
+        needs_root = item.get_closest_marker("needs_root")
+        if needs_root is not None:
+            why = needs_root.args[0] if needs_root.args else item.name
+            item.add_marker(pytest.mark.skip(reason=f"{Cause.ROOT.value}: {why}"))
 
 
 @pytest.hookimpl(wrapper=True)

@@ -20,6 +20,7 @@ class Cause(Enum):
 
 
 def skip_for(cause: Cause, why: str) -> None:
+    __tracebackhide__ = True  # the skip is reported at the test's line, not here
     pytest.skip(f"{cause.value}: {why}")
 
 

@@ -93,6 +93,7 @@ def has_mount_namespace(executor: Executor) -> bool:
 def skip_without(executor: Executor, protection: str, what: str = "") -> None:
     """Skip where this variant's blocks lack the protection (as the protections line
     calls it), with fencerun's own reason: by design where the variant turns it off."""
+    __tracebackhide__ = True
     if protection not in active_protections(executor):
         missing = executor.protections_summary().partition("; not available: ")[2]
         cause = Cause.BY_DESIGN if "turned off by the policy" in missing else Cause.MACHINE
@@ -102,6 +103,7 @@ def skip_without(executor: Executor, protection: str, what: str = "") -> None:
 @pytest.fixture(autouse=True)
 def _required_protection(request: pytest.FixtureRequest) -> None:
     """Honours `needs_protection(name, what)` on tests that take an executor."""
+    __tracebackhide__ = True
     needs = request.node.get_closest_marker("needs_protection")
     if needs is not None:
         skip_without(request.getfixturevalue("executor"), *needs.args, **needs.kwargs)
